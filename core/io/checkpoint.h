@@ -1,0 +1,54 @@
+#pragma once
+
+#include "common/result.h"
+#include "common/statedict.h"
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace torch::jit {
+struct Module;
+}
+
+namespace pareto {
+
+enum class CheckpointFormat {
+    TorchZip,     ///< torch.save(...) zip archive (state dict, plain or nested)
+    TorchScript,  ///< torch.jit.save archive
+    Safetensors,  ///< safetensors file
+};
+
+/// "pytorch", "torchscript", "safetensors"
+const char* checkpointFormatName(CheckpointFormat f);
+
+/// @brief Weights read from a file, never executing anything from it.
+struct Checkpoint {
+    std::string path;
+    CheckpointFormat format = CheckpointFormat::TorchZip;
+    /// Floating-point tensors in file order, CPU, contiguous, finite. For TorchScript:
+    /// the module's named parameters and floating buffers.
+    StateDict weights;
+    /// The key the weights were nested under ("model_state_dict", "state_dict",
+    /// "student_state_dict"), empty when the file is the state dict itself.
+    std::string nestedKey;
+    /// safetensors __metadata__, or scalar top-level entries of a nested checkpoint
+    /// ("epoch" -> "12"), as text.
+    std::map<std::string, std::string> metadata;
+    /// The loaded module for TorchScript archives, null otherwise.
+    std::shared_ptr<torch::jit::Module> script;
+};
+
+/// @brief Options for loadCheckpoint.
+struct CheckpointLoadOptions {
+    /// Largest safetensors JSON header accepted (bytes).
+    size_t maxHeaderBytes = 100u << 20;
+    /// Reject tensors containing NaN or Inf.
+    bool rejectNonFinite = true;
+};
+
+/// @brief Opens a checkpoint of any supported format, detected from its bytes.
+/// Errors are one line naming the file and what is wrong.
+Result<Checkpoint> loadCheckpoint(const std::string& path, const CheckpointLoadOptions& options = {});
+
+}  // namespace pareto

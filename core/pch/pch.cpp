@@ -1,0 +1,1 @@
+// Carrier for the precompiled LibTorch header shared by all core modules.

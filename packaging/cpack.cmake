@@ -1,0 +1,7 @@
+set(CPACK_PACKAGE_NAME "pareto-studio")
+set(CPACK_PACKAGE_VENDOR "Pareto Studio")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Interactive neural-network compression explorer")
+set(CPACK_PACKAGE_CONTACT "pareto-studio@localhost")
+set(CPACK_GENERATOR "TGZ;DEB")
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+include(CPack)

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs every Debian (bookworm) package Pareto Studio needs to build, run and test.
+# Idempotent: packages already present are skipped by apt. Needs root (or sudo).
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config
+  # Qt 6 Widgets + Charts + SVG (chart export), Qt Test comes with qt6-base-dev
+  qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libgl-dev
+  # LibTorch (CPU) and a fast BLAS for it
+  libtorch-dev libopenblas0-pthread
+  # only the OpenCV modules we use
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+  # small libraries used by core
+  zlib1g-dev nlohmann-json3-dev libssl-dev
+  # benchmarks
+  libbenchmark-dev
+  # real data and the real PyTorch writer used by the tests' fixtures
+  dataset-fashion-mnist python3-torch python3-numpy
+  # fonts so offscreen screenshots show text
+  fonts-dejavu-core
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages already installed"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

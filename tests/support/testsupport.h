@@ -1,0 +1,43 @@
+#pragma once
+// Helpers for the Qt Tests: run the real PyTorch (fixtures), find test data, run the CLI.
+
+#include <QString>
+#include <QStringList>
+
+namespace pareto::test {
+
+/// /usr/bin/python3 with python3-torch (PARETO_PYTHON), never a PATH python without torch.
+QString python();
+
+/// Absolute path of tests/fixtures/<name>.
+QString fixtureScript(const QString& name);
+
+/// Absolute path of tests/data/<rel>.
+QString testData(const QString& rel);
+
+/// Absolute path of resources/<rel>.
+QString resource(const QString& rel);
+
+/// The `pareto` CLI executable.
+QString cliPath();
+
+/// Folder for screenshots and other artifacts a person may look at.
+QString artifactsDir();
+
+struct ProcessResult {
+    int exitCode = -1;
+    bool crashed = false;
+    QString out;
+    QString err;
+};
+
+/// Runs a program to completion (no timeout games: CTest's TIMEOUT guards a hang).
+ProcessResult runProcess(const QString& program, const QStringList& args);
+
+/// Runs tests/fixtures/<script> with the real PyTorch; QFAIL-style message in `error` on failure.
+ProcessResult runPythonFixture(const QString& script, const QStringList& args);
+
+/// Runs the pareto CLI.
+ProcessResult runCli(const QStringList& args);
+
+}  // namespace pareto::test
