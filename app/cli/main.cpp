@@ -1,2 +1,42 @@
+// `pareto`: the command-line face of core. Everything the studio can do, a script can do.
+#include "commands.h"
+
+#include "common/threads.h"
+
 #include <cstdio>
-int main() { std::puts("pareto: under construction"); return 0; }
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+const char* kUsage =
+    "usage: pareto <command> [options]      (pareto <command> --help for details)\n"
+    "\n"
+    "commands:\n"
+    "  inspect CKPT              what a checkpoint holds: format, architecture, parameters\n"
+    "  eval CKPT --data SPEC     quality on held-out data with 95 % CIs, beside the mean image\n"
+    "  train --data SPEC --out F train a SAGE TinyVAE\n"
+    "  version                   print the version\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace pareto::cli;
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+        std::fputs(kUsage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? kExitUsage : kExitOk;
+    }
+    const std::string cmd = argv[1];
+    const std::vector<std::string> rest(argv + 2, argv + argc);
+    if (cmd == "version" || cmd == "--version") {
+        std::printf("pareto %s\n", PARETO_VERSION);
+        return kExitOk;
+    }
+    pareto::configureComputeThreads();
+    if (cmd == "inspect") return runInspect(rest);
+    if (cmd == "eval") return runEval(rest);
+    if (cmd == "train") return runTrain(rest);
+    std::fprintf(stderr, "pareto: unknown command '%s'\n%s", cmd.c_str(), kUsage);
+    return kExitUsage;
+}

@@ -1,1 +1,42 @@
-// placeholder: filled in by the module's owner
+#include "model/modelloader.h"
+
+#include "model/scriptedvae.h"
+#include "model/tinyvae.h"
+
+#include <ATen/ATen.h>
+
+#include <cctype>
+
+namespace pareto {
+
+Result<LoadedModel> loadModel(const std::string& path) {
+    auto ckpt = loadCheckpoint(path);
+    if (!ckpt) return ckpt.error();
+
+    LoadedModel out;
+    out.path = path;
+    out.format = ckpt->format;
+    out.nestedKey = ckpt->nestedKey;
+    for (const auto& e : ckpt->weights.entries()) {
+        std::string dtype = c10::toString(e.tensor.scalar_type());
+        for (auto& ch : dtype) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (dtype == "float") dtype = "float32";
+        else if (dtype == "half") dtype = "float16";
+        else if (dtype == "double") dtype = "float64";
+        out.tensors.push_back({e.name, e.tensor.sizes().vec(), dtype});
+    }
+    if (!ckpt->nestedKey.empty()) out.notes.push_back("weights nested under '" + ckpt->nestedKey + "'");
+
+    if (ckpt->format == CheckpointFormat::TorchScript) {
+        auto scripted = ScriptedVae::create(ckpt->script);
+        if (!scripted) return fail(path + ": " + scripted.error().message);
+        out.model = std::move(*scripted);
+        return out;
+    }
+    auto tiny = TinyVae::fromStateDict(ckpt->weights);
+    if (!tiny) return fail(path + ": " + tiny.error().message);
+    out.model = std::make_shared<TinyVae>(std::move(*tiny));
+    return out;
+}
+
+}  // namespace pareto

@@ -1,0 +1,73 @@
+#include "clisupport.h"
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+#include <unistd.h>
+
+namespace pareto::cli {
+namespace {
+
+CancelToken& interruptToken() {
+    static CancelToken token = makeCancelToken();
+    return token;
+}
+
+extern "C" void onInterrupt(int) { interruptToken()->store(true); }
+
+}  // namespace
+
+ProgressSink stderrProgress(bool quiet) {
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    if (quiet) return ProgressSink({}, interruptToken());
+    const bool tty = ::isatty(STDERR_FILENO) != 0;
+    auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+    auto mutex = std::make_shared<std::mutex>();
+    // A terminal gets a redrawn line a few times a second; a log gets a line every 5 s.
+    const auto interval = tty ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000);
+    return ProgressSink(
+        [tty, last, mutex, interval](double f, const std::string& stage) {
+            std::lock_guard<std::mutex> lock(*mutex);
+            const auto now = std::chrono::steady_clock::now();
+            if (now - *last < interval && f < 1.0) return true;
+            *last = now;
+            std::fprintf(stderr, tty ? "\r\033[K[%3.0f%%] %s" : "[%3.0f%%] %s\n", 100.0 * f, stage.c_str());
+            if (tty && f >= 1.0) std::fputc('\n', stderr);
+            std::fflush(stderr);
+            return true;
+        },
+        interruptToken());
+}
+
+int reportError(const Error& error) {
+    if (::isatty(STDERR_FILENO)) std::fputs("\r\033[K", stderr);
+    if (error.isCancelled()) {
+        std::fputs("pareto: interrupted\n", stderr);
+        return 130;
+    }
+    std::fprintf(stderr, "pareto: %s\n", error.message.c_str());
+    return 1;
+}
+
+nlohmann::json toJson(const Estimate& e) { return {{"mean", e.mean}, {"ci95", {e.lo, e.hi}}}; }
+
+nlohmann::json toJson(const DeltaEstimate& d) {
+    nlohmann::json j = toJson(d.estimate);
+    j["significant"] = d.significant;
+    return j;
+}
+
+nlohmann::json toJson(const MetricSummary& s) { return {{"mse", toJson(s.mse)}, {"psnr", toJson(s.psnr)}, {"ssim", toJson(s.ssim)}}; }
+
+std::string formatEstimate(const Estimate& e, int digits) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "%.*g [%.*g, %.*g]", digits, e.mean, digits, e.lo, digits, e.hi);
+    return buf;
+}
+
+void printJson(const nlohmann::json& j) { std::cout << j.dump(2) << std::endl; }
+
+}  // namespace pareto::cli

@@ -1,0 +1,34 @@
+#pragma once
+// Shared pieces of the CLI commands: stderr progress, Ctrl-C, JSON for estimates, tables.
+
+#include "common/progress.h"
+#include "common/result.h"
+#include "eval/bootstrap.h"
+#include "eval/evaluator.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace pareto::cli {
+
+/// A sink that prints progress to stderr (throttled) and is cancelled by Ctrl-C.
+ProgressSink stderrProgress(bool quiet);
+
+/// Prints "pareto: <message>" to stderr and returns the exit code for the error.
+int reportError(const Error& error);
+
+/// {"mean": m, "ci95": [lo, hi]}
+nlohmann::json toJson(const Estimate& e);
+/// {"mean": m, "ci95": [lo, hi], "significant": b}
+nlohmann::json toJson(const DeltaEstimate& d);
+/// {"mse": {...}, "psnr": {...}, "ssim": {...}}
+nlohmann::json toJson(const MetricSummary& s);
+
+/// "0.01234 [0.01200, 0.01270]" with `digits` significant digits.
+std::string formatEstimate(const Estimate& e, int digits = 4);
+
+/// Prints JSON (2-space indent) to stdout with a trailing newline.
+void printJson(const nlohmann::json& j);
+
+}  // namespace pareto::cli

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Configures and builds Pareto Studio into ./build (Release, Ninja). Used by run-demo.sh
+# and run-tests.sh; safe to re-run (incremental).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${PARETO_BUILD_DIR:-build}
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
+# LibTorch translation units need ~1 GB of memory each: one job per core is plenty.
+cmake --build "$BUILD_DIR" -j "$(nproc)"
