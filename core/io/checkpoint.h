@@ -47,8 +47,15 @@ struct CheckpointLoadOptions {
     bool rejectNonFinite = true;
 };
 
+/// @brief Tells the format of a file from its first bytes (and, for zips, its list of
+/// records) without loading it. Errors: missing file, legacy torch.save, unknown bytes.
+Result<CheckpointFormat> detectCheckpointFormat(const std::string& path);
+
 /// @brief Opens a checkpoint of any supported format, detected from its bytes.
-/// Errors are one line naming the file and what is wrong.
+/// Nothing from a torch.save or safetensors file is executed (TorchScript is loaded by
+/// LibTorch). A `module.` prefix on every name (DataParallel) is removed; integer tensors
+/// (e.g. num_batches_tracked) are dropped; float16/bfloat16 stay as stored.
+/// Errors are one line starting with the path and saying what is wrong.
 Result<Checkpoint> loadCheckpoint(const std::string& path, const CheckpointLoadOptions& options = {});
 
 }  // namespace pareto
