@@ -5,19 +5,18 @@
 namespace pareto {
 
 void StateDict::set(const std::string& name, const at::Tensor& tensor) {
-    for (auto& e : m_entries) {
-        if (e.name == name) {
-            e.tensor = tensor;
-            return;
-        }
+    auto it = m_index.find(name);
+    if (it != m_index.end()) {
+        m_entries[it->second].tensor = tensor;
+        return;
     }
+    m_index.emplace(name, m_entries.size());
     m_entries.push_back({name, tensor});
 }
 
 const at::Tensor* StateDict::find(const std::string& name) const {
-    for (const auto& e : m_entries)
-        if (e.name == name) return &e.tensor;
-    return nullptr;
+    auto it = m_index.find(name);
+    return it == m_index.end() ? nullptr : &m_entries[it->second].tensor;
 }
 
 at::Tensor StateDict::get(const std::string& name) const {
@@ -41,16 +40,14 @@ int64_t StateDict::parameterCount() const {
 
 StateDict StateDict::deepClone() const {
     StateDict out;
-    out.m_entries.reserve(m_entries.size());
-    for (const auto& e : m_entries)
-        out.m_entries.push_back({e.name, e.tensor.defined() ? e.tensor.detach().clone().contiguous() : e.tensor});
+    for (const auto& e : m_entries) out.set(e.name, e.tensor.defined() ? e.tensor.detach().clone().contiguous() : e.tensor);
     return out;
 }
 
 StateDict StateDict::withPrefixStripped(const std::string& prefix) const {
     StateDict out;
     for (const auto& e : m_entries)
-        if (e.name.compare(0, prefix.size(), prefix) == 0) out.m_entries.push_back({e.name.substr(prefix.size()), e.tensor});
+        if (e.name.compare(0, prefix.size(), prefix) == 0) out.set(e.name.substr(prefix.size()), e.tensor);
     return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace pareto {
@@ -43,6 +44,7 @@ public:
 
 private:
     std::vector<Entry> m_entries;
+    std::unordered_map<std::string, size_t> m_index;  // name -> position in m_entries
 };
 
 }  // namespace pareto

@@ -17,7 +17,8 @@ struct DatasetLoadOptions {
     std::optional<Split> split;
     /// Keep the first N in split order; < 0 keeps all.
     int64_t limit = -1;
-    /// Target channels / height / width; <= 0 keeps the source's. Channel conversion
+    /// Target channels (1 or 3) / height / width; <= 0 keeps the source's (for a folder:
+    /// its first image in sorted order, whatever the split). Channel conversion
     /// (gray <-> RGB) and resizing (stretch; area when shrinking, bilinear when
     /// enlarging) are recorded in Dataset::notes.
     int channels = 0;
@@ -29,7 +30,8 @@ struct DatasetLoadOptions {
 ///
 /// Splits (documented in the README):
 /// - Fashion-MNIST, CIFAR-10: `test` is the official test file in file order; `train` is
-///   the first 90 % of the training file, `val` the last 10 %, in file order.
+///   the first 90 % of the training file, `val` the last 10 %, in file order; `all` is the
+///   training file followed by the test file. CIFAR-10's training file is data_batch_1..5.
 /// - folder: images sorted by file name; with a split, image i (0-based, sorted) goes to
 ///   `test` if i % 10 == 9, `val` if i % 10 == 8, else `train`.
 Result<Dataset> loadDataset(const DataSpec& spec, const DatasetLoadOptions& options,
@@ -41,7 +43,7 @@ struct MeanImage {
     std::string source;  ///< e.g. "mean of 54000 train images" or "mean of the 500 evaluated images (folder has no training part)"
 };
 
-/// Mean over the training part of the spec (same conversions as `evalOptions`), or, for a
+/// Mean over the whole training part (no limit) of the spec of the spec (same conversions as `evalOptions`), or, for a
 /// folder loaded without a split, the mean of the evaluated images (said in `source`).
 Result<MeanImage> loadMeanImage(const DataSpec& spec, const DatasetLoadOptions& evalOptions,
                                 const ProgressSink& progress = {});
