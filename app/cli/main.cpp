@@ -23,6 +23,7 @@ const char* kUsage =
 
 int main(int argc, char** argv) {
     using namespace pareto::cli;
+    pareto::reexecWithSingleThreadedBlas(argv);
     if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
         std::fputs(kUsage, argc < 2 ? stderr : stdout);
         return argc < 2 ? kExitUsage : kExitOk;

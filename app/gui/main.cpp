@@ -9,6 +9,7 @@
 #include <QTimer>
 
 int main(int argc, char** argv) {
+    pareto::reexecWithSingleThreadedBlas(argv);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Pareto Studio"));
     QApplication::setOrganizationName(QStringLiteral("Pareto"));

@@ -3,12 +3,19 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <unistd.h>
 #include <dlfcn.h>
+#include <malloc.h>
 #include <thread>
 
 namespace pareto {
 
 void configureComputeThreads(int atenThreads) {
+    // Batches allocate multi-MB tensors: by default glibc maps and unmaps each one, which
+    // with transparent huge pages made evaluation ~10x slower here. Keep them on the heap.
+    ::mallopt(M_MMAP_THRESHOLD, 512 << 20);
+    ::mallopt(M_TRIM_THRESHOLD, 1024 << 20);
     // OPENBLAS_NUM_THREADS is read when libopenblas loads, before main(): set it at run
     // time through the library's own entry point instead.
     using SetThreads = void (*)(int);
@@ -18,6 +25,13 @@ void configureComputeThreads(int atenThreads) {
         atenThreads = static_cast<int>(std::min(2u, hw));
     }
     at::set_num_threads(atenThreads);
+}
+
+void reexecWithSingleThreadedBlas(char** argv) {
+    if (std::getenv("OPENBLAS_NUM_THREADS")) return;
+    ::setenv("OPENBLAS_NUM_THREADS", "1", 1);
+    ::execv("/proc/self/exe", argv);
+    // execv failed (no /proc): carry on with the run-time setting only.
 }
 
 const char* blasBackendName() {

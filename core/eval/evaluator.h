@@ -18,21 +18,26 @@ struct MetricSummary {
     Estimate mse, psnr, ssim;
 };
 
+/// bootstrapMean of each metric (default resamples and seed).
 MetricSummary summarize(const PerImageMetrics& m);
 
 struct PairedDeltas {
     DeltaEstimate mse, psnr, ssim;
 };
 
-/// other - base per image, paired.
+/// other - base per image, paired (pairedDelta of each metric).
 PairedDeltas pairedDeltas(const PerImageMetrics& base, const PerImageMetrics& other);
 
 /// @brief Runs the model deterministically (decode(mu)) over the dataset in batches.
-/// Checks cancellation per batch. `reconstructions`, if given, receives [N,C,H,W].
+/// Checks cancellation per batch (before each one): Error::cancelled() when the sink says
+/// stop. Fails with a message for an empty dataset, batchSize < 1, a model that throws,
+/// a reconstruction whose shape differs from its input, or non-finite reconstructions.
+/// `reconstructions`, if given, receives [N,C,H,W] float32 on CPU, only on success.
 Result<PerImageMetrics> evaluateModel(const VaeModel& model, const Dataset& data, int batchSize = 64,
                                       const ProgressSink& progress = {}, at::Tensor* reconstructions = nullptr);
 
-/// Metrics of predicting `meanImage` [C,H,W] for every image.
+/// Metrics of predicting `meanImage` [C,H,W] for every image (see meanImageOf in baseline.h).
+/// A shape that does not match the images is a caller bug and throws c10::Error.
 PerImageMetrics evaluateMeanImage(const at::Tensor& meanImage, const Dataset& data);
 
 /// @brief Whether a model looks untrained: it does not clearly beat the mean image.
@@ -44,6 +49,8 @@ struct UntrainedCheck {
 /// Ratio of mean MSEs baseline/model below which the model is flagged.
 inline constexpr double kUntrainedMseRatio = 1.5;
 
+/// Warns when baseline.mse.mean / model.mse.mean < kUntrainedMseRatio (NaN included) or when
+/// the two MSE CIs overlap; the reason quotes both MSEs with CIs and the ratio either way.
 UntrainedCheck checkUntrained(const MetricSummary& model, const MetricSummary& meanImageBaseline);
 
 }  // namespace pareto

@@ -1,4 +1,5 @@
 #pragma once
+// Per-image reconstruction quality: MSE, PSNR and SSIM, computed in float64.
 
 #include <ATen/core/Tensor.h>
 
@@ -15,14 +16,31 @@ struct PerImageMetrics {
     void append(const PerImageMetrics& other);
 };
 
+/// PSNR reported for a perfect reconstruction; also the cap for tiny non-zero MSEs.
 inline constexpr double kMaxPsnr = 100.0;
 
+/// SSIM constants (Wang et al. 2004).
+inline constexpr int kSsimWindow = 11;
+inline constexpr double kSsimSigma = 1.5;
+inline constexpr double kSsimK1 = 0.01;
+inline constexpr double kSsimK2 = 0.03;
+inline constexpr double kDataRange = 1.0;
+
+/// 10 log10(range^2 / mse) with range 1, min(..., kMaxPsnr); mse == 0 gives kMaxPsnr, NaN stays NaN.
+double psnrFromMse(double mse);
+
 /// Metrics of `pred` against `target`, both [N, C, H, W] float in the same range.
+/// Any dtype/layout; computed in float64 in chunks of images so memory stays bounded.
+/// Shapes must match: a mismatch is a caller bug and throws c10::Error (evaluateModel
+/// checks first and reports it as an Error). Images smaller than 11 in H or W: SSIM is NaN
+/// (undefined for the standard window; we do not silently switch definitions).
 PerImageMetrics computeMetrics(const at::Tensor& pred, const at::Tensor& target);
 
-/// Per-image SSIM [N] (fast path, ATen convolutions).
+/// Per-image SSIM [N] float64. Fast path: the Gaussian window applied as a separable depthwise
+/// filter (ATen shifted multiply-adds, float64, chunked work buffers reused across chunks).
+/// NaN per image when H or W < kSsimWindow. Throws c10::Error on a shape mismatch.
 at::Tensor ssimPerImage(const at::Tensor& pred, const at::Tensor& target);
-/// Plain scalar reference of ssimPerImage, for tests.
+/// Plain scalar reference of ssimPerImage (direct 11x11 window sums, two-pass variances), for tests.
 std::vector<double> ssimPerImageReference(const at::Tensor& pred, const at::Tensor& target);
 
 }  // namespace pareto
