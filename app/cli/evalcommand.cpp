@@ -8,12 +8,13 @@
 #include "model/modelloader.h"
 
 #include <cstdio>
+#include <optional>
 
 namespace pareto::cli {
 
 static const char* kEvalHelp =
     "usage: pareto eval CKPT --data SPEC [--split train|val|test|all] [--limit N]\n"
-    "                   [--batch-size N] [--json] [--quiet]\n"
+    "                   [--baseline CKPT2] [--batch-size N] [--json] [--quiet]\n"
     "\n"
     "Measures a model on held-out images, deterministically (decode(mu)), beside the\n"
     "mean-image baseline; every figure is a mean with its 95 % bootstrap CI over n images.\n"
@@ -21,11 +22,14 @@ static const char* kEvalHelp =
     "  --data SPEC     fashion-mnist[:DIR] | cifar10:DIR | folder:DIR\n"
     "  --split S       default: test (Fashion-MNIST, CIFAR-10), every image (folder)\n"
     "  --limit N       the first N images of the split\n"
+    "  --baseline CKPT2  also measure CKPT2 on the same images and report the paired\n"
+    "                  delta CKPT - CKPT2 per metric with its CI (\"not significant\"\n"
+    "                  when the CI crosses 0)\n"
     "  --json          machine-readable output (keys in the README)\n"
     "  --quiet         no progress on stderr\n";
 
 int runEval(const std::vector<std::string>& argv) {
-    Args args(argv, {"data", "split", "limit", "batch-size"}, {"json", "quiet", "help"});
+    Args args(argv, {"data", "split", "limit", "batch-size", "baseline"}, {"json", "quiet", "help"});
     if (args.flag("help")) {
         std::fputs(kEvalHelp, stdout);
         return kExitOk;
@@ -53,10 +57,25 @@ int runEval(const std::vector<std::string>& argv) {
     auto ev = evaluateOnData(*loaded->model, *spec, options, static_cast<int>(batch), progress);
     if (!ev) return reportError(ev.error());
 
+    // Paired comparison against a second model on exactly the same images.
+    std::optional<PairedDeltas> deltas;
+    std::string baselinePath;
+    if (auto other = args.value("baseline")) {
+        auto base = loadModel(*other);
+        if (!base) return reportError(base.error());
+        baselinePath = base->path;
+        auto data = loadDataset(*spec, optionsForModel(base->model->info(), options), progress);
+        if (!data) return reportError(data.error());
+        auto baseMetrics = evaluateModel(*base->model, *data, static_cast<int>(batch), progress);
+        if (!baseMetrics) return reportError(baseMetrics.error());
+        if (baseMetrics->size() != ev->perImage.size()) return reportError(fail(*other + ": evaluated a different number of images"));
+        deltas = pairedDeltas(*baseMetrics, ev->perImage);
+    }
+
     if (args.flag("json")) {
         nlohmann::json baseline = toJson(ev->baselineSummary);
         baseline["source"] = ev->baselineSource;
-        printJson({{"checkpoint", loaded->path},
+        nlohmann::json j = {{"checkpoint", loaded->path},
                    {"format", checkpointFormatName(loaded->format)},
                    {"arch", ev->model.arch},
                    {"latent_dim", ev->model.latentDim},
@@ -69,7 +88,10 @@ int runEval(const std::vector<std::string>& argv) {
                    {"baseline_mean_image", baseline},
                    {"untrained_warning", ev->untrained.warning},
                    {"untrained_reason", ev->untrained.reason},
-                   {"seconds", ev->seconds}});
+                   {"seconds", ev->seconds}};
+        if (deltas)
+            j["delta_vs_baseline"] = {{"baseline", baselinePath}, {"mse", toJson(deltas->mse)}, {"psnr", toJson(deltas->psnr)}, {"ssim", toJson(deltas->ssim)}};
+        printJson(j);
         return kExitOk;
     }
     std::printf("model     %s (%s, L=%lld, %lld params)\n", loaded->path.c_str(), ev->model.arch.c_str(),
@@ -83,6 +105,15 @@ int runEval(const std::vector<std::string>& argv) {
     std::printf("%-10s %-36s %s\n", "SSIM", formatEstimate(ev->summary.ssim).c_str(), formatEstimate(ev->baselineSummary.ssim).c_str());
     std::printf("\nbaseline  %s\n", ev->baselineSource.c_str());
     std::printf("%s %s\n", ev->untrained.warning ? "WARNING  " : "check    ", ev->untrained.reason.c_str());
+    if (deltas) {
+        std::printf("\npaired delta vs %s (this - baseline, per image):\n", baselinePath.c_str());
+        const auto row = [](const char* name, const DeltaEstimate& d) {
+            std::printf("%-10s %-36s %s\n", name, formatEstimate(d.estimate).c_str(), d.significant ? "significant" : "not significant (CI crosses 0)");
+        };
+        row("MSE", deltas->mse);
+        row("PSNR (dB)", deltas->psnr);
+        row("SSIM", deltas->ssim);
+    }
     return kExitOk;
 }
 

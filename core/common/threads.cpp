@@ -29,8 +29,13 @@ void configureComputeThreads(int atenThreads) {
 
 void reexecWithSingleThreadedBlas(char** argv) {
     if (std::getenv("OPENBLAS_NUM_THREADS")) return;
+    // Resolve the link so the process keeps its own name (not "exe") in ps and top.
+    char self[4096];
+    const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) return;
+    self[n] = '\0';
     ::setenv("OPENBLAS_NUM_THREADS", "1", 1);
-    ::execv("/proc/self/exe", argv);
+    ::execv(self, argv);
     // execv failed (no /proc): carry on with the run-time setting only.
 }
 

@@ -1,0 +1,143 @@
+// The `pareto` CLI against real PyTorch checkpoints: inspect and eval numbers, the
+// untrained-model warning, and one-line errors for broken files.
+#include "testsupport.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace pareto;
+
+class TestCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void inspectSageStateDict();
+    void evalAgreesWithPyTorch();
+    void pairedDeltaAgainstItself();
+    void untrainedWarning_data();
+    void untrainedWarning();
+    void brokenFiles_data();
+    void brokenFiles();
+    void usageErrors_data();
+    void usageErrors();
+
+private:
+    QJsonObject runJson(const QStringList& args);
+    QTemporaryDir m_dir;
+};
+
+void TestCli::initTestCase() {
+    QVERIFY(m_dir.isValid());
+    const auto r = test::runPythonFixture("cli_fixtures.py", {m_dir.path()});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+}
+
+QJsonObject TestCli::runJson(const QStringList& args) {
+    const auto r = test::runCli(args + QStringList{"--json"});
+    if (r.exitCode != 0) qWarning("pareto %s failed: %s", qPrintable(args.join(' ')), qPrintable(r.err));
+    return QJsonDocument::fromJson(r.out.toUtf8()).object();
+}
+
+void TestCli::inspectSageStateDict() {
+    const QJsonObject j = runJson({"inspect", m_dir.filePath("sage_l16.pt")});
+    QCOMPARE(j["format"].toString(), QString("pytorch"));
+    QCOMPARE(j["arch"].toString(), QString("tinyvae"));
+    QCOMPARE(j["latent_dim"].toInteger(), 16);
+    QCOMPARE(j["input_shape"].toArray(), QJsonArray({3, 64, 64}));
+    QCOMPARE(j["params"].toInteger(), 227713);
+    QCOMPARE(j["fp32_bytes"].toInteger(), 910852);
+}
+
+void TestCli::evalAgreesWithPyTorch() {
+    QFile f(m_dir.filePath("reference.json"));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject ref = QJsonDocument::fromJson(f.readAll()).object();
+    const QJsonObject j = runJson({"eval", m_dir.filePath("sage_l16.pt"), "--data", "folder:" + m_dir.filePath("images"), "--quiet"});
+    QCOMPARE(j["n"].toInteger(), ref["n"].toInteger());
+    const double mse = j["mse"].toObject()["mean"].toDouble(), refMse = ref["mse_mean"].toDouble();
+    QVERIFY2(std::abs(mse - refMse) / refMse < 0.005, qPrintable(QString("ours %1, PyTorch %2").arg(mse).arg(refMse)));
+    const QJsonArray ci = j["mse"].toObject()["ci95"].toArray();
+    QVERIFY(ci[0].toDouble() <= mse && mse <= ci[1].toDouble());
+    for (const char* k : {"mse", "psnr", "ssim"}) QVERIFY(j["baseline_mean_image"].toObject().contains(k));
+    QVERIFY(j.contains("untrained_warning"));
+    QVERIFY(j.contains("untrained_reason"));
+}
+
+void TestCli::pairedDeltaAgainstItself() {
+    // A model against a copy of itself: every delta is exactly 0 and not significant.
+    const QJsonObject j = runJson({"eval", m_dir.filePath("sage_l16.pt"), "--data", "folder:" + m_dir.filePath("images"),
+                                   "--baseline", m_dir.filePath("sage_l16.pt"), "--quiet"});
+    const QJsonObject d = j["delta_vs_baseline"].toObject();
+    for (const char* k : {"mse", "psnr", "ssim"}) {
+        QCOMPARE(d[k].toObject()["mean"].toDouble(), 0.0);
+        QCOMPARE(d[k].toObject()["significant"].toBool(), false);
+    }
+}
+
+void TestCli::untrainedWarning_data() {
+    QTest::addColumn<QString>("checkpoint");
+    QTest::addColumn<bool>("expected");
+    QTest::newRow("randomly initialised TinyVAE") << "untrained_gray_l16.pt" << true;
+    QTest::newRow("embedded demo model") << "DEMO" << false;
+}
+
+void TestCli::untrainedWarning() {
+    QFETCH(QString, checkpoint);
+    QFETCH(bool, expected);
+    const QString path = checkpoint == "DEMO" ? test::resource("demo/tinyvae-fmnist-l16.safetensors") : m_dir.filePath(checkpoint);
+    const QJsonObject j = runJson({"eval", path, "--data", "fashion-mnist:" + test::resource("demo/fashion-mnist-subset"), "--quiet"});
+    QVERIFY(j.contains("untrained_warning"));
+    QCOMPARE(j["untrained_warning"].toBool(), expected);
+    QVERIFY(!j["untrained_reason"].toString().isEmpty());
+}
+
+void TestCli::brokenFiles_data() {
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("problem");
+    QTest::newRow("truncated checkpoint") << "truncated.pt" << "";
+    QTest::newRow("zip with corrupt data.pkl") << "corrupt_pkl.pt" << "";
+    QTest::newRow("safetensors claiming a 1 TB tensor") << "huge.safetensors" << "";
+    QTest::newRow("NaN weights") << "nan.pt" << "NaN";
+    QTest::newRow("wrong-shape tensor") << "wrongshape.pt" << "fc_logvar.weight";
+    QTest::newRow("missing file") << "does-not-exist.pt" << "";
+}
+
+void TestCli::brokenFiles() {
+    QFETCH(QString, file);
+    QFETCH(QString, problem);
+    for (const QString cmd : {"inspect", "eval"}) {
+        QStringList args{cmd, m_dir.filePath(file)};
+        if (cmd == "eval") args << "--data" << "folder:" + m_dir.filePath("images") << "--quiet";
+        const auto r = test::runCli(args);
+        QVERIFY2(!r.crashed, qPrintable(r.err));
+        QCOMPARE(r.exitCode, 1);
+        const QStringList lines = r.err.trimmed().split('\n');
+        QVERIFY2(lines.size() == 1, qPrintable(r.err));
+        QVERIFY2(lines[0].contains(file), qPrintable(r.err));
+        if (!problem.isEmpty()) QVERIFY2(lines[0].contains(problem), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+    }
+}
+
+void TestCli::usageErrors_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("no command") << QStringList{};
+    QTest::newRow("unknown command") << QStringList{"frobnicate"};
+    QTest::newRow("eval without --data") << QStringList{"eval", "x.pt"};
+    QTest::newRow("unknown option") << QStringList{"inspect", "x.pt", "--bogus"};
+    QTest::newRow("bad number") << QStringList{"eval", "x.pt", "--data", "folder:.", "--limit", "ten"};
+}
+
+void TestCli::usageErrors() {
+    QFETCH(QStringList, args);
+    const auto r = test::runCli(args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(r.err.contains("usage"));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
