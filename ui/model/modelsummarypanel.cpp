@@ -45,7 +45,7 @@ void ModelSummaryPanel::showSummary(const EvaluationSummary& s) {
                 .arg(QLocale().toString(s.params))
                 .arg(QLocale().toString(4 * s.params));
     html += QStringLiteral("<p>Data: %1<br>%2</p>").arg(s.dataIdentity.toHtmlEscaped(), s.dataNotes.join(QStringLiteral("; ")).toHtmlEscaped());
-    html += QStringLiteral("<table cellspacing='8'><tr><th align='left'>n = %1, 95 %% CI</th><th align='left'>model</th>"
+    html += QStringLiteral("<table cellspacing='8'><tr><th align='left'>n = %1, 95 % CI</th><th align='left'>model</th>"
                            "<th align='left'>mean-image baseline</th></tr>")
                 .arg(s.n);
     html += QStringLiteral("<tr><td>MSE</td><td>%1</td><td>%2</td></tr>").arg(estimate(s.mse, 4), estimate(s.baselineMse, 4));
