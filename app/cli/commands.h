@@ -12,5 +12,8 @@ enum ExitCode { kExitOk = 0, kExitFailure = 1, kExitUsage = 2, kExitInterrupted 
 int runInspect(const std::vector<std::string>& args);
 int runEval(const std::vector<std::string>& args);
 int runTrain(const std::vector<std::string>& args);
+int runSweep(const std::vector<std::string>& args);
+int runSensitivity(const std::vector<std::string>& args);
+int runAutoMp(const std::vector<std::string>& args);
 
 }  // namespace pareto::cli

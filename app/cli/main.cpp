@@ -17,6 +17,12 @@ const char* kUsage =
     "  inspect CKPT              what a checkpoint holds: format, architecture, parameters\n"
     "  eval CKPT --data SPEC     quality on held-out data with 95 % CIs, beside the mean image\n"
     "  train --data SPEC --out F train a SAGE TinyVAE\n"
+    "  sweep CKPT --data SPEC --out PREFIX\n"
+    "                            size vs quality of many quantization schemes, Pareto front marked\n"
+    "  sensitivity CKPT --data SPEC\n"
+    "                            MSE increase of quantizing each layer alone\n"
+    "  automp CKPT --data SPEC --budget-bytes N\n"
+    "                            one scheme per layer: least MSE increase within a byte budget\n"
     "  version                   print the version\n";
 
 }  // namespace
@@ -38,6 +44,9 @@ int main(int argc, char** argv) {
     if (cmd == "inspect") return runInspect(rest);
     if (cmd == "eval") return runEval(rest);
     if (cmd == "train") return runTrain(rest);
+    if (cmd == "sweep") return runSweep(rest);
+    if (cmd == "sensitivity") return runSensitivity(rest);
+    if (cmd == "automp") return runAutoMp(rest);
     std::fprintf(stderr, "pareto: unknown command '%s'\n%s", cmd.c_str(), kUsage);
     return kExitUsage;
 }

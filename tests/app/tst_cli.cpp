@@ -28,6 +28,10 @@ private Q_SLOTS:
     void brokenFiles();
     void usageErrors_data();
     void usageErrors();
+    void sweepWritesCsvAndJson();
+    void sensitivityRanksEveryLayer();
+    void autoMpRespectsBudget();
+    void autoMpImpossibleBudget();
 
 private:
     QJsonObject runJson(const QStringList& args);
@@ -191,6 +195,9 @@ void TestCli::usageErrors_data() {
     QTest::newRow("eval without --data") << QStringList{"eval", "x.pt"};
     QTest::newRow("unknown option") << QStringList{"inspect", "x.pt", "--bogus"};
     QTest::newRow("bad number") << QStringList{"eval", "x.pt", "--data", "folder:.", "--limit", "ten"};
+    QTest::newRow("sweep without --out") << QStringList{"sweep", "x.pt", "--data", "folder:."};
+    QTest::newRow("sweep with a bad scheme") << QStringList{"sweep", "x.pt", "--data", "folder:.", "--out", "p", "--schemes", "int4,int9"};
+    QTest::newRow("automp without --budget-bytes") << QStringList{"automp", "x.pt", "--data", "folder:."};
 }
 
 void TestCli::usageErrors() {
@@ -198,6 +205,85 @@ void TestCli::usageErrors() {
     const auto r = test::runCli(args);
     QCOMPARE(r.exitCode, 2);
     QVERIFY(r.err.contains("usage"));
+}
+
+void TestCli::sweepWritesCsvAndJson() {
+    const QString prefix = m_dir.filePath("sweep");
+    const QJsonObject j = runJson({"sweep", m_dir.filePath("sage_l16.pt"), "--data", "folder:" + m_dir.filePath("images"),
+                                   "--schemes", "int8,int4,int2", "--out", prefix, "--quiet"});
+    const QJsonArray rows = j["rows"].toArray();
+    QCOMPARE(rows.size(), 4);
+    QCOMPARE(rows[0].toObject()["scheme"].toString(), QString("fp32"));
+    QCOMPARE(rows[0].toObject()["delta_vs_fp32"].toObject()["mse"].toObject()["mean"].toDouble(), 0.0);
+    QCOMPARE(rows[0].toObject()["size"].toObject()["bytes"].toInteger(), 910852);
+    QVERIFY(rows[3].toObject()["pareto"].toBool());  // the smallest row is always on the front
+
+    QFile json(prefix + ".json");
+    QVERIFY(json.open(QIODevice::ReadOnly));
+    const QJsonArray fileRows = QJsonDocument::fromJson(json.readAll()).array();
+    QCOMPARE(fileRows, rows);
+    for (const auto& r : fileRows) {
+        const QJsonObject o = r.toObject();
+        for (const char* k : {"scheme", "size", "mse", "psnr", "ssim", "delta_vs_fp32", "pareto"}) QVERIFY2(o.contains(k), k);
+    }
+
+    QFile csv(prefix + ".csv");
+    QVERIFY(csv.open(QIODevice::ReadOnly | QIODevice::Text));
+    const QStringList lines = QString::fromUtf8(csv.readAll()).trimmed().split('\n');
+    QCOMPARE(lines.size(), 5);
+    const QStringList header = lines[0].split(',');
+    QCOMPARE(header.first(), QString("scheme"));
+    QCOMPARE(header.last(), QString("pareto"));
+    for (const char* c : {"bytes", "ratio", "effective_bits_per_param", "mse", "mse_lo", "mse_hi", "psnr", "delta_mse",
+                          "delta_mse_lo", "delta_mse_hi", "delta_mse_significant"})
+        QVERIFY2(header.contains(c), c);
+    QVERIFY(lines[1].startsWith("fp32,910852,"));
+    for (int i = 1; i < lines.size(); ++i) {
+        const QStringList cells = lines[i].split(',');
+        QCOMPARE(cells.size(), header.size());
+        QCOMPARE(cells.last(), QString(rows[i - 1].toObject()["pareto"].toBool() ? "true" : "false"));
+    }
+}
+
+void TestCli::sensitivityRanksEveryLayer() {
+    const QJsonObject j = runJson({"sensitivity", m_dir.filePath("sage_l16.pt"), "--data", "folder:" + m_dir.filePath("images"),
+                                   "--quant", "int2", "--quiet"});
+    QCOMPARE(j["scheme"].toString(), QString("int2"));
+    const QJsonArray layers = j["layers"].toArray();
+    QVERIFY(layers.size() >= 6);
+    double previous = 1e300;
+    for (const auto& l : layers) {
+        const QJsonObject o = l.toObject();
+        QVERIFY(o["name"].toString().endsWith(".weight"));
+        QVERIFY(o["bytes_saved"].toInteger() > 0);
+        const double d = o["delta_mse"].toObject()["mean"].toDouble();
+        QVERIFY(d <= previous);
+        previous = d;
+    }
+}
+
+void TestCli::autoMpRespectsBudget() {
+    const QString map = m_dir.filePath("automp_map.json");
+    const QJsonObject j = runJson({"automp", m_dir.filePath("sage_l16.pt"), "--data", "folder:" + m_dir.filePath("images"),
+                                   "--budget-bytes", "200000", "--candidates", "fp16,int8,int4,int2-g64", "--out-map", map, "--quiet"});
+    QVERIFY(j.contains("size"));
+    const qint64 bytes = j["size"].toObject()["bytes"].toInteger();
+    QVERIFY(bytes > 0 && bytes <= 200000);
+    QCOMPARE(j["predicted"].toObject()["bytes"].toInteger(), bytes);
+    QVERIFY(j["delta_vs_fp32"].toObject()["mse"].toObject().contains("ci95"));
+    // The written map drives `eval --map` to the same real size.
+    const QJsonObject e = runJson({"eval", m_dir.filePath("sage_l16.pt"), "--data", "folder:" + m_dir.filePath("images"),
+                                   "--quant", "fp32", "--map", map, "--quiet"});
+    QCOMPARE(e["size"].toObject()["bytes"].toInteger(), bytes);
+    QCOMPARE(e["mse"].toObject()["mean"].toDouble(), j["mse"].toObject()["mean"].toDouble());
+}
+
+void TestCli::autoMpImpossibleBudget() {
+    const auto r = test::runCli({"automp", m_dir.filePath("sage_l16.pt"), "--data", "folder:" + m_dir.filePath("images"),
+                                 "--budget-bytes", "1000", "--candidates", "int8,int4", "--quiet"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("smallest configuration"), qPrintable(r.err));
+    QVERIFY(r.out.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestCli)
