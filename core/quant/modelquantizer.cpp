@@ -12,15 +12,20 @@ Result<QuantizedModel> quantizeStateDict(const StateDict& weights, const QuantPl
     QuantizedModel out;
 
     std::vector<std::string> eligible, policyKept;
+    std::vector<int64_t> eligibleNumel;
     for (const auto& e : weights.entries()) {
         if (!e.tensor.defined()) return fail("tensor '" + e.name + "' is undefined");
         const bool floating = e.tensor.is_floating_point();
-        if (plan.isQuantizable(e.name, e.tensor.dim(), floating)) eligible.push_back(e.name);
-        else if (floating) policyKept.push_back(e.name);
+        if (plan.isQuantizable(e.name, e.tensor.dim(), floating)) {
+            eligible.push_back(e.name);
+            eligibleNumel.push_back(e.tensor.numel());
+        } else if (floating) {
+            policyKept.push_back(e.name);
+        }
     }
     const bool haveMap = !plan.precisionMap.empty();
     if (haveMap) {
-        out.matches = plan.precisionMap.match(eligible, policyKept);
+        out.matches = plan.precisionMap.match(eligible, policyKept, eligibleNumel);
         out.warnings = out.matches.warnings;
     }
 

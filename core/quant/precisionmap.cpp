@@ -96,12 +96,17 @@ int PrecisionMap::firstMatch(const std::string& name) const {
 }
 
 PrecisionMatchReport PrecisionMap::match(const std::vector<std::string>& eligible,
-                                         const std::vector<std::string>& policyKept) const {
+                                         const std::vector<std::string>& policyKept,
+                                         const std::vector<int64_t>& eligibleNumel) const {
     PrecisionMatchReport rep;
     rep.eligibleCount = static_cast<int64_t>(eligible.size());
+    const bool counted = eligibleNumel.size() == eligible.size() && !eligible.empty();
+    if (counted)
+        for (int64_t n : eligibleNumel) rep.eligibleParams += n;
     for (size_t i = 0; i < m_rules.size(); ++i)
         rep.rules.push_back({static_cast<int>(i), m_rules[i].pattern, m_rules[i].scheme.toString(), {}, {}, {}});
-    for (const auto& name : eligible) {
+    for (size_t k = 0; k < eligible.size(); ++k) {
+        const std::string& name = eligible[k];
         int first = -1;
         for (size_t i = 0; i < m_rules.size(); ++i) {
             if (!globMatch(m_rules[i].pattern, name)) continue;
@@ -112,7 +117,10 @@ PrecisionMatchReport PrecisionMap::match(const std::vector<std::string>& eligibl
                 rep.rules[i].shadowed.push_back(name);
             }
         }
-        if (first < 0) rep.unmatchedParameters.push_back(name);
+        if (first < 0) {
+            rep.unmatchedParameters.push_back(name);
+            if (counted) rep.unmatchedParams += eligibleNumel[k];
+        }
     }
     for (const auto& name : policyKept)
         for (size_t i = 0; i < m_rules.size(); ++i)
@@ -128,16 +136,24 @@ PrecisionMatchReport PrecisionMap::match(const std::vector<std::string>& eligibl
         rep.warnings.push_back(std::move(w));
     }
     if (!rep.unmatchedParameters.empty() && !m_rules.empty()) {
-        const double frac = static_cast<double>(rep.unmatchedParameters.size()) / static_cast<double>(rep.eligibleCount);
+        const double frac = rep.unmatchedFraction();
         std::string w = std::to_string(rep.unmatchedParameters.size()) + " of " + std::to_string(rep.eligibleCount) +
-                        " quantizable parameters matched no precision map entry and use the default scheme: " +
-                        joinNames(rep.unmatchedParameters);
+                        " quantizable tensors";
+        if (counted)
+            w += " (" + std::to_string(rep.unmatchedParams) + " of " + std::to_string(rep.eligibleParams) + " parameters)";
+        w += " matched no precision map entry and use the default scheme: " + joinNames(rep.unmatchedParameters);
         if (frac > kUnmatchedWarningFraction)
-            w = "WARNING: " + std::to_string(static_cast<int>(std::lround(frac * 100))) +
-                " % of the parameters are not covered by the precision map (check its patterns). " + w;
+            w = "WARNING: " + std::to_string(static_cast<int>(std::lround(frac * 100))) + " % of the " +
+                (counted ? "parameters" : "quantizable tensors") + " are not covered by the precision map (check its patterns). " + w;
         rep.warnings.push_back(std::move(w));
     }
     return rep;
+}
+
+double PrecisionMatchReport::unmatchedFraction() const {
+    if (eligibleParams > 0) return static_cast<double>(unmatchedParams) / static_cast<double>(eligibleParams);
+    if (eligibleCount > 0) return static_cast<double>(unmatchedParameters.size()) / static_cast<double>(eligibleCount);
+    return 0.0;
 }
 
 }  // namespace pareto

@@ -48,8 +48,14 @@ public:
     /// those the policy keeps in FP32 whatever the map says (rank-1 biases and norms without
     /// quantizeBiases, rank >= 2 tensors not named *.weight): they are reported against the
     /// entries that name them, never assigned, so a catch-all "*" cannot quantize a bias.
+    ///
+    /// `eligibleNumel[i]`, when given, is the element count of `eligible[i]`: the loud warning
+    /// then fires when the unmatched tensors hold more than kUnmatchedWarningFraction of the
+    /// eligible *parameters* (a map covering every conv but not fc_mu/fc_logvar leaves few
+    /// tensors but most of the weights unmatched); without counts it weighs tensors equally.
     PrecisionMatchReport match(const std::vector<std::string>& eligible,
-                               const std::vector<std::string>& policyKept = {}) const;
+                               const std::vector<std::string>& policyKept = {},
+                               const std::vector<int64_t>& eligibleNumel = {}) const;
 
 private:
     std::vector<PrecisionRule> m_rules;

@@ -23,6 +23,10 @@ struct PrecisionMatchReport {
     std::vector<RuleMatches> rules;
     std::vector<std::string> unmatchedParameters;  ///< quantizable names no entry matched
     int64_t eligibleCount = 0;                     ///< quantizable tensors the map was applied to
+    int64_t eligibleParams = 0;   ///< their elements (0 when the caller gave no counts)
+    int64_t unmatchedParams = 0;  ///< elements of the unmatched ones (0 without counts)
+    /// Unmatched share: of the parameters when counts were given, else of the tensors.
+    double unmatchedFraction() const;
     std::vector<std::string> warnings;  ///< one line each, naming entries and parameters
 
     /// Entries that decided no parameter.

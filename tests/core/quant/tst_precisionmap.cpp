@@ -128,7 +128,7 @@ void TestPrecisionMap::unmatchedParametersAreNamed() {
     QVERIFY(r.unusedRules().empty());
     QCOMPARE(r.warnings.size(), size_t(1));
     const QString w = QString::fromStdString(r.warnings[0]);
-    QVERIFY2(w.startsWith("WARNING: 75 % of the parameters are not covered"), qPrintable(w));
+    QVERIFY2(w.startsWith("WARNING: 75 % of the quantizable tensors are not covered"), qPrintable(w));
     QVERIFY2(w.contains("9 of 12"), qPrintable(w));
     QVERIFY2(w.contains("encoder.0.depthwise.weight") && w.contains("decoder.6.weight"), qPrintable(w));
 
@@ -139,6 +139,17 @@ void TestPrecisionMap::unmatchedParametersAreNamed() {
     QCOMPARE(r2.warnings.size(), size_t(1));
     QVERIFY(!QString::fromStdString(r2.warnings[0]).startsWith("WARNING"));
     QVERIFY(QString::fromStdString(r2.warnings[0]).contains("fc_mu.weight, fc_logvar.weight"));
+
+    // Weighted by parameters, the same map leaves most of a TinyVAE L=16 unmatched: fc_mu and
+    // fc_logvar are 2 of 12 tensors but 131,072 of its 223,147 weights (3 channels).
+    const std::vector<int64_t> numel{27, 48, 144, 512, 288, 2048, 65536, 65536, 65536, 18432, 4608, 432};
+    const auto r3 = m2->match(tinyVaeWeights(), {}, numel);
+    QCOMPARE(r3.eligibleParams, int64_t(223147));
+    QCOMPARE(r3.unmatchedParams, int64_t(131072));
+    QCOMPARE(r3.warnings.size(), size_t(1));
+    const QString w3 = QString::fromStdString(r3.warnings[0]);
+    QVERIFY2(w3.startsWith("WARNING: 59 % of the parameters are not covered"), qPrintable(w3));
+    QVERIFY2(w3.contains("2 of 12 quantizable tensors (131072 of 223147 parameters)"), qPrintable(w3));
 }
 
 void TestPrecisionMap::jsonRoundTrip() {
