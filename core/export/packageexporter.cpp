@@ -3,6 +3,7 @@
 #include "common/atomicfile.h"
 #include "common/hash.h"
 #include "compress/compressionevaluation.h"
+#include "export/deploymentcheck.h"
 #include "export/exportjson.h"
 #include "export/goldenset.h"
 #include "export/packageinstaller.h"
@@ -186,6 +187,10 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
 
     const TinyVaeConfig& config = req.model->config();
     const std::vector<PlannedTensor> planned = planTensors(TinyVae::expectedShapes(config), plan);
+    // The dialog's cheap byte count must be the quantizer's, or its warnings were about another size.
+    if (plannedBytes(planned) != comp->quantized.size.bytes)
+        return fail("export: planned size " + std::to_string(plannedBytes(planned)) + " bytes differs from the quantized size " +
+                    std::to_string(comp->quantized.size.bytes));
     report.fit = estimateFit(config, comp->quantized.size.bytes, precision, *profile, req.fitBatchSize);
     report.tensorRt = checkTensorRt(planned, *profile, precision);
     for (const auto& w : report.fit.warnings) report.warnings.push_back(w);

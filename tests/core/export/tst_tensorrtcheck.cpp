@@ -1,4 +1,5 @@
 // TensorRT rule checks per tensor and board, and planTensors() agreeing with the quantizer.
+#include "export/deploymentcheck.h"
 #include "export/plannedtensor.h"
 #include "export/tensorrtcheck.h"
 #include "model/tinyvae.h"
@@ -28,6 +29,9 @@ private Q_SLOTS:
     void wrongConvTransposeAxis();
     void planTensorsMatchesQuantizer();
     void layerKinds();
+    void plannedBytesEqualTheQuantizers_data();
+    void plannedBytesEqualTheQuantizers();
+    void deploymentCheckInOneCall();
 };
 
 void TestTensorRtCheck::rules_data() {
@@ -144,6 +148,44 @@ void TestTensorRtCheck::layerKinds() {
     QCOMPARE(kinds["decoder.4.bias"], PlannedTensor::Layer::Vector);
     for (const auto& t : planned)
         if (t.layer == PlannedTensor::Layer::ConvTranspose2d) QCOMPARE(t.axis, int64_t(1));
+}
+
+void TestTensorRtCheck::plannedBytesEqualTheQuantizers_data() {
+    QTest::addColumn<QString>("scheme");
+    QTest::addColumn<bool>("biases");
+    for (const char* s : {"fp32", "fp16", "bf16", "int8", "int4-g64", "int3-asym", "int2-g32-asym", "int5-tensor", "nf4", "ternary",
+                          "ternary-2bit", "int4-g128-scale=fp32"})
+        QTest::newRow(s) << QString(s) << false;
+    QTest::newRow("int6, biases too") << "int6" << true;
+}
+
+void TestTensorRtCheck::plannedBytesEqualTheQuantizers() {
+    // Exact bytes without quantizing, so the dialog's fit check needs no quantization pass.
+    QFETCH(QString, scheme);
+    QFETCH(bool, biases);
+    QuantPlan plan;
+    plan.defaultScheme = *QuantScheme::parse(scheme.toStdString());
+    plan.quantizeBiases = biases;
+    plan.precisionMap = *PrecisionMap::fromJson(R"([{"pattern": "fc_mu.weight", "scheme": "int8"}])");
+    const TinyVae model = TinyVae::randomInit({3, 8}, 4);
+    QuantPlan qp = plan;
+    qp.convTransposeWeights = {"decoder.2.weight", "decoder.4.weight", "decoder.6.weight"};
+    const auto q = quantizeStateDict(model.weights(), qp);
+    QVERIFY(q.ok());
+    const auto planned = planTensors(TinyVae::expectedShapes({3, 8}), plan);
+    for (const auto& t : planned) QCOMPARE(plannedBytes(t), q->size.find(t.name)->bytes);
+    QCOMPARE(plannedBytes(planned), q->size.bytes);
+}
+
+void TestTensorRtCheck::deploymentCheckInOneCall() {
+    QuantPlan plan;
+    plan.defaultScheme = *QuantScheme::parse("int4-asym");
+    const DeploymentCheck c = checkDeployment({1, 16}, plan, *findDeviceProfile("jetson-nano-4gb"), ModelPrecision::Fp32, 4);
+    QCOMPARE(c.bytes, plannedBytes(c.tensors));
+    QCOMPARE(c.fit.packedWeightBytes, c.bytes);
+    QCOMPARE(c.fit.batchSize, int64_t(4));
+    QVERIFY(c.tensorRt.errors == 12);
+    QCOMPARE(c.warnings.size(), c.fit.warnings.size() + size_t(c.tensorRt.errors + c.tensorRt.warnings));
 }
 
 QTEST_GUILESS_MAIN(TestTensorRtCheck)
