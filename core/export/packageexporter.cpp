@@ -22,6 +22,8 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <random>
+#include <unistd.h>
 
 #ifndef PARETO_VERSION
 #define PARETO_VERSION "unknown"
@@ -365,12 +367,23 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
         return fail(dest + ": validation failed, nothing installed: metrics re-measured from the package differ from the studio's (relative " +
                     std::to_string(std::max(dModel, dWeights)) + ")");
 
-    std::string tarBytes;
+    // The tar.gz is written completely before the folder moves, and renamed in right after it.
+    std::string tarTemp;
+    struct TempFile {
+        std::string* path;
+        ~TempFile() {
+            std::error_code e;
+            if (!path->empty()) fs::remove(*path, e);
+        }
+    } tarGuard{&tarTemp};
     if (req.tar) {
         if (Status st = stage("tar", 0.95); !st) return st.error();
         auto t = TarGzWriter::archive(staging.path(), name, epoch);
         if (!t) return t.error();
-        tarBytes = std::move(*t);
+        const std::string tmp = tarPath + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}());
+        if (Status st = writeFileAtomic(tmp, *t); !st) return st.error();
+        tarTemp = tmp;
+        report.tarBytes = static_cast<int64_t>(t->size());
     }
 
     // 4. Into place.
@@ -378,10 +391,10 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
     if (Status st = installer.install(staging.path(), destExists, installHook, hooks.allowRenameExchange); !st) return st.error();
     report.replacedExisting = destExists;
     if (req.tar) {
-        if (Status st = writeFileAtomic(tarPath, tarBytes); !st)
-            return fail(tarPath + ": the package is installed at " + dest + " but its .tar.gz could not be written: " + st.error().message);
+        if (Status st = PackageInstaller::placeFile(tarTemp, tarPath, req.force); !st)
+            return fail(tarPath + ": the package is installed at " + dest + " but its .tar.gz could not be moved into place: " + st.error().message);
+        tarTemp.clear();
         report.tarPath = tarPath;
-        report.tarBytes = static_cast<int64_t>(tarBytes.size());
     } else if (tarExists && destExists) {
         fs::remove(tarPath, ec);
         report.warnings.push_back("removed " + tarPath + ": it held the replaced package");

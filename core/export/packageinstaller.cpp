@@ -118,6 +118,11 @@ Result<std::vector<std::string>> PackageInstaller::recover() const {
     return actions;
 }
 
+Status PackageInstaller::placeFile(const std::string& from, const std::string& to, bool replace) {
+    if (!replace) return renameNoReplace(from, to);
+    return renamePlain(from, to);
+}
+
 Status PackageInstaller::install(const std::string& staged, bool replace, const StageHook& hook, bool allowExchange) const {
     const auto call = [&](const char* stage) { return hook ? hook(stage) : Status::success(); };
     if (Status st = syncDirectory(staged); !st) return st;

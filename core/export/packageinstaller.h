@@ -53,6 +53,10 @@ public:
     /// manifest.json and manifest.sha256 (a package, intact or not). Anything else is refused.
     static bool isReplaceable(const std::string& dir);
 
+    /// Renames a finished file (the tar.gz) into place: with `replace` over an existing one
+    /// (atomic), else refusing to overwrite (RENAME_NOREPLACE).
+    static Status placeFile(const std::string& from, const std::string& to, bool replace);
+
     /// Moves `staged` to DEST as described above. `allowExchange = false` forces the
     /// two-rename fallback (tests, and file systems known to lack RENAME_EXCHANGE).
     Status install(const std::string& staged, bool replace, const StageHook& hook, bool allowExchange = true) const;

@@ -64,6 +64,8 @@ private Q_SLOTS:
     void anyTinyVaeWithProvenance();
     void stopAtEveryStage_data();
     void stopAtEveryStage();
+    void cancelTokenMidway_data();
+    void cancelTokenMidway();
     void neverOverwritesSilently_data();
     void neverOverwritesSilently();
     void forceReplaces_data();
@@ -330,6 +332,36 @@ void TestPackageExporter::stopAtEveryStage() {
         auto v = verifyPackage(dest);
         QVERIFY(v.ok() && v->passed);
     }
+}
+
+void TestPackageExporter::cancelTokenMidway_data() {
+    QTest::addColumn<QString>("stage");
+    for (const char* st : {"measure", "write-golden", "verify", "install"}) QTest::newRow(st) << QString(st);
+}
+
+void TestPackageExporter::cancelTokenMidway() {
+    // The dialog's Cancel button: the token flips while a stage runs; the job notices at its
+    // next check (per batch, per stage) and cleans up.
+    QFETCH(QString, stage);
+    QTemporaryDir parent;
+    const std::string dest = parent.filePath("pkg").toStdString();
+    ExportRequest req = test::demoRequest(m_small, dest, "int8");
+    const CancelToken token = makeCancelToken();
+    std::vector<std::string> seen;
+    const ProgressSink sink([&](double, const std::string& s) {
+        seen.push_back(s);
+        return true;
+    }, token);
+    ExportHooks hooks;
+    hooks.atStage = [&](const std::string& s) {
+        if (s == stage.toStdString()) token->store(true);
+        return Status::success();
+    };
+    auto r = exportPackage(req, sink, hooks);
+    QVERIFY(!r.ok());
+    QVERIFY(r.error().isCancelled());
+    QVERIFY(fs::is_empty(parent.path().toStdString()));
+    QVERIFY(!seen.empty());
 }
 
 void TestPackageExporter::neverOverwritesSilently_data() {
