@@ -123,8 +123,7 @@ void printReport(const ExportReport& r) {
                 r.goldenTolerance);
     std::printf("target    %s\n", r.fit.summary.c_str());
     std::printf("TensorRT  %s\n", r.tensorRt.summary.c_str());
-    for (const auto& f : r.tensorRt.findings)
-        if (f.severity != TensorRtCheck::Finding::Severity::Info) std::printf("          %s: %s\n", severityName(f.severity), f.message.c_str());
+    for (const auto& line : groupedFindings(r.tensorRt)) std::printf("          %s\n", line.c_str());
     std::printf("\nverified  %s: %zu checks from disk in %.2f s (export %.2f s)\n", r.verification.verdict(), r.verification.checks.size(),
                 r.verifySeconds, r.seconds);
 }

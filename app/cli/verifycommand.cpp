@@ -63,13 +63,12 @@ int runVerify(const std::vector<std::string>& argv) {
             } catch (const std::exception&) {
             }
         }
+        // What the manifest recorded (null when absent or malformed: the verifier reports that).
         const auto recorded = [&](const char* section, const char* key) -> nlohmann::json {
-            if (manifest.is_object() && manifest.contains(section) && manifest[section].is_object()) {
-                const auto& s = manifest[section];
-                if (std::string(section) == "metrics" && s.contains("data") && s["data"].contains(key)) return s["data"][key];
-                if (s.contains(key)) return s[key];
-            }
-            return nullptr;
+            const nlohmann::json& m = manifest;
+            if (!m.is_object() || !m.contains(section) || !m[section].is_object()) return nullptr;
+            const nlohmann::json& s = std::string(section) == "metrics" ? (m[section].contains("data") ? m[section]["data"] : m[section]) : m[section];
+            return s.is_object() && s.contains(key) ? s[key] : nlohmann::json(nullptr);
         };
         DatasetLoadOptions lo;
         const std::string split = args.value("split") ? *args.value("split") : recorded("metrics", "split").is_string() ? recorded("metrics", "split").get<std::string>() : "";
@@ -84,7 +83,8 @@ int runVerify(const std::vector<std::string>& argv) {
             return kExitUsage;
         }
         const auto shape = recorded("architecture", "input_shape");
-        if (shape.is_array() && shape.size() == 3) {
+        if (shape.is_array() && shape.size() == 3 && shape[0].is_number_integer() && shape[1].is_number_integer() &&
+            shape[2].is_number_integer()) {
             lo.channels = shape[0].get<int>();
             lo.height = shape[1].get<int>();
             lo.width = shape[2].get<int>();

@@ -95,6 +95,7 @@ Json ExportJson::tensorRt(const TensorRtCheck& c) {
         f.push_back(std::move(e));
     }
     j["findings"] = std::move(f);
+    j["grouped"] = groupedFindings(c, false);
     return j;
 }
 

@@ -34,7 +34,7 @@ struct ExportJson {
     ///  max_batch, warnings, summary}
     static Json fit(const FitEstimate& f);
     /// {profile, summary, quantized_tensors, native_tensors, errors, warnings,
-    ///  findings: [{severity, rule, tensor, message}]}
+    ///  findings: [{severity, rule, tensor, message}], grouped: [warning and error lines folded over tensors]}
     static Json tensorRt(const TensorRtCheck& c);
     /// {bytes, fp32_bytes, ratio, effective_bits_per_param, params, tensors: [{name, scheme, params, bytes}]}
     static Json size(const SizeReport& s);

@@ -123,8 +123,7 @@ std::string PackageReadme::render(const Json& m, const std::string& packageName)
       << target["profile"]["jetpack"].get<std::string>() << ", TensorRT " << target["profile"]["tensorrt"].get<std::string>() << "). "
       << target["fit"]["summary"].get<std::string>() << ".\n\n";
     s << "TensorRT: " << m["tensorrt"]["summary"].get<std::string>() << ".\n";
-    for (const auto& f : m["tensorrt"]["findings"])
-        if (f["severity"].get<std::string>() != "info") s << "- " << f["severity"].get<std::string>() << ": " << f["message"].get<std::string>() << "\n";
+    for (const auto& line : m["tensorrt"]["grouped"]) s << "- " << line.get<std::string>() << "\n";
     s << "The TorchScript model runs everywhere PyTorch runs; the findings concern a TensorRT engine you build on the\n"
          "device with `trtexec`: layers whose weights TensorRT cannot take as INT8/INT4 are dequantized at load.\n\n";
 

@@ -108,16 +108,13 @@ std::string datasetImagesSha256(const Dataset& data) {
     return sha256Hex(t.data_ptr(), t.nbytes());
 }
 
-Result<VerificationReport> verifyPackage(const std::string& packageDir, const VerifyOptions& options, const ProgressSink& progress) {
-    const auto t0 = std::chrono::steady_clock::now();
-    VerificationReport r;
-    r.package = packageDir;
+namespace {
+
+// The checks; a malformed manifest (valid hash, wrong types) throws nlohmann::json errors,
+// which verifyPackage() turns into a failed check.
+Status runChecks(const std::string& packageDir, const VerifyOptions& options, const ProgressSink& progress, VerificationReport& r) {
     Recorder rec(r);
-    const auto finish = [&]() -> Result<VerificationReport> {
-        r.passed = r.failures.empty() && !r.checks.empty();
-        r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        return r;
-    };
+    const auto finish = []() { return Status::success(); };
     const auto path = [&](const std::string& rel) { return (fs::path(packageDir) / rel).string(); };
 
     std::error_code ec;
@@ -396,6 +393,24 @@ Result<VerificationReport> verifyPackage(const std::string& packageDir, const Ve
     }
     if (!progress.update(1.0, "verified")) return Error::cancelled();
     return finish();
+}
+
+}  // namespace
+
+Result<VerificationReport> verifyPackage(const std::string& packageDir, const VerifyOptions& options, const ProgressSink& progress) {
+    const auto t0 = std::chrono::steady_clock::now();
+    VerificationReport r;
+    r.package = packageDir;
+    try {
+        if (Status st = runChecks(packageDir, options, progress, r); !st) return st.error();
+    } catch (const std::exception& e) {
+        const std::string msg = std::string(PackageLayout::kManifest) + ": malformed (" + firstLine(e.what()) + ")";
+        r.checks.push_back({"manifest contents", false, msg});
+        r.failures.push_back(msg);
+    }
+    r.passed = r.failures.empty() && !r.checks.empty();
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return r;
 }
 
 }  // namespace pareto

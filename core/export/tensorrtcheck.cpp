@@ -1,5 +1,7 @@
 #include "export/tensorrtcheck.h"
 
+#include <algorithm>
+
 namespace pareto {
 namespace {
 
@@ -17,6 +19,38 @@ const char* severityName(Severity s) {
     case Severity::Error: break;
     }
     return "error";
+}
+
+std::vector<std::string> groupedFindings(const TensorRtCheck& check, bool includeInfo) {
+    struct Group {
+        Severity severity;
+        std::string text;
+        std::vector<std::string> tensors;
+    };
+    std::vector<Group> groups;
+    for (const auto& f : check.findings) {
+        if (f.severity == Severity::Info && !includeInfo) continue;
+        // Messages about a tensor read "NAME (LAYER, SCHEME): what"; group on "what".
+        std::string text = f.message;
+        if (!f.tensor.empty() && text.compare(0, f.tensor.size(), f.tensor) == 0) {
+            const auto colon = text.find("): ");
+            if (colon != std::string::npos) text = text.substr(colon + 3);
+        }
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.severity == f.severity && g.text == text; });
+        if (it == groups.end()) it = groups.insert(groups.end(), Group{f.severity, text, {}});
+        if (!f.tensor.empty()) it->tensors.push_back(f.tensor);
+    }
+    std::vector<std::string> out;
+    for (const auto& g : groups) {
+        std::string line = std::string(severityName(g.severity)) + ": " + g.text;
+        if (!g.tensors.empty()) {
+            line += " (" + std::to_string(g.tensors.size()) + (g.tensors.size() == 1 ? " tensor: " : " tensors: ");
+            for (size_t i = 0; i < g.tensors.size(); ++i) line += (i ? ", " : "") + g.tensors[i];
+            line += ")";
+        }
+        out.push_back(std::move(line));
+    }
+    return out;
 }
 
 TensorRtCheck checkTensorRt(const std::vector<PlannedTensor>& tensors, const DeviceProfile& profile, ModelPrecision precision) {

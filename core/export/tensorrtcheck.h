@@ -39,6 +39,11 @@ struct TensorRtCheck {
 /// "info" / "warning" / "error"
 const char* severityName(TensorRtCheck::Finding::Severity s);
 
+/// The findings folded for reading: one line per distinct (severity, message with the tensor
+/// left out), "warning: 4-bit weights are not native ... (6 tensors: a, b, ...)". Info lines only
+/// with includeInfo.
+std::vector<std::string> groupedFindings(const TensorRtCheck& check, bool includeInfo = false);
+
 /// Pure and cheap: the GUI may call it on every slider change.
 TensorRtCheck checkTensorRt(const std::vector<PlannedTensor>& tensors, const DeviceProfile& profile,
                             ModelPrecision precision = ModelPrecision::Fp32);

@@ -8,6 +8,8 @@
 #include "export/packageverifier.h"
 
 #include "exporttestdata.h"
+
+#include <nlohmann/json.hpp>
 #include "testsupport.h"
 
 #include <QTemporaryDir>
@@ -100,6 +102,11 @@ void TestPackageVerifier::damagedPackageFails_data() {
     QTest::newRow("weights truncated") << "truncate weights.safetensors" << "weights.safetensors: ";
     QTest::newRow("weights grown by one byte") << "append weights.safetensors" << "weights.safetensors: ";
     QTest::newRow("not a folder") << "replace-with-file ." << "not a package folder";
+    // Someone edits the manifest and updates manifest.sha256 to match: the files still give it away.
+    QTest::newRow("manifest re-hashed with another weights hash") << "rehash weights" << "weights.safetensors: SHA-256";
+    QTest::newRow("manifest re-hashed with another golden tolerance") << "rehash tolerance" << "golden/tolerance.json: tolerance";
+    QTest::newRow("manifest re-hashed with a malformed section") << "rehash malformed" << "manifest.json: malformed";
+    QTest::newRow("manifest re-hashed with another weights byte count") << "rehash bytes" << "weights.safetensors: data section has";
 }
 
 void TestPackageVerifier::damagedPackageFails() {
@@ -112,6 +119,16 @@ void TestPackageVerifier::damagedPackageFails() {
     if (parts[0] == "add") QVERIFY(writeFileAtomic(target, "hello").ok());
     if (parts[0] == "truncate") fs::resize_file(target, fs::file_size(target) - 100);
     if (parts[0] == "append") fs::resize_file(target, fs::file_size(target) + 1);
+    if (parts[0] == "rehash") {
+        nlohmann::json m = nlohmann::json::parse(*readFile(pkg + "/manifest.json"));
+        if (parts[1] == "weights") m["files"]["weights.safetensors"]["sha256"] = std::string(64, 'a');
+        if (parts[1] == "tolerance") m["golden"]["max_abs_error"] = 0.5;
+        if (parts[1] == "malformed") m["golden"] = "not an object";
+        if (parts[1] == "bytes") m["weights"]["bytes"] = m["weights"]["bytes"].get<int64_t>() - 1;
+        const std::string text = m.dump(2);
+        QVERIFY(writeFileAtomic(pkg + "/manifest.json", text).ok());
+        QVERIFY(writeFileAtomic(pkg + "/manifest.sha256", PackageLayout::manifestHashLine(sha256Hex(text.data(), text.size()))).ok());
+    }
     if (parts[0] == "replace-with-file") {
         fs::remove_all(pkg);
         QVERIFY(writeFileAtomic(pkg, "not a folder").ok());

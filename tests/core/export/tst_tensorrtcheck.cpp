@@ -32,6 +32,7 @@ private Q_SLOTS:
     void plannedBytesEqualTheQuantizers_data();
     void plannedBytesEqualTheQuantizers();
     void deploymentCheckInOneCall();
+    void groupedFindingsFoldTensors();
 };
 
 void TestTensorRtCheck::rules_data() {
@@ -186,6 +187,19 @@ void TestTensorRtCheck::deploymentCheckInOneCall() {
     QCOMPARE(c.fit.batchSize, int64_t(4));
     QVERIFY(c.tensorRt.errors == 12);
     QCOMPARE(c.warnings.size(), c.fit.warnings.size() + size_t(c.tensorRt.errors + c.tensorRt.warnings));
+}
+
+void TestTensorRtCheck::groupedFindingsFoldTensors() {
+    QuantPlan plan;
+    plan.defaultScheme = *QuantScheme::parse("int4-g64");
+    const TensorRtCheck c = checkTensorRt(planTensors(TinyVae::expectedShapes({1, 16}), plan), *findDeviceProfile("orin-nano-8gb"));
+    const auto lines = groupedFindings(c);
+    // Six Conv2d weights and three ConvTranspose2d weights: two lines, every warning counted.
+    QCOMPARE(lines.size(), size_t(2));
+    QVERIFY(QString::fromStdString(lines[0]).startsWith("warning: 4-bit weights are not native for Conv2d"));
+    QVERIFY(QString::fromStdString(lines[0]).contains("(6 tensors: encoder.0.depthwise.weight, "));
+    QVERIFY(QString::fromStdString(lines[1]).contains("(3 tensors: decoder.2.weight, decoder.4.weight, decoder.6.weight)"));
+    QVERIFY(groupedFindings(c, true).size() > lines.size());
 }
 
 QTEST_GUILESS_MAIN(TestTensorRtCheck)
