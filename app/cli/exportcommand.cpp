@@ -104,7 +104,7 @@ void printReport(const ExportReport& r) {
     if (!r.tarPath.empty()) std::printf("tar.gz    %s (%lld bytes)\n", r.tarPath.c_str(), static_cast<long long>(r.tarBytes));
     std::printf("\nscheme    %s\n", r.scheme.c_str());
     std::printf("weights   %lld bytes of packed tensors (= size report; FP32 %lld: %.2fx, %.3f bits/param); "
-                "weights.safetensors is %lld bytes with its %lld-byte header\n",
+                "weights.safetensors is %lld bytes with the %lld-byte safetensors header (length + JSON)\n",
                 static_cast<long long>(r.size.bytes), static_cast<long long>(r.size.fp32Bytes), r.size.ratio, r.size.effectiveBitsPerParam,
                 static_cast<long long>(r.weightsFile.fileBytes), static_cast<long long>(r.weightsFile.headerBytes));
     std::printf("model     model.pt, %s weights\n", modelPrecisionName(r.precision));

@@ -4,6 +4,7 @@
 #include "common/result.h"
 #include "data/dataset.h"
 #include "data/datasetloader.h"
+#include "eval/evaluator.h"
 #include "export/goldenset.h"
 #include "export/modelprecision.h"
 #include "model/tinyvae.h"
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,10 @@ struct ExportRequest {
     bool tar = false;                        ///< also write DESTINATION.tar.gz
     ModelPrecision modelPrecision = ModelPrecision::Fp32;
     int batchSize = 64;                      ///< evaluation batch size (same as `pareto eval`'s default)
+    /// What the studio showed for this configuration on these images, when it has it: the
+    /// export's own measurement must equal it (kMetricRelTolerance), or the export fails
+    /// rather than ship numbers the user did not see.
+    std::optional<MetricSummary> studioMetrics;
     int goldenImages = kGoldenImages;
 };
 

@@ -184,6 +184,9 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
         packagedSummary = summarize(*m);
         packagedVsCompressed = pairedDeltas(comp->compressedPerImage, *m);
     }
+    if (req.studioMetrics && summaryDiff(*req.studioMetrics, comp->compressed) > kMetricRelTolerance)
+        return fail(dest + ": the export measured MSE " + std::to_string(comp->compressed.mse.mean) + " but the studio showed " +
+                    std::to_string(req.studioMetrics->mse.mean) + " for this configuration: not exporting numbers the user did not see");
     for (const auto& w : comp->quantized.warnings) report.warnings.push_back(w);
     if (comp->fp32.untrained.warning) report.warnings.push_back("untrained-looking model: " + comp->fp32.untrained.reason);
 

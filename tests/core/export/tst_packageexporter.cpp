@@ -72,6 +72,7 @@ private Q_SLOTS:
     void forceReplaces();
     void recoveryRule_data();
     void recoveryRule();
+    void studioMetricsMustMatch();
     void badRequests_data();
     void badRequests();
 
@@ -475,6 +476,25 @@ void TestPackageExporter::recoveryRule() {
     if (expected == "old") QCOMPARE(test::folderDigest(dest), oldDigest);
     if (expected == "new") QCOMPARE(*readFile(dest + "/manifest.json"), std::string("new"));
     if (expected == "none") QVERIFY(!fs::exists(dest));
+}
+
+void TestPackageExporter::studioMetricsMustMatch() {
+    QTemporaryDir parent;
+    ExportRequest req = test::demoRequest(m_small, parent.filePath("pkg").toStdString(), "int8");
+    QuantPlan plan;
+    plan.defaultScheme = QuantScheme::integer(8);
+    auto comp = evaluateCompression(*m_small.model, plan, *m_small.data, m_small.mean, 64);
+    QVERIFY(comp.ok());
+    // What the studio showed for int8 on these images: accepted.
+    req.studioMetrics = comp->compressed;
+    QVERIFY(exportPackage(req).ok());
+    // Numbers of another configuration: refused, nothing written.
+    ExportRequest other = test::demoRequest(m_small, parent.filePath("pkg2").toStdString(), "int4");
+    other.studioMetrics = comp->compressed;
+    auto r = exportPackage(other);
+    QVERIFY(!r.ok());
+    QVERIFY2(r.error().message.find("the studio showed") != std::string::npos, r.error().message.c_str());
+    QVERIFY(!fs::exists(parent.filePath("pkg2").toStdString()));
 }
 
 void TestPackageExporter::badRequests_data() {
