@@ -3,6 +3,7 @@
 
 #include "common/progress.h"
 #include "common/result.h"
+#include "export/exporthooks.h"
 #include "export/exportreport.h"
 #include "export/exportrequest.h"
 
