@@ -15,5 +15,7 @@ int runTrain(const std::vector<std::string>& args);
 int runSweep(const std::vector<std::string>& args);
 int runSensitivity(const std::vector<std::string>& args);
 int runAutoMp(const std::vector<std::string>& args);
+int runExport(const std::vector<std::string>& args);
+int runVerify(const std::vector<std::string>& args);
 
 }  // namespace pareto::cli

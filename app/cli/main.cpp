@@ -23,6 +23,9 @@ const char* kUsage =
     "                            MSE increase of quantizing each layer alone\n"
     "  automp CKPT --data SPEC --budget-bytes N\n"
     "                            one scheme per layer: least MSE increase within a byte budget\n"
+    "  export CKPT --data SPEC --quant S --target ID --out DIR\n"
+    "                            a validated deployment package for a Jetson\n"
+    "  verify PKG                check a package: hashes, weights, model.pt, golden outputs\n"
     "  version                   print the version\n";
 
 }  // namespace
@@ -47,6 +50,8 @@ int main(int argc, char** argv) {
     if (cmd == "sweep") return runSweep(rest);
     if (cmd == "sensitivity") return runSensitivity(rest);
     if (cmd == "automp") return runAutoMp(rest);
+    if (cmd == "export") return runExport(rest);
+    if (cmd == "verify") return runVerify(rest);
     std::fprintf(stderr, "pareto: unknown command '%s'\n%s", cmd.c_str(), kUsage);
     return kExitUsage;
 }

@@ -1,0 +1,430 @@
+#include "export/packageexporter.h"
+
+#include "common/atomicfile.h"
+#include "common/hash.h"
+#include "compress/compressionevaluation.h"
+#include "export/deploymentcheck.h"
+#include "export/exportjson.h"
+#include "export/goldenset.h"
+#include "export/packageinstaller.h"
+#include "export/packagelayout.h"
+#include "export/packagereadme.h"
+#include "export/packedweights.h"
+#include "export/plannedtensor.h"
+#include "export/targzwriter.h"
+#include "export/torchscriptexport.h"
+#include "quant/channelaxis.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <random>
+#include <unistd.h>
+
+#ifndef PARETO_VERSION
+#define PARETO_VERSION "unknown"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace pareto {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+const char* kToolName = "pareto";
+
+// Removes the staging folder unless the package was moved out of it.
+class StagingFolder {
+public:
+    explicit StagingFolder(std::string path) : m_path(std::move(path)) {}
+    ~StagingFolder() {
+        std::error_code ec;
+        fs::remove_all(m_path, ec);
+    }
+    StagingFolder(const StagingFolder&) = delete;
+    StagingFolder& operator=(const StagingFolder&) = delete;
+    const std::string& path() const { return m_path; }
+    std::string file(const std::string& rel) const { return (fs::path(m_path) / rel).string(); }
+
+private:
+    std::string m_path;
+};
+
+double nominalBits(const std::string& scheme) {
+    if (scheme == "fp32") return 32;
+    auto s = QuantScheme::parse(scheme);
+    if (!s) return 32;
+    switch (s->kind) {
+    case QuantKind::Float32: return 32;
+    case QuantKind::Float16:
+    case QuantKind::BFloat16: return 16;
+    case QuantKind::Integer: return s->bits;
+    case QuantKind::NF4: return 4;
+    case QuantKind::Ternary: return s->ternaryPacking == TernaryPacking::Base3 ? 8.0 / 5.0 : 2.0;
+    }
+    return 32;
+}
+
+std::string utcNow(int64_t* epoch) {
+    const std::time_t t = std::time(nullptr);
+    *epoch = static_cast<int64_t>(t);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+double relDiff(double a, double b) {
+    if (std::isnan(a) && std::isnan(b)) return 0.0;
+    return std::abs(a - b) / std::max({std::abs(a), std::abs(b), 1e-12});
+}
+
+double summaryDiff(const MetricSummary& a, const MetricSummary& b) {
+    double worst = 0;
+    for (const auto& [x, y] : {std::pair{&a.mse, &b.mse}, std::pair{&a.psnr, &b.psnr}, std::pair{&a.ssim, &b.ssim}})
+        worst = std::max({worst, relDiff(x->mean, y->mean), relDiff(x->lo, y->lo), relDiff(x->hi, y->hi)});
+    return worst;
+}
+
+Json planJson(const QuantPlan& plan) {
+    Json map = Json::array();
+    for (const auto& r : plan.precisionMap.rules()) {
+        Json e;
+        e["pattern"] = r.pattern;
+        e["scheme"] = r.scheme.toString();
+        map.push_back(std::move(e));
+    }
+    return map;
+}
+
+}  // namespace
+
+const std::vector<std::string>& exportStages() {
+    static const std::vector<std::string> stages{"measure",        "write-weights", "write-model", "write-golden", "write-readme",
+                                                 "write-manifest", "verify",        "tar",         "install",      "swap-aside",
+                                                 "remove-old",     "done"};
+    return stages;
+}
+
+Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink& progress, const ExportHooks& hooks) {
+    const auto t0 = std::chrono::steady_clock::now();
+    ExportReport report;
+
+    // The request, checked before anything is computed or written.
+    if (!req.model) return fail("export: no model given");
+    if (!req.data || req.data->size() == 0) return fail("export: no evaluation images given");
+    if (!req.meanImage.image.defined()) return fail("export: no mean image given for the baseline");
+    const DeviceProfile* profile = findDeviceProfile(req.targetProfile);
+    if (!profile) return fail("export: unknown target '" + req.targetProfile + "' (known: " + deviceProfileIdList() + ")");
+    if (req.destination.empty()) return fail("export: no destination folder given");
+    if (Status st = req.plan.defaultScheme.validate(); !st) return fail("export: " + st.error().message);
+
+    const PackageInstaller installer(req.destination);
+    const std::string dest = installer.destination();
+    const std::string name = fs::path(dest).filename().string();
+    std::error_code ec;
+    const fs::path parent = fs::path(dest).has_parent_path() ? fs::path(dest).parent_path() : fs::path(".");
+    if (name.empty() || name == "." || name == "..") return fail(dest + ": not a usable package folder name");
+    if (!fs::is_directory(parent, ec)) return fail(dest + ": parent folder " + parent.string() + " does not exist");
+
+    auto recovered = installer.recover();
+    if (!recovered) return recovered.error();
+    report.recoveryActions = *recovered;
+
+    const bool destExists = fs::exists(dest, ec) || fs::is_symlink(dest, ec);
+    if (destExists && !req.force)
+        return fail(dest + ": already exists; use --force to replace it (the old package stays until the new one is validated)");
+    if (destExists && !PackageInstaller::isReplaceable(dest))
+        return fail(dest + ": exists and is not a Pareto package (no manifest.json and manifest.sha256); not replacing it");
+    const std::string tarPath = installer.tarPath();
+    const bool tarExists = fs::exists(tarPath, ec);
+    if (req.tar && tarExists && !req.force) return fail(tarPath + ": already exists; use --force to replace it");
+
+    std::string sourceSha;
+    int64_t sourceBytes = 0;
+    if (!req.sourceCheckpoint.empty()) {
+        auto sha = sha256File(req.sourceCheckpoint);
+        if (!sha) return sha.error();
+        sourceSha = *sha;
+        sourceBytes = static_cast<int64_t>(fs::file_size(req.sourceCheckpoint, ec));
+    } else {
+        report.warnings.push_back("no source checkpoint file: the manifest cannot record its SHA-256");
+    }
+
+    const auto stage = [&](const std::string& s, double fraction) -> Status {
+        if (!progress.update(fraction, s)) return Error::cancelled();
+        if (hooks.atStage)
+            if (Status st = hooks.atStage(s); !st) return st;
+        if (progress.cancelled()) return Error::cancelled();
+        return Status::success();
+    };
+
+    // 1. Measure exactly as `pareto eval --quant` does.
+    if (Status st = stage("measure", 0.0); !st) return st.error();
+    QuantPlan plan = req.plan;
+    if (plan.convTransposeWeights.empty()) plan.convTransposeWeights = tinyVaeConvTransposeWeights();
+    auto comp = evaluateCompression(*req.model, plan, *req.data, req.meanImage, req.batchSize, progress.sub(0.0, 0.35));
+    if (!comp) return comp.error();
+    auto compressedModel = TinyVae::fromStateDict(comp->quantized.dequantized);
+    if (!compressedModel) return compressedModel.error();
+    const ModelPrecision precision = req.modelPrecision;
+    auto packagedModel = TinyVae::fromStateDict(weightsAtPrecision(comp->quantized.dequantized, precision));
+    if (!packagedModel) return packagedModel.error();
+    MetricSummary packagedSummary = comp->compressed;
+    PairedDeltas packagedVsCompressed{};
+    if (precision != ModelPrecision::Fp32) {
+        auto m = evaluateModel(*packagedModel, *req.data, req.batchSize, progress.sub(0.35, 0.4));
+        if (!m) return m.error();
+        packagedSummary = summarize(*m);
+        packagedVsCompressed = pairedDeltas(comp->compressedPerImage, *m);
+    }
+    if (req.studioMetrics && summaryDiff(*req.studioMetrics, comp->compressed) > kMetricRelTolerance)
+        return fail(dest + ": the export measured MSE " + std::to_string(comp->compressed.mse.mean) + " but the studio showed " +
+                    std::to_string(req.studioMetrics->mse.mean) + " for this configuration: not exporting numbers the user did not see");
+    for (const auto& w : comp->quantized.warnings) report.warnings.push_back(w);
+    if (comp->fp32.untrained.warning) report.warnings.push_back("untrained-looking model: " + comp->fp32.untrained.reason);
+
+    const TinyVaeConfig& config = req.model->config();
+    const std::vector<PlannedTensor> planned = planTensors(TinyVae::expectedShapes(config), plan);
+    // The dialog's cheap byte count must be the quantizer's, or its warnings were about another size.
+    if (plannedBytes(planned) != comp->quantized.size.bytes)
+        return fail("export: planned size " + std::to_string(plannedBytes(planned)) + " bytes differs from the quantized size " +
+                    std::to_string(comp->quantized.size.bytes));
+    report.fit = estimateFit(config, comp->quantized.size.bytes, precision, *profile, req.fitBatchSize);
+    report.tensorRt = checkTensorRt(planned, *profile, precision);
+    for (const auto& w : report.fit.warnings) report.warnings.push_back(w);
+
+    // 2. Write everything into a staging folder beside the destination.
+    StagingFolder staging(installer.makeStagingPath());
+    if (!fs::create_directory(staging.path(), ec)) return fail(staging.path() + ": cannot create the staging folder: " + ec.message());
+    const std::string producer = std::string(kToolName) + " " + PARETO_VERSION;
+
+    if (Status st = stage("write-weights", 0.40); !st) return st.error();
+    auto weightsInfo = writePackedWeights(staging.file(PackageLayout::kWeights), comp->quantized, producer);
+    if (!weightsInfo) return weightsInfo.error();
+
+    if (Status st = stage("write-model", 0.43); !st) return st.error();
+    auto script = tinyVaeTorchScript(*compressedModel, precision);
+    if (!script) return script.error();
+    if (Status st = writeFileAtomic(staging.file(PackageLayout::kModel), *script); !st) return st.error();
+
+    if (Status st = stage("write-golden", 0.47); !st) return st.error();
+    GoldenSet golden;
+    {
+        const int64_t k = std::min<int64_t>(std::max(1, req.goldenImages), req.data->size());
+        golden.input = req.data->images.narrow(0, 0, k).to(at::kFloat).contiguous().clone();
+        golden.reconstruction = packagedModel->reconstruct(golden.input).contiguous();
+        at::NoGradGuard noGrad;
+        golden.mu = packagedModel->encodeMu(golden.input).contiguous();
+        for (int64_t i = 0; i < k && i < static_cast<int64_t>(req.data->ids.size()); ++i) golden.ids.push_back(req.data->ids[static_cast<size_t>(i)]);
+        if (Status st = golden.write(staging.path()); !st) return st.error();
+    }
+
+    // The manifest, minus its file list (which needs the README's hash).
+    int64_t epoch = 0;
+    Json m;
+    m["schema"] = PackageLayout::kSchema;
+    m["schema_version"] = PackageLayout::kSchemaVersion;
+    m["created_utc"] = utcNow(&epoch);
+    m["tool"] = {{"name", kToolName}, {"version", PARETO_VERSION}};
+    m["source"] = {{"checkpoint", req.sourceCheckpoint}, {"checkpoint_sha256", sourceSha}, {"checkpoint_bytes", sourceBytes},
+                   {"provenance", req.provenance}};
+    m["architecture"] = {{"arch", "tinyvae"},
+                         {"channels", config.channels},
+                         {"latent_dim", config.latentDim},
+                         {"input_shape", {config.channels, TinyVaeConfig::kImageSize, TinyVaeConfig::kImageSize}},
+                         {"params", config.parameterCount()},
+                         {"fp32_bytes", 4 * config.parameterCount()}};
+    const SizeReport& size = comp->quantized.size;
+    const std::string schemeText = plan.defaultScheme.toString() + (plan.precisionMap.empty() ? "" : " + precision map");
+    {
+        Json conf;
+        conf["scheme"] = schemeText;
+        conf["default_scheme"] = plan.defaultScheme.toString();
+        conf["precision_map"] = planJson(plan);
+        conf["quantize_biases"] = plan.quantizeBiases;
+        conf["conv_transpose_weights"] = plan.convTransposeWeights;
+        conf["description"] = req.planDescription;
+        conf["unmatched_parameters"] = comp->quantized.matches.unmatchedParameters;
+        Json tensors = Json::array();
+        for (const auto& t : planned) {
+            const SizeReport::Entry* e = size.find(t.name);
+            Json x;
+            x["name"] = t.name;
+            x["shape"] = t.shape;
+            x["layer"] = plannedLayerName(t.layer);
+            x["scheme"] = e ? e->scheme : t.scheme.toString();
+            x["axis"] = t.axis;
+            x["params"] = t.params;
+            x["bytes"] = e ? e->bytes : 0;
+            tensors.push_back(std::move(x));
+        }
+        conf["tensors"] = std::move(tensors);
+        m["configuration"] = std::move(conf);
+    }
+    {
+        double bits = 0;
+        for (const auto& e : size.tensors) bits += static_cast<double>(e.params) * nominalBits(e.scheme);
+        Json w;
+        w["file"] = PackageLayout::kWeights;
+        w["format"] = kPackedWeightsFormat;
+        w["format_version"] = kPackedWeightsFormatVersion;
+        w["bytes"] = size.bytes;
+        w["bytes_counts"] = "the data section of weights.safetensors: packed values + scales + zero-points + every tensor left in FP32 (the size report); file_bytes adds the 8-byte length and the JSON header";
+        w["data_bytes"] = weightsInfo->dataBytes;
+        w["header_bytes"] = weightsInfo->headerBytes;
+        w["file_bytes"] = weightsInfo->fileBytes;
+        w["params"] = size.params;
+        w["fp32_bytes"] = size.fp32Bytes;
+        w["ratio"] = size.ratio;
+        w["effective_bits_per_param"] = size.effectiveBitsPerParam;
+        w["nominal_bits_per_param"] = size.params > 0 ? bits / static_cast<double>(size.params) : 0.0;
+        w["tensors"] = ExportJson::size(size)["tensors"];
+        m["weights"] = std::move(w);
+    }
+    m["model"] = {{"file", PackageLayout::kModel},
+                  {"format", "torchscript"},
+                  {"precision", modelPrecisionName(precision)},
+                  {"methods", {"encode(x) -> (mu, logvar)", "decode(z) -> reconstruction", "forward(x) -> decode(mu)"}},
+                  {"weights", precision == ModelPrecision::Fp32 ? "the dequantized weights of weights.safetensors, float32"
+                                                                : "the dequantized weights of weights.safetensors rounded to float16; ops compute in the input's dtype"},
+                  {"file_bytes", static_cast<int64_t>(script->size())}};
+    {
+        Json met;
+        met["data"] = {{"spec", req.dataSpec},
+                       {"split", req.split},
+                       {"limit", req.limit},
+                       {"n", req.data->size()},
+                       {"identity", req.data->identity},
+                       {"images_sha256", datasetImagesSha256(*req.data)},
+                       {"notes", req.data->notes}};
+        met["batch_size"] = req.batchSize;
+        met["method"] = "decode(mu), deterministic; per-image MSE, PSNR, SSIM; means with 95 % percentile bootstrap CIs (1000 resamples, fixed seed)";
+        met["baseline"] = ExportJson::summary(comp->fp32.summary);
+        met["compressed"] = ExportJson::summary(comp->compressed);
+        met["packaged_model"] = ExportJson::summary(packagedSummary);
+        met["delta_compressed_vs_baseline"] = ExportJson::deltas(comp->deltaVsFp32);
+        if (precision != ModelPrecision::Fp32) met["delta_packaged_vs_compressed"] = ExportJson::deltas(packagedVsCompressed);
+        Json mean = ExportJson::summary(comp->fp32.baselineSummary);
+        mean["source"] = comp->fp32.baselineSource;
+        met["mean_image"] = std::move(mean);
+        met["untrained_warning"] = comp->fp32.untrained.warning;
+        met["untrained_reason"] = comp->fp32.untrained.reason;
+        m["metrics"] = std::move(met);
+    }
+    m["golden"] = {{"input", PackageLayout::kGoldenInput},
+                   {"expected", PackageLayout::kGoldenExpected},
+                   {"tolerance", PackageLayout::kGoldenTolerance},
+                   {"images", golden.input.size(0)},
+                   {"ids", golden.ids},
+                   {"max_abs_error", golden.maxAbsError}};
+    m["target"] = {{"profile", ExportJson::profile(*profile)}, {"fit", ExportJson::fit(report.fit)}};
+    m["tensorrt"] = ExportJson::tensorRt(report.tensorRt);
+    m["warnings"] = report.warnings;
+
+    if (Status st = stage("write-readme", 0.50); !st) return st.error();
+    if (Status st = writeFileAtomic(staging.file(PackageLayout::kReadme), PackageReadme::render(m, name)); !st) return st.error();
+
+    if (Status st = stage("write-manifest", 0.53); !st) return st.error();
+    {
+        Json files = Json::object();
+        for (const char* rel : {PackageLayout::kWeights, PackageLayout::kModel, PackageLayout::kGoldenInput, PackageLayout::kGoldenExpected,
+                                PackageLayout::kGoldenTolerance, PackageLayout::kReadme}) {
+            auto sha = sha256File(staging.file(rel));
+            if (!sha) return sha.error();
+            const int64_t bytes = static_cast<int64_t>(fs::file_size(staging.file(rel), ec));
+            files[rel] = {{"sha256", *sha}, {"bytes", bytes}};
+            report.files.push_back({rel, bytes, *sha});
+        }
+        m["files"] = std::move(files);
+        report.manifestJson = m.dump(2) + "\n";
+        if (Status st = writeFileAtomic(staging.file(PackageLayout::kManifest), report.manifestJson); !st) return st.error();
+        const std::string manifestSha = sha256Hex(report.manifestJson.data(), report.manifestJson.size());
+        const std::string hashLine = PackageLayout::manifestHashLine(manifestSha);
+        if (Status st = writeFileAtomic(staging.file(PackageLayout::kManifestHash), hashLine); !st) return st.error();
+        report.files.push_back({PackageLayout::kManifest, static_cast<int64_t>(report.manifestJson.size()), manifestSha});
+        report.files.push_back({PackageLayout::kManifestHash, static_cast<int64_t>(hashLine.size()), sha256Hex(hashLine.data(), hashLine.size())});
+    }
+
+    // 3. Re-open from disk through the verifier and re-measure.
+    if (Status st = stage("verify", 0.55); !st) return st.error();
+    VerifyOptions vo;
+    vo.data = req.data.get();
+    vo.batchSize = req.batchSize;
+    auto verification = verifyPackage(staging.path(), vo, progress.sub(0.55, 0.95));
+    if (!verification) return verification.error();
+    report.verification = std::move(*verification);
+    report.verifySeconds = report.verification.seconds;
+    if (!report.verification.passed)
+        return fail(dest + ": validation failed, nothing installed: " + report.verification.failures.front());
+    if (!report.verification.metricsChecked) return fail(dest + ": validation failed, nothing installed: metrics were not re-measured");
+    const double dModel = summaryDiff(report.verification.packagedModel, packagedSummary);
+    const double dWeights = summaryDiff(report.verification.weightsModel, comp->compressed);
+    if (dModel > kMetricRelTolerance || dWeights > kMetricRelTolerance)
+        return fail(dest + ": validation failed, nothing installed: metrics re-measured from the package differ from the studio's (relative " +
+                    std::to_string(std::max(dModel, dWeights)) + ")");
+
+    // The tar.gz is written completely before the folder moves, and renamed in right after it.
+    std::string tarTemp;
+    struct TempFile {
+        std::string* path;
+        ~TempFile() {
+            std::error_code e;
+            if (!path->empty()) fs::remove(*path, e);
+        }
+    } tarGuard{&tarTemp};
+    if (req.tar) {
+        if (Status st = stage("tar", 0.95); !st) return st.error();
+        auto t = TarGzWriter::archive(staging.path(), name, epoch);
+        if (!t) return t.error();
+        const std::string tmp = tarPath + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}());
+        if (Status st = writeFileAtomic(tmp, *t); !st) return st.error();
+        tarTemp = tmp;
+        report.tarBytes = static_cast<int64_t>(t->size());
+    }
+
+    // 4. Into place.
+    const auto installHook = [&](const std::string& s) { return stage(s, 0.97); };
+    if (Status st = installer.install(staging.path(), destExists, installHook, hooks.allowRenameExchange); !st) return st.error();
+    report.replacedExisting = destExists;
+    if (req.tar) {
+        if (Status st = PackageInstaller::placeFile(tarTemp, tarPath, req.force); !st)
+            return fail(tarPath + ": the package is installed at " + dest + " but its .tar.gz could not be moved into place: " + st.error().message);
+        tarTemp.clear();
+        report.tarPath = tarPath;
+    } else if (tarExists && destExists) {
+        fs::remove(tarPath, ec);
+        report.warnings.push_back("removed " + tarPath + ": it held the replaced package");
+    }
+
+    report.destination = dest;
+    for (const auto& f : report.files) report.packageBytes += f.bytes;
+    report.size = size;
+    report.weightsFile = *weightsInfo;
+    report.precision = precision;
+    report.scheme = schemeText;
+    report.n = req.data->size();
+    report.dataIdentity = req.data->identity;
+    report.baseline = comp->fp32.summary;
+    report.compressed = comp->compressed;
+    report.packagedModel = packagedSummary;
+    report.deltaVsBaseline = comp->deltaVsFp32;
+    report.meanImage = comp->fp32.baselineSummary;
+    report.untrainedWarning = comp->fp32.untrained.warning;
+    report.untrainedReason = comp->fp32.untrained.reason;
+    report.goldenImages = report.verification.goldenImages;
+    report.goldenMaxAbsError = report.verification.largestError();
+    report.goldenTolerance = report.verification.goldenTolerance;
+    progress.update(1.0, "done");
+    if (hooks.atStage) (void)hooks.atStage("done");
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return report;
+}
+
+}  // namespace pareto

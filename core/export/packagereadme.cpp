@@ -1,0 +1,179 @@
+#include "export/packagereadme.h"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace pareto {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string fmt(double v, int digits = 4) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    return buf;
+}
+
+std::string est(const Json& e) {
+    if (!e.contains("mean") || e["mean"].is_null()) return "n/a";
+    return fmt(e["mean"].get<double>()) + " [" + fmt(e["ci95"][0].get<double>()) + ", " + fmt(e["ci95"][1].get<double>()) + "]";
+}
+
+std::string mib(int64_t bytes) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.2f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+    return buf;
+}
+
+const char* kVerifyPy = R"PY(# verify.py: checks every hash, then runs the golden batch through model.pt.
+# usage: python3 verify.py [PACKAGE_DIR]      (needs numpy and PyTorch; exit 0 = PASS)
+import hashlib, json, struct, sys
+import numpy as np
+import torch
+
+pkg = sys.argv[1] if len(sys.argv) > 1 else "."
+
+def sha(rel):
+    with open(f"{pkg}/{rel}", "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+def safetensors(rel):  # json + struct + numpy: no safetensors package needed
+    with open(f"{pkg}/{rel}", "rb") as f:
+        b = f.read()
+    (n,) = struct.unpack("<Q", b[:8])
+    kinds = {"F32": np.float32, "F16": np.float16, "U8": np.uint8}
+    out = {}
+    for k, v in json.loads(b[8:8 + n]).items():
+        if k != "__metadata__":
+            lo, hi = v["data_offsets"]
+            out[k] = np.frombuffer(b[8 + n + lo:8 + n + hi], kinds[v["dtype"]]).reshape(v["shape"])
+    return out
+
+failures = []
+recorded, name = open(f"{pkg}/manifest.sha256").read().split()
+if name != "manifest.json" or sha("manifest.json") != recorded:
+    failures.append("manifest.json: SHA-256 does not match manifest.sha256")
+manifest = json.load(open(f"{pkg}/manifest.json"))
+for rel, entry in manifest["files"].items():
+    if sha(rel) != entry["sha256"]:
+        failures.append(rel + ": SHA-256 does not match the manifest")
+
+x = torch.from_numpy(safetensors("golden/input.safetensors")["input"].copy())
+expected = safetensors("golden/expected.safetensors")
+tol = json.load(open(f"{pkg}/golden/tolerance.json"))["max_abs_error"]
+torch.backends.cudnn.allow_tf32 = False
+model = torch.jit.load(f"{pkg}/model.pt", map_location="cpu").eval()
+with torch.no_grad():
+    err = max((model(x) - torch.from_numpy(expected["reconstruction"].copy())).abs().max().item(),
+              (model.encode(x)[0] - torch.from_numpy(expected["mu"].copy())).abs().max().item())
+if not err <= tol:
+    failures.append("golden: largest error %.3g > tolerance %.3g" % (err, tol))
+for f in failures:
+    print(f)
+print("PASS" if not failures else "FAIL", "- largest golden error %.3g (tolerance %.3g)" % (err, tol))
+sys.exit(1 if failures else 0)
+)PY";
+
+}  // namespace
+
+std::string PackageReadme::render(const Json& m, const std::string& packageName) {
+    std::ostringstream s;
+    const Json& arch = m["architecture"];
+    const Json& w = m["weights"];
+    const Json& model = m["model"];
+    const Json& metrics = m["metrics"];
+    const Json& target = m["target"];
+    const int64_t C = arch["channels"].get<int64_t>();
+    const std::string scheme = m["configuration"]["scheme"].get<std::string>();
+
+    s << "# " << packageName << ": TinyVAE deployment package\n\n";
+    s << "Made by " << m["tool"]["name"].get<std::string>() << " " << m["tool"]["version"].get<std::string>() << " on "
+      << m["created_utc"].get<std::string>() << " for **" << target["profile"]["name"].get<std::string>() << "**.\n";
+    s << "Everything below is also in `manifest.json` (with the SHA-256 of every file; the manifest's own\n"
+         "SHA-256 is in `manifest.sha256`).\n\n";
+
+    s << "## What it holds\n\n";
+    s << "- Model: SAGE TinyVAE, " << C << " channel(s), 64x64 input in [0, 1], latent L = " << arch["latent_dim"].get<int64_t>() << ", "
+      << arch["params"].get<int64_t>() << " parameters.\n";
+    s << "- Source: `" << m["source"]["checkpoint"].get<std::string>() << "` (SHA-256 `" << m["source"]["checkpoint_sha256"].get<std::string>() << "`)";
+    if (!m["source"]["provenance"].get<std::string>().empty()) s << "; " << m["source"]["provenance"].get<std::string>();
+    s << ".\n";
+    s << "- Configuration: `" << scheme << "`, weight-only; " << w["bytes"].get<int64_t>() << " bytes of weights ("
+      << fmt(w["ratio"].get<double>(), 3) << "x smaller than FP32's " << w["fp32_bytes"].get<int64_t>() << "; "
+      << fmt(w["effective_bits_per_param"].get<double>(), 3) << " bits per parameter, " << fmt(w["nominal_bits_per_param"].get<double>(), 3)
+      << " nominal).\n";
+    s << "- `model.pt`: TorchScript, " << model["precision"].get<std::string>() << " weights; `forward(x)` = `decode(encode(x)[0])` "
+         "(reconstruction from mu, deterministic), `encode(x)` -> (mu, logvar), `decode(z)`.\n\n";
+
+    s << "Quality on " << metrics["data"]["identity"].get<std::string>() << " (n = " << metrics["data"]["n"].get<int64_t>()
+      << ", mean and 95 % bootstrap CI):\n\n";
+    s << "| model | MSE | PSNR (dB) | SSIM |\n| --- | --- | --- | --- |\n";
+    const auto row = [&](const char* label, const Json& sum) {
+        s << "| " << label << " | " << est(sum["mse"]) << " | " << est(sum["psnr"]) << " | " << est(sum["ssim"]) << " |\n";
+    };
+    row("FP32 baseline", metrics["baseline"]);
+    row(("compressed (" + scheme + ")").c_str(), metrics["compressed"]);
+    if (model["precision"].get<std::string>() != "fp32") row("model.pt as packaged (FP16 weights)", metrics["packaged_model"]);
+    row("mean image (trivial baseline)", metrics["mean_image"]);
+    s << "\nPaired delta compressed - FP32, MSE: " << est(metrics["delta_compressed_vs_baseline"]["mse"])
+      << (metrics["delta_compressed_vs_baseline"]["mse"]["significant"].get<bool>() ? "" : " (not significant: the CI crosses 0)") << ".\n\n";
+
+    s << "Target: " << target["profile"]["name"].get<std::string>() << " (" << target["profile"]["gpu"].get<std::string>() << ", JetPack "
+      << target["profile"]["jetpack"].get<std::string>() << ", TensorRT " << target["profile"]["tensorrt"].get<std::string>() << "). "
+      << target["fit"]["summary"].get<std::string>() << ".\n\n";
+    s << "TensorRT: " << m["tensorrt"]["summary"].get<std::string>() << ".\n";
+    for (const auto& line : m["tensorrt"]["grouped"]) s << "- " << line.get<std::string>() << "\n";
+    s << "The TorchScript model runs everywhere PyTorch runs; the findings concern a TensorRT engine you build on the\n"
+         "device with `trtexec`: layers whose weights TensorRT cannot take as INT8/INT4 are dequantized at load.\n\n";
+
+    s << "## Files\n\n| file | what |\n| --- | --- |\n";
+    s << "| `weights.safetensors` | the packed weights exactly as stored (see below) |\n";
+    s << "| `model.pt` | TorchScript model with the dequantized weights |\n";
+    s << "| `golden/input.safetensors` | `input`: float32 [K, " << C << ", 64, 64], the first images of the evaluation set |\n";
+    s << "| `golden/expected.safetensors` | `reconstruction` [K, " << C << ", 64, 64] and `mu` [K, L] as the desktop computed them |\n";
+    s << "| `golden/tolerance.json` | `max_abs_error`: " << fmt(m["golden"]["max_abs_error"].get<double>()) << " |\n";
+    s << "| `README.md` | this file |\n| `manifest.json` | configuration, sizes, metrics, target, hashes |\n";
+    s << "| `manifest.sha256` | SHA-256 of manifest.json (`sha256sum -c manifest.sha256`) |\n\n";
+
+    s << "## Verify it\n\n";
+    s << "Quick hash check of the manifest: `sha256sum -c manifest.sha256`.\n\n";
+    s << "With Pareto Studio's verifier (every hash, the weights, model.pt, the golden batch; exit status 0 = PASS):\n\n";
+    s << "```sh\npareto verify " << packageName << "            # add --json for a machine-readable report\n```\n\n";
+    s << "With Python only (numpy + PyTorch, e.g. NVIDIA's PyTorch for Jetson): save this as `verify.py` and run\n"
+         "`python3 verify.py " << packageName << "`.\n\n";
+    s << "```python\n" << kVerifyPy << "```\n\n";
+    s << "The golden tolerance applies to float32 arithmetic: on the CPU, or on CUDA with TF32 off (the script\n"
+         "turns it off). Half-precision arithmetic on the GPU differs by more and is not covered by it.\n\n";
+
+    s << "## Load it\n\nPython:\n\n```python\nimport torch\nmodel = torch.jit.load(\"model.pt\", map_location=\"cpu\").eval()   # or \"cuda\"\n"
+         "with torch.no_grad():\n    recon = model(x)                 # x: float32 [N, " << C << ", 64, 64] in [0, 1]\n"
+         "    mu, logvar = model.encode(x)\n    y = model.decode(mu)\n```\n\n";
+    if (model["precision"].get<std::string>() == "fp16")
+        s << "The weights are float16; each op casts them to the input's dtype: a float32 input computes in float32\n"
+             "(what the metrics above measured), `x.half()` on CUDA computes in half precision.\n\n";
+    s << "C++ (LibTorch):\n\n```cpp\n#include <torch/script.h>\n\ntorch::jit::Module model = torch::jit::load(\"model.pt\");\nmodel.eval();\n"
+         "torch::NoGradGuard noGrad;\nat::Tensor recon = model.forward({x}).toTensor();   // x: float32 [N, " << C << ", 64, 64]\n"
+         "at::Tensor mu = model.run_method(\"encode\", x).toTupleRef().elements()[0].toTensor();\n```\n\n"
+         "Link it with `find_package(Torch REQUIRED)`; on a Jetson, PyTorch's wheel carries LibTorch:\n"
+         "`-DCMAKE_PREFIX_PATH=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')`.\n\n";
+
+    s << "## The packed weights\n\n`weights.safetensors` is a plain safetensors file: any reader opens it. A tensor NAME in an\n"
+         "integer, NF4 or ternary scheme is stored as `NAME.packed` (U8 codes), `NAME.scales` (F16, one per block)\n"
+         "and, for asymmetric schemes, `NAME.zero_points`; FP16/BF16/FP32 tensors are stored as `NAME`. The\n"
+         "`__metadata__` entry `tensors` (a JSON string) gives each tensor's scheme, shape, channel axis and block\n"
+         "layout, and `layout` describes the bit packing in words: enough to dequantize without our code. Its data\n"
+         "section is " << w["data_bytes"].get<int64_t>() << " bytes (= the manifest's `weights.bytes`); the whole file adds an 8-byte length\n"
+         "and a " << (w["header_bytes"].get<int64_t>() - 8) << "-byte JSON header (" << w["file_bytes"].get<int64_t>() << " bytes, " << mib(w["file_bytes"].get<int64_t>()) << ").\n\n";
+
+    s << "## Build the verifier on the Jetson\n\nThe `pareto` CLI needs only the core (LibTorch, OpenCV, zlib, OpenSSL, nlohmann-json), no Qt:\n\n"
+         "```sh\nsudo apt install cmake ninja-build g++ nlohmann-json3-dev libssl-dev zlib1g-dev libopencv-dev\n"
+         "cmake -S pareto-studio -B build-jetson -G Ninja -DCMAKE_BUILD_TYPE=Release \\\n"
+         "      -DPARETO_BUILD_GUI=OFF -DPARETO_BUILD_TESTS=OFF -DPARETO_BUILD_BENCHMARKS=OFF \\\n"
+         "      -DCMAKE_PREFIX_PATH=\"$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')\"\n"
+         "cmake --build build-jetson --target pareto\n"
+         "build-jetson/app/pareto verify " << packageName << "\n```\n";
+    return s.str();
+}
+
+}  // namespace pareto

@@ -1,0 +1,416 @@
+#include "export/packageverifier.h"
+
+#include "common/atomicfile.h"
+#include "common/hash.h"
+#include "export/goldenset.h"
+#include "export/modelprecision.h"
+#include "export/packagelayout.h"
+#include "export/packedweights.h"
+#include "export/torchscriptexport.h"
+#include "io/checkpoint.h"
+#include "model/scriptedvae.h"
+#include "model/tinyvae.h"
+
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+#include <torch/csrc/jit/api/module.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <set>
+
+namespace fs = std::filesystem;
+
+namespace pareto {
+namespace {
+
+constexpr size_t kMaxManifestBytes = 16u << 20;
+
+std::string shortHash(const std::string& h) { return h.size() > 12 ? h.substr(0, 12) + "..." : h; }
+
+std::string num(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3g", v);
+    return buf;
+}
+
+double maxAbs(const at::Tensor& a, const at::Tensor& b) {
+    if (!a.defined() || !b.defined() || a.sizes() != b.sizes()) return std::numeric_limits<double>::infinity();
+    if (a.numel() == 0) return 0.0;
+    return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>();
+}
+
+double relDiff(double a, double b) {
+    if (std::isnan(a) && std::isnan(b)) return 0.0;
+    const double scale = std::max({std::abs(a), std::abs(b), 1e-12});
+    return std::abs(a - b) / scale;
+}
+
+// Largest relative difference between a measured summary and the manifest's record of it;
+// infinity when the record is malformed.
+double compareSummary(const MetricSummary& m, const nlohmann::json& rec) {
+    try {
+        double worst = 0;
+        const std::pair<const char*, const Estimate*> metrics[] = {{"mse", &m.mse}, {"psnr", &m.psnr}, {"ssim", &m.ssim}};
+        for (const auto& [key, e] : metrics) {
+            const auto& r = rec.at(key);
+            worst = std::max(worst, relDiff(e->mean, r.at("mean").get<double>()));
+            worst = std::max(worst, relDiff(e->lo, r.at("ci95").at(0).get<double>()));
+            worst = std::max(worst, relDiff(e->hi, r.at("ci95").at(1).get<double>()));
+            if (r.at("n").get<int64_t>() != e->n) return std::numeric_limits<double>::infinity();
+        }
+        return worst;
+    } catch (const std::exception&) {
+        return std::numeric_limits<double>::infinity();
+    }
+}
+
+at::Tensor firstTensor(const c10::IValue& v) {
+    if (v.isTensor()) return v.toTensor();
+    if (v.isTuple() && !v.toTupleRef().elements().empty() && v.toTupleRef().elements()[0].isTensor())
+        return v.toTupleRef().elements()[0].toTensor();
+    return {};
+}
+
+std::string firstLine(std::string s) {
+    const auto nl = s.find('\n');
+    if (nl != std::string::npos) s.resize(nl);
+    return s;
+}
+
+class Recorder {
+public:
+    explicit Recorder(VerificationReport& r) : m_r(r) {}
+    bool check(const std::string& name, bool ok, const std::string& message) {
+        m_r.checks.push_back({name, ok, message});
+        if (!ok) m_r.failures.push_back(message);
+        return ok;
+    }
+
+private:
+    VerificationReport& m_r;
+};
+
+}  // namespace
+
+double VerificationReport::largestError() const {
+    if (std::isnan(goldenMaxAbsError)) return goldenWeightsMaxAbsError;
+    if (std::isnan(goldenWeightsMaxAbsError)) return goldenMaxAbsError;
+    return std::max(goldenMaxAbsError, goldenWeightsMaxAbsError);
+}
+
+std::string datasetImagesSha256(const Dataset& data) {
+    if (!data.images.defined()) return sha256Hex("", 0);
+    const at::Tensor t = data.images.to(at::kFloat).contiguous();
+    return sha256Hex(t.data_ptr(), t.nbytes());
+}
+
+namespace {
+
+// The checks; a malformed manifest (valid hash, wrong types) throws nlohmann::json errors,
+// which verifyPackage() turns into a failed check.
+Status runChecks(const std::string& packageDir, const VerifyOptions& options, const ProgressSink& progress, VerificationReport& r) {
+    Recorder rec(r);
+    const auto finish = []() { return Status::success(); };
+    const auto path = [&](const std::string& rel) { return (fs::path(packageDir) / rel).string(); };
+
+    std::error_code ec;
+    const bool isDir = fs::is_directory(packageDir, ec);
+    if (!rec.check("package folder", isDir, isDir ? packageDir + ": package folder" : packageDir + ": not a package folder (missing or not a directory)"))
+        return finish();
+    if (!progress.update(0.0, "checking hashes")) return Error::cancelled();
+
+    // 1. The manifest's own hash: no byte of manifest.json is unprotected.
+    nlohmann::json manifest;
+    {
+        auto hashText = readFile(path(PackageLayout::kManifestHash), 4096);
+        if (!hashText) {
+            rec.check("manifest.sha256", false, std::string(PackageLayout::kManifestHash) + ": missing or unreadable");
+        } else if (auto recorded = PackageLayout::parseManifestHashLine(*hashText); !recorded) {
+            rec.check("manifest.sha256", false, recorded.error().message);
+        } else {
+            auto actual = sha256File(path(PackageLayout::kManifest));
+            if (!actual) {
+                rec.check("manifest.sha256", false, std::string(PackageLayout::kManifest) + ": missing or unreadable");
+            } else {
+                rec.check("manifest.sha256", *actual == *recorded,
+                                       *actual == *recorded
+                                           ? std::string(PackageLayout::kManifest) + ": SHA-256 matches manifest.sha256"
+                                           : std::string(PackageLayout::kManifest) + ": SHA-256 " + shortHash(*actual) + " does not match " +
+                                                 PackageLayout::kManifestHash + " (" + shortHash(*recorded) +
+                                                 "): manifest.json or manifest.sha256 was altered");
+            }
+        }
+        auto text = readFile(path(PackageLayout::kManifest), kMaxManifestBytes);
+        if (text) {
+            try {
+                manifest = nlohmann::json::parse(*text);
+                const bool schemaOk = manifest.is_object() && manifest.value("schema", "") == PackageLayout::kSchema &&
+                                      manifest.value("schema_version", 0) == PackageLayout::kSchemaVersion;
+                rec.check("manifest schema", schemaOk,
+                          schemaOk ? std::string(PackageLayout::kManifest) + ": schema " + PackageLayout::kSchema + " v" + std::to_string(PackageLayout::kSchemaVersion)
+                                   : std::string(PackageLayout::kManifest) + ": not a " + PackageLayout::kSchema + " v" +
+                                         std::to_string(PackageLayout::kSchemaVersion) + " manifest");
+                if (!schemaOk) manifest = nlohmann::json::object();
+            } catch (const std::exception&) {
+                rec.check("manifest schema", false, std::string(PackageLayout::kManifest) + ": not valid JSON");
+                manifest = nlohmann::json::object();
+            }
+        }
+    }
+
+    // 2. Every other file: present, its size, its SHA-256; nothing extra.
+    std::set<std::string> listed{PackageLayout::kManifest, PackageLayout::kManifestHash};
+    std::map<std::string, bool> fileOk;
+    if (manifest.contains("files") && manifest["files"].is_object()) {
+        for (auto it = manifest["files"].begin(); it != manifest["files"].end(); ++it) {
+            const std::string rel = it.key();
+            listed.insert(rel);
+            ++r.filesChecked;
+            bool ok = false;
+            std::string msg;
+            try {
+                const std::string want = it.value().at("sha256").get<std::string>();
+                const int64_t bytes = it.value().at("bytes").get<int64_t>();
+                const bool safeName = rel.find("..") == std::string::npos && !rel.empty() && rel[0] != '/';
+                std::error_code e2;
+                const auto size = safeName ? fs::file_size(path(rel), e2) : 0;
+                if (!safeName) msg = rel + ": not a file name inside the package";
+                else if (e2) msg = rel + ": missing";
+                else if (static_cast<int64_t>(size) != bytes)
+                    msg = rel + ": " + std::to_string(size) + " bytes, the manifest records " + std::to_string(bytes) + ": the file was altered or truncated";
+                else if (auto got = sha256File(path(rel)); !got) msg = got.error().message;
+                else if (*got != want)
+                    msg = rel + ": SHA-256 " + shortHash(*got) + " does not match the manifest (" + shortHash(want) + "): the file was altered or corrupted";
+                else {
+                    ok = true;
+                    msg = rel + ": SHA-256 matches";
+                }
+            } catch (const std::exception&) {
+                msg = std::string(PackageLayout::kManifest) + ": entry for " + rel + " lacks sha256/bytes";
+            }
+            fileOk[rel] = ok;
+            rec.check("hash " + rel, ok, msg);
+        }
+    } else {
+        rec.check("file list", false, std::string(PackageLayout::kManifest) + ": has no 'files' object");
+    }
+    for (auto it = fs::recursive_directory_iterator(packageDir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_directory()) continue;
+        const std::string rel = fs::relative(it->path(), packageDir).generic_string();
+        if (!listed.count(rel)) rec.check("extra file", false, rel + ": not listed in the manifest (unexpected file in the package)");
+    }
+
+    if (!progress.update(0.2, "loading weights")) return Error::cancelled();
+
+    // 3. Weights, through the validating reader and the reference kernels.
+    std::optional<PackedWeights> weights;
+    if (fileOk.count(PackageLayout::kWeights)) {
+        auto w = readPackedWeights(path(PackageLayout::kWeights));
+        if (!w) {
+            rec.check("weights", false, w.error().message);
+        } else {
+            const int64_t recorded = manifest.contains("weights") ? manifest["weights"].value("bytes", int64_t(-1)) : -1;
+            const bool bytesOk = w->dataBytes == recorded && w->size.bytes == recorded;
+            rec.check("weights", bytesOk,
+                      bytesOk ? std::string(PackageLayout::kWeights) + ": " + std::to_string(w->tensors.size()) + " packed tensors, " +
+                                    std::to_string(w->dataBytes) + " data bytes as the manifest records"
+                              : std::string(PackageLayout::kWeights) + ": data section has " + std::to_string(w->dataBytes) +
+                                    " bytes, the manifest records " + std::to_string(recorded));
+            weights = std::move(*w);
+        }
+    } else {
+        rec.check("weights", false, std::string(PackageLayout::kWeights) + ": not listed in the manifest");
+    }
+
+    ModelPrecision precision = ModelPrecision::Fp32;
+    if (manifest.contains("model")) {
+        auto p = parseModelPrecision(manifest["model"].value("precision", std::string("fp32")));
+        if (p) precision = *p;
+        else rec.check("model precision", false, std::string(PackageLayout::kManifest) + ": " + p.error().message);
+    }
+    std::optional<TinyVae> weightsModel;  // at the packaged model's precision
+    std::optional<TinyVae> weightsModelFp32;
+    if (weights) {
+        auto m = TinyVae::fromStateDict(weightsAtPrecision(weights->dequantized, precision));
+        auto m32 = TinyVae::fromStateDict(weights->dequantized);
+        if (m && m32) {
+            weightsModel = std::move(*m);
+            weightsModelFp32 = std::move(*m32);
+        } else {
+            rec.check("weights architecture", false, std::string(PackageLayout::kWeights) + ": " + (m ? m32.error().message : m.error().message));
+        }
+    }
+
+    if (!progress.update(0.35, "loading model.pt")) return Error::cancelled();
+
+    // 4. model.pt with LibTorch, as a device would load it.
+    std::shared_ptr<torch::jit::Module> script;
+    std::shared_ptr<ScriptedVae> scripted;
+    if (fileOk.count(PackageLayout::kModel)) {
+        auto ckpt = loadCheckpoint(path(PackageLayout::kModel), {100u << 20, /*rejectNonFinite=*/true});
+        if (!ckpt) {
+            rec.check("model", false, ckpt.error().message);
+        } else if (ckpt->format != CheckpointFormat::TorchScript || !ckpt->script) {
+            rec.check("model", false, std::string(PackageLayout::kModel) + ": not a TorchScript archive");
+        } else {
+            script = ckpt->script;
+            bool ok = true;
+            std::string msg = std::string(PackageLayout::kModel) + ": loads with LibTorch, exports encode/decode/forward";
+            for (const char* m : {"encode", "decode", "forward"})
+                if (!script->find_method(m)) {
+                    ok = false;
+                    msg = std::string(PackageLayout::kModel) + ": does not export " + m + "()";
+                }
+            if (ok) {
+                auto s = ScriptedVae::create(script);
+                if (!s) {
+                    ok = false;
+                    msg = std::string(PackageLayout::kModel) + ": " + s.error().message;
+                } else {
+                    scripted = *s;
+                }
+            }
+            rec.check("model", ok, msg);
+            // Its parameters are exactly the packed weights, dequantized, at its precision.
+            if (ok && weights) {
+                double worst = 0;
+                std::string worstName;
+                int64_t count = 0;
+                const StateDict expected = weightsAtPrecision(weights->dequantized, precision);
+                for (const auto& p : script->named_parameters(true)) {
+                    ++count;
+                    const double d = maxAbs(p.value.to(at::kFloat), expected.get(p.name));
+                    if (d > worst || std::isinf(d)) {
+                        worst = d;
+                        worstName = p.name;
+                    }
+                }
+                r.weightsVsModelMaxAbs = worst;
+                const bool same = worst == 0 && count == static_cast<int64_t>(expected.size());
+                rec.check("model weights", same,
+                          same ? std::string(PackageLayout::kModel) + ": all " + std::to_string(count) + " parameters equal the dequantized " +
+                                     PackageLayout::kWeights + " at " + modelPrecisionName(precision)
+                               : std::string(PackageLayout::kModel) + ": parameter '" + worstName + "' differs from " + PackageLayout::kWeights +
+                                     " by " + num(worst) + " (" + std::to_string(count) + " parameters, " + std::to_string(expected.size()) +
+                                     " tensors expected)");
+            }
+        }
+    } else {
+        rec.check("model", false, std::string(PackageLayout::kModel) + ": not listed in the manifest");
+    }
+
+    if (!progress.update(0.5, "running golden inputs")) return Error::cancelled();
+
+    // 5. Golden inputs through model.pt and through the weights.
+    if (fileOk.count(PackageLayout::kGoldenInput) && fileOk.count(PackageLayout::kGoldenExpected) && fileOk.count(PackageLayout::kGoldenTolerance)) {
+        auto golden = GoldenSet::read(packageDir);
+        if (!golden) {
+            rec.check("golden", false, golden.error().message);
+        } else {
+            r.goldenImages = golden->input.size(0);
+            r.goldenTolerance = golden->maxAbsError;
+            const double recorded = manifest.contains("golden") ? manifest["golden"].value("max_abs_error", -1.0) : -1.0;
+            rec.check("golden tolerance", recorded == golden->maxAbsError,
+                      recorded == golden->maxAbsError ? std::string(PackageLayout::kGoldenTolerance) + ": tolerance " + num(recorded) + " as the manifest records"
+                                                      : std::string(PackageLayout::kGoldenTolerance) + ": tolerance " + num(golden->maxAbsError) +
+                                                            " differs from the manifest's " + num(recorded));
+            at::NoGradGuard noGrad;
+            if (script) {
+                try {
+                    const at::Tensor y = firstTensor(script->forward({golden->input}));
+                    const at::Tensor mu = firstTensor(script->run_method("encode", golden->input));
+                    r.goldenMaxAbsError = std::max(maxAbs(y, golden->reconstruction), maxAbs(mu, golden->mu));
+                    const bool ok = r.goldenMaxAbsError <= golden->maxAbsError;
+                    rec.check("golden model.pt", ok,
+                              ok ? "model.pt reproduces the " + std::to_string(r.goldenImages) + " golden outputs, largest error " +
+                                       num(r.goldenMaxAbsError) + " <= " + num(golden->maxAbsError)
+                                 : std::string(PackageLayout::kGoldenExpected) + ": model.pt differs from the expected outputs by " +
+                                       num(r.goldenMaxAbsError) + " > tolerance " + num(golden->maxAbsError));
+                } catch (const std::exception& e) {
+                    rec.check("golden model.pt", false, std::string(PackageLayout::kModel) + ": fails on the golden input: " + firstLine(e.what()));
+                }
+            }
+            if (weightsModel) {
+                const at::Tensor y = weightsModel->reconstruct(golden->input);
+                const at::Tensor mu = weightsModel->encodeMu(golden->input);
+                r.goldenWeightsMaxAbsError = std::max(maxAbs(y, golden->reconstruction), maxAbs(mu, golden->mu));
+                const bool ok = r.goldenWeightsMaxAbsError <= golden->maxAbsError;
+                rec.check("golden weights", ok,
+                          ok ? std::string(PackageLayout::kWeights) + " (dequantized) reproduces the golden outputs, largest error " +
+                                   num(r.goldenWeightsMaxAbsError) + " <= " + num(golden->maxAbsError)
+                             : std::string(PackageLayout::kGoldenExpected) + ": the dequantized " + PackageLayout::kWeights +
+                                   " differ from the expected outputs by " + num(r.goldenWeightsMaxAbsError) + " > tolerance " +
+                                   num(golden->maxAbsError));
+            }
+        }
+    } else {
+        rec.check("golden", false, "golden/: the golden files are not all listed in the manifest");
+    }
+
+    // 6. Metrics, re-measured on the same images.
+    if (options.data) {
+        const std::string want = manifest.contains("metrics") ? manifest["metrics"]["data"].value("images_sha256", std::string()) : std::string();
+        const std::string got = datasetImagesSha256(*options.data);
+        const bool sameData = rec.check("metrics data", got == want,
+                                        got == want ? "evaluation images: SHA-256 matches the manifest (" + std::to_string(options.data->size()) + " images)"
+                                                    : "evaluation images (" + options.data->identity + ") differ from those the package was measured on (SHA-256 " +
+                                                          shortHash(got) + " vs " + shortHash(want) + ")");
+        if (sameData && scripted && weightsModelFp32) {
+            auto m = evaluateModel(*scripted, *options.data, options.batchSize, progress.sub(0.55, 0.8));
+            if (!m) {
+                if (m.error().isCancelled()) return m.error();
+                rec.check("metrics model.pt", false, std::string(PackageLayout::kModel) + ": " + m.error().message);
+            }
+            auto w = evaluateModel(*weightsModelFp32, *options.data, options.batchSize, progress.sub(0.8, 1.0));
+            if (!w) {
+                if (w.error().isCancelled()) return w.error();
+                rec.check("metrics weights", false, std::string(PackageLayout::kWeights) + ": " + w.error().message);
+            }
+            if (m && w) {
+                r.metricsChecked = true;
+                r.n = static_cast<int64_t>(m->size());
+                r.packagedModel = summarize(*m);
+                r.weightsModel = summarize(*w);
+                const auto& metrics = manifest["metrics"];
+                const double dm = compareSummary(r.packagedModel, metrics.value("packaged_model", nlohmann::json::object()));
+                const double dw = compareSummary(r.weightsModel, metrics.value("compressed", nlohmann::json::object()));
+                r.metricsMaxRelDifference = std::max(dm, dw);
+                const auto line = [&](const char* file, const char* what, const char* key, double d) {
+                    const bool ok = d <= kMetricRelTolerance;
+                    return std::string(file) + ": metrics of " + what + " re-measured on " + std::to_string(r.n) + " images " +
+                           (ok ? "equal" : "differ from") + " the manifest's metrics." + key + " (largest relative difference " + num(d) +
+                           (ok ? " <= " : " > ") + num(kMetricRelTolerance) + ")";
+                };
+                rec.check("metrics model.pt", dm <= kMetricRelTolerance, line(PackageLayout::kModel, "model.pt", "packaged_model", dm));
+                rec.check("metrics weights", dw <= kMetricRelTolerance,
+                          line(PackageLayout::kWeights, "the dequantized weights", "compressed", dw));
+            }
+        }
+    }
+    if (!progress.update(1.0, "verified")) return Error::cancelled();
+    return finish();
+}
+
+}  // namespace
+
+Result<VerificationReport> verifyPackage(const std::string& packageDir, const VerifyOptions& options, const ProgressSink& progress) {
+    const auto t0 = std::chrono::steady_clock::now();
+    VerificationReport r;
+    r.package = packageDir;
+    try {
+        if (Status st = runChecks(packageDir, options, progress, r); !st) return st.error();
+    } catch (const std::exception& e) {
+        const std::string msg = std::string(PackageLayout::kManifest) + ": malformed (" + firstLine(e.what()) + ")";
+        r.checks.push_back({"manifest contents", false, msg});
+        r.failures.push_back(msg);
+    }
+    r.passed = r.failures.empty() && !r.checks.empty();
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return r;
+}
+
+}  // namespace pareto

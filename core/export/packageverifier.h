@@ -1,0 +1,77 @@
+#pragma once
+// `pareto verify`: proves, from the files alone, that a package is intact and computes what
+// its manifest says. Core only (LibTorch, no Qt), so it also builds on a Jetson.
+
+#include "common/progress.h"
+#include "common/result.h"
+#include "data/dataset.h"
+#include "eval/evaluator.h"
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace pareto {
+
+/// Largest relative difference between re-measured and recorded metrics (mean and both CI
+/// bounds of MSE, PSNR and SSIM) that still counts as equal.
+inline constexpr double kMetricRelTolerance = 1e-5;
+
+/// @brief What verifyPackage() should also do.
+struct VerifyOptions {
+    /// When set: re-run model.pt and the dequantized weights of weights.safetensors over these
+    /// images and compare with the manifest's metrics. The images must be the ones the package
+    /// was measured on (their SHA-256 is in the manifest).
+    const Dataset* data = nullptr;
+    int batchSize = 64;
+};
+
+/// @brief The verdict and every check behind it. Value type.
+struct VerificationReport {
+    struct Check {
+        std::string name;     ///< "manifest.sha256", "hash weights.safetensors", "golden", ...
+        bool passed = false;
+        std::string message;  ///< one line; for a failure it starts with the file it concerns
+    };
+    std::string package;
+    bool passed = false;
+    std::vector<Check> checks;
+    std::vector<std::string> failures;  ///< messages of the failed checks, in order
+
+    int64_t filesChecked = 0;
+    int64_t goldenImages = 0;
+    double goldenMaxAbsError = std::numeric_limits<double>::quiet_NaN();          ///< model.pt vs expected
+    double goldenWeightsMaxAbsError = std::numeric_limits<double>::quiet_NaN();   ///< weights.safetensors model vs expected
+    double goldenTolerance = std::numeric_limits<double>::quiet_NaN();
+    double weightsVsModelMaxAbs = std::numeric_limits<double>::quiet_NaN();       ///< model.pt parameters vs dequantized weights
+
+    bool metricsChecked = false;
+    int64_t n = 0;
+    MetricSummary packagedModel;   ///< model.pt re-measured
+    MetricSummary weightsModel;    ///< the dequantized weights re-measured (FP32)
+    double metricsMaxRelDifference = std::numeric_limits<double>::quiet_NaN();
+    double seconds = 0;
+
+    const char* verdict() const { return passed ? "PASS" : "FAIL"; }
+    /// The largest golden error of the two paths (NaN when the golden check did not run).
+    double largestError() const;
+};
+
+/// Checks, in order, recording each: manifest.sha256 is well-formed and matches manifest.json;
+/// the manifest parses and has our schema; every file it lists exists with its size and
+/// SHA-256, and no other file is there; weights.safetensors re-opens (reference kernels) with
+/// the manifest's bytes; model.pt loads with LibTorch, its parameters equal the dequantized
+/// weights at its precision, and it exports encode/decode/forward; the golden inputs
+/// reproduce the expected outputs within the tolerance through model.pt and through the
+/// weights; with options.data, the metrics are re-measured. Every check runs even after a
+/// failure (except those needing a file that could not be read), so the report lists all
+/// problems. Errors only for cancellation; a missing folder is a failed check.
+Result<VerificationReport> verifyPackage(const std::string& packageDir, const VerifyOptions& options = {},
+                                         const ProgressSink& progress = {});
+
+/// SHA-256 of a dataset's images as float32 bytes [N, C, H, W] (the manifest's
+/// metrics.data.images_sha256): proves a re-measurement uses the same images.
+std::string datasetImagesSha256(const Dataset& data);
+
+}  // namespace pareto
