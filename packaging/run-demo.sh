@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bash packaging/install-deps.sh
 bash packaging/build.sh
 BUILD_DIR=${PARETO_BUILD_DIR:-build}
-export OPENBLAS_NUM_THREADS=1
+export OPENBLAS_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec "$BUILD_DIR/app/gui/pareto-studio" "$@"
 fi

@@ -28,13 +28,19 @@ void configureComputeThreads(int atenThreads) {
 }
 
 void reexecWithSingleThreadedBlas(char** argv) {
-    if (std::getenv("OPENBLAS_NUM_THREADS")) return;
+    const bool blasSet = std::getenv("OPENBLAS_NUM_THREADS") != nullptr;
+    const bool ompSet = std::getenv("OMP_WAIT_POLICY") != nullptr;
+    if (blasSet && ompSet) return;
     // Resolve the link so the process keeps its own name (not "exe") in ps and top.
     char self[4096];
     const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
     if (n <= 0) return;
     self[n] = '\0';
-    ::setenv("OPENBLAS_NUM_THREADS", "1", 1);
+    if (!blasSet) ::setenv("OPENBLAS_NUM_THREADS", "1", 1);
+    // libgomp (ATen's pool) spins idle threads by default: whenever anything else runs on a
+    // 2-core machine (a build, a second test, the UI thread) that made training ~6x slower
+    // here. Sleeping waiters cost a few percent on an idle machine. Read at load, like BLAS.
+    if (!ompSet) ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
     ::execv(self, argv);
     // execv failed (no /proc): carry on with the run-time setting only.
 }

@@ -11,8 +11,9 @@ void configureComputeThreads(int atenThreads = 0);
 /// @brief Makes sure OpenBLAS started single-threaded. OpenBLAS spawns its thread pool
 /// when it loads, before main(), and a pool started that way slows LibTorch's convolutions
 /// ~10x here even after openblas_set_num_threads(1). So, when OPENBLAS_NUM_THREADS is
-/// unset, this sets it to 1 and re-executes the program (Linux: /proc/self/exe); it
-/// returns normally when the variable was already set or re-execution is impossible.
+/// unset, this sets it to 1 and re-executes the program (Linux: /proc/self/exe); likewise
+/// OMP_WAIT_POLICY=PASSIVE (idle OpenMP threads sleep rather than spin). It returns normally
+/// when both variables were already set or re-execution is impossible.
 void reexecWithSingleThreadedBlas(char** argv);
 
 /// @brief The name of the BLAS library LibTorch resolved to ("openblas" or "reference").

@@ -114,9 +114,6 @@ QStringList TestCliExport::exportArgs(const QString& out, const QString& scheme,
 
 void TestCliExport::initTestCase() {
     QVERIFY(m_dir.isValid());
-    // Dozens of short CLI processes: OpenMP workers that spin while idle (the default) cost
-    // them 3x CPU on a loaded 2-core machine. Passive waiting changes timing only, no result.
-    qputenv("OMP_WAIT_POLICY", "PASSIVE");
     m_pkg = m_dir.filePath("int4-g64");
     auto r = test::runCli(exportArgs(m_pkg) << "--json");
     QVERIFY2(r.exitCode == 0 && !r.crashed, qPrintable(r.err));
