@@ -47,18 +47,25 @@ MainWindow::MainWindow(QWidget* parent)
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
 
-    auto* split = new QSplitter(Qt::Horizontal, this);
+    // Reconstructions above the charts: both get the full width of the window's centre.
+    auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_reconstructions);
     split->addWidget(m_charts);
     split->setStretchFactor(0, 5);
-    split->setStretchFactor(1, 6);
+    split->setStretchFactor(1, 4);
+    split->setChildrenCollapsible(false);
     setCentralWidget(split);
 
-    addPanel(m_model, tr("Model"), Qt::LeftDockWidgetArea, QStringLiteral("modelDock"));
-    addPanel(m_data, tr("Data"), Qt::LeftDockWidgetArea, QStringLiteral("dataDock"));
-    addPanel(m_controls, tr("Controls"), Qt::LeftDockWidgetArea, QStringLiteral("controlsDock"));
-    addPanel(m_metrics, tr("Current configuration"), Qt::LeftDockWidgetArea, QStringLiteral("metricsDock"));
+    QDockWidget* model = addPanel(m_model, tr("Model"), Qt::LeftDockWidgetArea, QStringLiteral("modelDock"));
+    QDockWidget* data = addPanel(m_data, tr("Data"), Qt::LeftDockWidgetArea, QStringLiteral("dataDock"));
+    QDockWidget* controls = addPanel(m_controls, tr("Controls"), Qt::LeftDockWidgetArea, QStringLiteral("controlsDock"));
+    QDockWidget* metrics = addPanel(m_metrics, tr("Current configuration"), Qt::LeftDockWidgetArea, QStringLiteral("metricsDock"));
     m_warningsDock = addPanel(m_warnings, tr("Warnings"), Qt::BottomDockWidgetArea, QStringLiteral("warningsDock"));
+    // The data settings are set once per session: a tab behind the model keeps the column short.
+    tabifyDockWidget(model, data);
+    model->raise();
+    resizeDocks({model, controls, metrics}, {300, 420, 260}, Qt::Vertical);
+    resizeDocks({m_warningsDock}, {110}, Qt::Vertical);
     statusBar()->addPermanentWidget(m_jobs);
 
     m_model->setController(m_controller);
@@ -76,7 +83,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_model->setRecentFiles(m_recent->files());
     connect(m_controller, &StudioController::finding, m_warnings, &WarningsPanel::add);
     connect(m_warnings, &WarningsPanel::countChanged, this, [this](int n, int errors) {
-        m_warningsDock->setWindowTitle(n ? tr("Warnings (%1%2)").arg(n).arg(errors ? tr(", %1 errors").arg(errors) : QString()) : tr("Warnings"));
+        const QString e = errors == 0 ? QString() : errors == 1 ? tr(", 1 error") : tr(", %1 errors").arg(errors);
+        m_warningsDock->setWindowTitle(n ? tr("Warnings (%1%2)").arg(n).arg(e) : tr("Warnings"));
     });
     connect(m_controller, &StudioController::sessionChanged, this, [this] {
         const QString path = m_controller->session()->info.modelPath;
@@ -113,7 +121,7 @@ QDockWidget* MainWindow::addPanel(QWidget* panel, const QString& title, Qt::Dock
         scroll->setFrameShape(QFrame::NoFrame);
         scroll->setWidget(panel);
         scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-        scroll->setMinimumWidth(430);
+        scroll->setMinimumWidth(400);
         dock->setWidget(scroll);
     } else {
         dock->setWidget(panel);

@@ -33,6 +33,9 @@ bool openDemo(ui::MainWindow& w, qint64 limit, int timeoutMs) {
 }
 
 QString screenshot(QWidget* widget, const QString& name) {
+    // Let posted layout requests (chart scenes, docks) run before grabbing.
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
     const QString path = artifactsDir() + QLatin1Char('/') + name + QStringLiteral(".png");
     return widget->grab().save(path) ? path : QString();
 }

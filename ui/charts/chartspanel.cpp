@@ -14,6 +14,8 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QMenu>
+#include <QToolButton>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QTabWidget>
@@ -37,24 +39,27 @@ ChartsPanel::ChartsPanel(QWidget* parent)
     auto* bar = new QHBoxLayout;
     for (Metric m : {Metric::Mse, Metric::Psnr, Metric::Ssim}) m_metric->addItem(metricTitle(m), static_cast<int>(m));
     m_metric->setToolTip(tr("Quality figure plotted and used for the Pareto front"));
-    m_grid->addItem(tr("default grid (%1 schemes)").arg(defaultSweepSchemes().size()), 0);
-    m_grid->addItem(tr("every slider stop, current options"), 1);
+    m_grid->addItem(tr("default grid (%1)").arg(defaultSweepSchemes().size()), 0);
+    m_grid->addItem(tr("all slider stops"), 1);
+    m_grid->setToolTip(tr("Default: the schemes `pareto sweep` measures. All slider stops: FP16 … ternary with the current options."));
     m_sweep->setObjectName(QStringLiteral("sweepButton"));
     m_sweep->setToolTip(tr("Measure every scheme of the grid on the held-out images, in the background"));
     m_sensitivityButton->setObjectName(QStringLiteral("sensitivityButton"));
     m_sensitivityButton->setToolTip(tr("Quantize one layer at a time with the current scheme and measure ΔMSE (first 256 held-out images)"));
-    auto* exportChart = new QPushButton(tr("Export chart…"), this);
-    exportChart->setToolTip(tr("Save the visible chart as PNG or SVG"));
-    auto* exportTable = new QPushButton(tr("Export CSV…"), this);
-    exportTable->setToolTip(tr("Save the table of evaluated configurations as CSV"));
+    auto* exportButton = new QToolButton(this);
+    exportButton->setText(tr("Export"));
+    exportButton->setPopupMode(QToolButton::InstantPopup);
+    auto* exportMenu = new QMenu(exportButton);
+    QAction* exportChart = exportMenu->addAction(tr("Visible chart as PNG or SVG…"));
+    QAction* exportTable = exportMenu->addAction(tr("Table of configurations as CSV…"));
+    exportButton->setMenu(exportMenu);
     bar->addWidget(m_metric);
     bar->addSpacing(12);
     bar->addWidget(m_grid);
     bar->addWidget(m_sweep);
     bar->addWidget(m_sensitivityButton);
     bar->addStretch(1);
-    bar->addWidget(exportChart);
-    bar->addWidget(exportTable);
+    bar->addWidget(exportButton);
     layout->addLayout(bar);
     layout->addWidget(m_tabs, 1);
     m_tabs->addTab(m_quality, tr("Quality vs size"));
@@ -71,8 +76,8 @@ ChartsPanel::ChartsPanel(QWidget* parent)
         if (m_model) m_model->setMetric(metric());
         refresh();
     });
-    connect(exportChart, &QPushButton::clicked, this, &ChartsPanel::exportViewDialog);
-    connect(exportTable, &QPushButton::clicked, this, &ChartsPanel::exportTableDialog);
+    connect(exportChart, &QAction::triggered, this, &ChartsPanel::exportViewDialog);
+    connect(exportTable, &QAction::triggered, this, &ChartsPanel::exportTableDialog);
 }
 
 void ChartsPanel::setController(StudioController* c) {

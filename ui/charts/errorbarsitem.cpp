@@ -2,8 +2,8 @@
 
 #include <QChart>
 #include <QPainter>
-#include <QValueAxis>
 
+#include <algorithm>
 #include <cmath>
 
 namespace pareto::ui {
@@ -36,12 +36,11 @@ void ErrorBarsItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*
     QFont f = p->font();
     f.setPointSizeF(f.pointSizeF() * 0.85);
     p->setFont(f);
-    const auto valid = [this](double v, bool log) { return std::isfinite(v) && (!log || v > 0); };
     const bool vertical = m_orientation == Qt::Vertical;
+    const QFontMetricsF fm(f);
+    QVector<QRectF> placed;  // labels already drawn: a label that would overlap one moves or is left out
     for (const Bar& b : m_bars) {
-        if (!valid(b.value.x(), m_logX) || !valid(b.value.y(), m_logY)) continue;
-        const bool logAlong = vertical ? m_logY : m_logX;
-        if (!valid(b.lo, logAlong) || !valid(b.hi, logAlong)) continue;
+        if (!std::isfinite(b.value.x()) || !std::isfinite(b.value.y()) || !std::isfinite(b.lo) || !std::isfinite(b.hi)) continue;
         const QPointF a = vertical ? QPointF(b.value.x(), b.lo) : QPointF(b.lo, b.value.y());
         const QPointF z = vertical ? QPointF(b.value.x(), b.hi) : QPointF(b.hi, b.value.y());
         const QPointF pa = m_chart->mapToPosition(a, m_series), pz = m_chart->mapToPosition(z, m_series);
@@ -54,8 +53,18 @@ void ErrorBarsItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*
         p->drawLine(pz - cap, pz + cap);
         if (!b.label.isEmpty()) {
             const QPointF at = m_chart->mapToPosition(b.value, m_series);
-            p->setPen(QColor(60, 60, 60));
-            p->drawText(at + QPointF(7, -5), b.label);
+            const QSizeF size(fm.horizontalAdvance(b.label) + 2, fm.height());
+            // Right-above, right-below, left-above, left-below of the point, then further out.
+            const QPointF offsets[] = {{7, -size.height() - 1}, {7, 2}, {-7 - size.width(), -size.height() - 1}, {-7 - size.width(), 2},
+                                       {7, -2 * size.height() - 2}, {7, size.height() + 3}};
+            for (const QPointF& o : offsets) {
+                const QRectF r(at + o, size);
+                if (std::any_of(placed.begin(), placed.end(), [&](const QRectF& q) { return q.intersects(r); })) continue;
+                placed << r;
+                p->setPen(QColor(60, 60, 60));
+                p->drawText(r, Qt::AlignLeft | Qt::AlignVCenter, b.label);
+                break;
+            }
         }
     }
     p->restore();

@@ -14,6 +14,7 @@ namespace pareto::ui {
 /// @brief 95 % CI error bars (and point names) drawn over a QChart, which has no error-bar
 /// series. Positions come from QChart::mapToPosition on every paint, so the bars follow
 /// axis changes and resizes. Vertical bars span y (lo..hi) at x; horizontal bars span x at y.
+/// Values are in the series' axis coordinates (already log10 on a log-scaled chart).
 /// UI thread only.
 class ErrorBarsItem : public QGraphicsItem {
 public:
@@ -31,8 +32,6 @@ public:
     void setSeries(QAbstractSeries* series) { m_series = series; }
     void setBars(const QVector<Bar>& bars);
     const QVector<Bar>& bars() const { return m_bars; }
-    /// Log axes cannot place values <= 0: such ends are clamped to the axis minimum.
-    void setLogScale(bool logX, bool logY) { m_logX = logX, m_logY = logY; }
 
     QRectF boundingRect() const override;
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
@@ -44,7 +43,6 @@ private:
     QAbstractSeries* m_series = nullptr;
     Qt::Orientation m_orientation;
     QVector<Bar> m_bars;
-    bool m_logX = false, m_logY = false;
 };
 
 }  // namespace pareto::ui

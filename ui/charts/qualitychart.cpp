@@ -2,8 +2,8 @@
 
 #include "charts/errorbarsitem.h"
 
+#include <QCategoryAxis>
 #include <QLineSeries>
-#include <QLogValueAxis>
 #include <QScatterSeries>
 #include <QToolTip>
 #include <QValueAxis>
@@ -16,6 +16,36 @@ namespace pareto::ui {
 namespace {
 
 double kib(qint64 bytes) { return static_cast<double>(bytes) / 1024.0; }
+
+QString tickLabel(double v) { return QString::number(v, 'g', 6); }
+
+// Labels at 1-2-5 x 10^k inside [lo, hi] (lo > 0), placed at their log10; 1..9 x 10^k
+// when the range is too narrow for two of those, and the ends when even that is too few.
+void setLogTicks(QCategoryAxis* axis, double lo, double hi) {
+    for (const QString& l : axis->categoriesLabels()) axis->remove(l);
+    const double a = std::log10(lo), b = std::log10(hi);
+    axis->setStartValue(a);
+    axis->setRange(a, b);
+    const auto ticks = [&](std::initializer_list<double> mantissas) {
+        QVector<double> out;
+        for (int k = static_cast<int>(std::floor(a)) - 1; k <= static_cast<int>(std::ceil(b)); ++k)
+            for (double m : mantissas) {
+                const double v = m * std::pow(10.0, k);
+                if (v >= lo && v <= hi) out << v;
+            }
+        return out;
+    };
+    QVector<double> t = ticks({1, 2, 5});
+    if (t.size() < 2) t = ticks({1, 2, 3, 4, 5, 6, 7, 8, 9});
+    if (t.size() < 2) t = {lo * 1.0001, hi / 1.0001};
+    QStringList used;
+    for (double v : t) {
+        const QString l = tickLabel(v);
+        if (used.contains(l)) continue;  // labels must be unique
+        used << l;
+        axis->append(l, std::log10(v));
+    }
+}
 
 const QColor kPointColor(90, 110, 140);
 const QColor kFrontColor(0, 121, 107);
@@ -32,9 +62,9 @@ QualityChart::QualityChart(QWidget* parent)
       m_current(new QScatterSeries),
       m_pinned(new QScatterSeries),
       m_frontLine(new QLineSeries),
-      m_x(new QLogValueAxis),
+      m_x(new QCategoryAxis),
       m_yLinear(new QValueAxis),
-      m_yLog(new QLogValueAxis) {
+      m_yLog(new QCategoryAxis) {
     setChart(m_chart);
     setRenderHint(QPainter::Antialiasing);
     m_chart->setMargins(QMargins(6, 6, 6, 6));
@@ -48,25 +78,22 @@ QualityChart::QualityChart(QWidget* parent)
     m_frontLine->setName(tr("Pareto front"));
     m_frontLine->setPen(QPen(kFrontColor, 1.6, Qt::DashLine));
     m_current->setName(tr("current"));
-    m_current->setColor(QColor(0, 0, 0, 0));
+    m_current->setColor(QColor(214, 96, 0, 70));
     m_current->setBorderColor(kCurrentColor);
     m_current->setPen(QPen(kCurrentColor, 3));
     m_current->setMarkerSize(18);
     m_pinned->setName(tr("A (pinned)"));
     m_pinned->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
-    m_pinned->setColor(QColor(0, 0, 0, 0));
+    m_pinned->setColor(QColor(123, 31, 162, 60));
     m_pinned->setPen(QPen(kPinnedColor, 2.5));
     m_pinned->setMarkerSize(16);
     for (QAbstractSeries* s : std::initializer_list<QAbstractSeries*>{m_frontLine, m_points, m_front, m_pinned, m_current}) m_chart->addSeries(s);
 
-    m_x->setBase(10);
     m_x->setTitleText(tr("stored size (KiB, log scale)"));
-    m_x->setLabelFormat(QStringLiteral("%g"));
-    m_x->setMinorTickCount(8);
-    m_yLog->setBase(10);
-    m_yLog->setLabelFormat(QStringLiteral("%.3g"));
-    m_yLog->setMinorTickCount(8);
+    m_x->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    m_yLog->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_yLinear->setLabelFormat(QStringLiteral("%.3g"));
+    m_yLinear->setTickType(QValueAxis::TicksDynamic);
     m_chart->addAxis(m_x, Qt::AlignBottom);
     for (QAbstractSeries* s : m_chart->series()) s->attachAxis(m_x);
 
@@ -75,8 +102,8 @@ QualityChart::QualityChart(QWidget* parent)
     connect(m_chart, &QChart::plotAreaChanged, this, [this] { m_bars->refresh(); });
     for (QScatterSeries* s : {m_points, m_front, m_current, m_pinned})
         connect(s, &QScatterSeries::hovered, this, &QualityChart::hovered);
-    connect(m_x, &QLogValueAxis::rangeChanged, this, [this] { m_bars->refresh(); });
-    connect(m_yLog, &QLogValueAxis::rangeChanged, this, [this] { m_bars->refresh(); });
+    connect(m_x, &QCategoryAxis::rangeChanged, this, [this] { m_bars->refresh(); });
+    connect(m_yLog, &QCategoryAxis::rangeChanged, this, [this] { m_bars->refresh(); });
     connect(m_yLinear, &QValueAxis::rangeChanged, this, [this] { m_bars->refresh(); });
     attachY();
     rebuild();
@@ -100,8 +127,16 @@ void QualityChart::attachY() {
         m_chart->addAxis(want, Qt::AlignLeft);
         for (QAbstractSeries* s : m_chart->series()) s->attachAxis(want);
     }
-    want->setTitleText(metricTitle(m_metric) + (m_metric == Metric::Mse ? tr(" (log scale, lower is better)") : tr(" (higher is better)")));
-    m_bars->setLogScale(true, m_metric == Metric::Mse);
+    want->setTitleText(metricTitle(m_metric) + (m_metric == Metric::Mse ? tr(", log scale") : QString()));
+}
+
+double QualityChart::plotY(double value) const {
+    if (m_metric != Metric::Mse) return value;
+    return value > 0 ? std::log10(value) : std::numeric_limits<double>::quiet_NaN();
+}
+
+QPointF QualityChart::plotPoint(const EvaluatedConfig& c) const {
+    return {std::log10(std::max(1e-9, kib(c.bytes))), plotY(c.metric(m_metric).mean)};
 }
 
 void QualityChart::setData(const QVector<EvaluatedConfig>& all, const QVector<bool>& pareto, const EvaluatedConfig* current,
@@ -150,9 +185,9 @@ void QualityChart::hovered(const QPointF& point, bool state) {
     QString best;
     double bestD = std::numeric_limits<double>::max();
     const auto consider = [&](const EvaluatedConfig& c) {
-        const double y = c.metric(m_metric).mean;
-        if (!std::isfinite(y)) return;
-        const double d = QLineF(at, m_chart->mapToPosition(QPointF(kib(c.bytes), y), m_points)).length();
+        const QPointF pt = plotPoint(c);
+        if (!std::isfinite(pt.y())) return;
+        const double d = QLineF(at, m_chart->mapToPosition(pt, m_points)).length();
         if (d < bestD) bestD = d, best = c.key;
     };
     for (const auto& c : m_items) consider(c);
@@ -171,47 +206,54 @@ void QualityChart::rebuild() {
     double ymin = std::numeric_limits<double>::max(), ymax = -std::numeric_limits<double>::max();
     const auto extend = [&](const EvaluatedConfig& c) {
         const Estimate& e = c.metric(m_metric);
-        if (!std::isfinite(e.mean)) return false;
+        if (!std::isfinite(plotY(e.mean))) return false;
         xmin = std::min(xmin, kib(c.bytes));
         xmax = std::max(xmax, kib(c.bytes));
         for (double v : {e.mean, e.lo, e.hi})
-            if (std::isfinite(v) && (m_metric != Metric::Mse || v > 0)) ymin = std::min(ymin, v), ymax = std::max(ymax, v);
+            if (std::isfinite(plotY(v))) ymin = std::min(ymin, v), ymax = std::max(ymax, v);
         return true;
     };
+    const QString currentKey = m_currentItem ? m_currentItem->key : QString();
     QVector<QPointF> front;
     for (int i = 0; i < m_items.size(); ++i) {
         const EvaluatedConfig& c = m_items[i];
         if (!extend(c)) continue;
-        const QPointF pt(kib(c.bytes), c.metric(m_metric).mean);
+        const QPointF pt = plotPoint(c);
         const bool onFront = i < m_pareto.size() && m_pareto[i];
         (onFront ? m_front : m_points)->append(pt);
         if (onFront) front << pt;
         if (c.key == m_pinnedKey) m_pinned->append(pt);
+        if (c.key == currentKey) continue;  // drawn once, as the current one, below
         const Estimate& e = c.metric(m_metric);
-        bars.push_back({pt, e.lo, e.hi, onFront ? kFrontColor : kPointColor, c.label, false});
+        bars.push_back({pt, plotY(e.lo), plotY(e.hi), onFront ? kFrontColor : kPointColor, c.label, false});
     }
     if (m_currentItem && extend(*m_currentItem)) {
         const Estimate& e = m_currentItem->metric(m_metric);
-        const QPointF pt(kib(m_currentItem->bytes), e.mean);
+        const QPointF pt = plotPoint(*m_currentItem);
         m_current->append(pt);
-        const bool plotted = std::any_of(m_items.begin(), m_items.end(), [&](const EvaluatedConfig& c) { return c.key == m_currentItem->key; });
-        bars.push_back({pt, e.lo, e.hi, kCurrentColor, plotted ? QString() : m_currentItem->label, !m_currentItem->complete});
+        bars.push_back({pt, plotY(e.lo), plotY(e.hi), kCurrentColor, m_currentItem->label, !m_currentItem->complete});
     }
     std::sort(front.begin(), front.end(), [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); });
     m_frontLine->append(front);
     m_bars->setBars(bars);
 
     if (xmax <= 0) {
-        m_x->setRange(1, 1000);
-        m_yLog->setRange(1e-4, 1e-1);
+        setLogTicks(m_x, 10, 1000);
+        setLogTicks(m_yLog, 1e-3, 1e-1);
         m_yLinear->setRange(0, 1);
     } else {
-        m_x->setRange(xmin / 1.6, xmax * 1.6);
+        setLogTicks(m_x, xmin / 1.5, xmax * 1.5);
         if (m_metric == Metric::Mse) {
-            m_yLog->setRange(ymin / 1.25, ymax * 1.25);
+            setLogTicks(m_yLog, ymin / 1.15, ymax * 1.15);
         } else {
-            const double pad = std::max((ymax - ymin) * 0.08, 1e-3);
+            const double pad = std::max((ymax - ymin) * 0.08, m_metric == Metric::Ssim ? 0.005 : 0.05);
             m_yLinear->setRange(ymin - pad, ymax + pad);
+            // About six steps of a round size.
+            const double raw = (ymax - ymin + 2 * pad) / 6.0;
+            const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+            const double step = raw / mag < 2 ? 2 * mag : raw / mag < 5 ? 5 * mag : 10 * mag;
+            m_yLinear->setTickInterval(step);
+            m_yLinear->setTickAnchor(std::ceil((ymin - pad) / step) * step);
         }
     }
     m_chart->setTitle(tr("%1 vs stored size · n = %2 held-out images · bars: 95 % CI").arg(metricTitle(m_metric)).arg(m_n));

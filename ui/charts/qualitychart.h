@@ -8,8 +8,8 @@
 
 #include <optional>
 
+class QCategoryAxis;
 class QLineSeries;
-class QLogValueAxis;
 class QScatterSeries;
 class QValueAxis;
 
@@ -20,7 +20,9 @@ class ErrorBarsItem;
 /// @brief Quality (MSE, PSNR or SSIM) against stored bytes for every evaluated
 /// configuration, each with its 95 % CI bar and name; the Pareto front as a line through its
 /// points; the current configuration (running CI while it streams) and A highlighted;
-/// hovering a point names its configuration. UI thread only.
+/// hovering a point names its configuration. Sizes, and MSE, are plotted on log scales
+/// labelled at 1-2-5 steps (QLogValueAxis labels only powers of ten, often none at all in
+/// the range a model spans). UI thread only.
 class QualityChart : public QChartView {
     Q_OBJECT
 public:
@@ -45,6 +47,9 @@ private:
     void attachY();
     void hovered(const QPointF& point, bool state);
     static QString tooltipText(const EvaluatedConfig& c, Metric m, bool pareto);
+    /// Plot coordinates of a configuration, and of a quality value.
+    QPointF plotPoint(const EvaluatedConfig& c) const;
+    double plotY(double value) const;
 
     QChart* m_chart;
     QScatterSeries* m_points;
@@ -52,9 +57,9 @@ private:
     QScatterSeries* m_current;
     QScatterSeries* m_pinned;
     QLineSeries* m_frontLine;
-    QLogValueAxis* m_x;
+    QCategoryAxis* m_x;
     QValueAxis* m_yLinear;
-    QLogValueAxis* m_yLog;
+    QCategoryAxis* m_yLog;
     ErrorBarsItem* m_bars;
     Metric m_metric = Metric::Mse;
     QVector<EvaluatedConfig> m_items;

@@ -34,7 +34,8 @@ SensitivityChart::SensitivityChart(QWidget* parent)
     m_series->attachAxis(m_categories);
     m_series->attachAxis(m_values);
     m_values->setLabelFormat(QStringLiteral("%.2g"));
-    m_values->setTitleText(tr("ΔMSE vs FP32 with only this layer quantized (paired, 95 % CI)"));
+    m_values->setTickType(QValueAxis::TicksDynamic);
+    m_values->setTitleText(tr("ΔMSE vs FP32, this layer alone quantized"));
     m_chart->legend()->setAlignment(Qt::AlignBottom);
     m_bars = new ErrorBarsItem(m_chart, Qt::Horizontal);
     m_bars->setSeries(m_series);
@@ -71,7 +72,15 @@ void SensitivityChart::setResult(const SensitivityResult* r, const QString& hint
     }
     m_categories->append(names);
     const double pad = std::max((hi - lo) * 0.06, 1e-9);
-    m_values->setRange(lo - (lo < 0 ? pad : 0), hi + pad);
+    const double a = lo - (lo < 0 ? pad : 0), b = hi + pad;
+    m_values->setRange(a, b);
+    // About five steps of a round size, one of them at 0.
+    const double raw = (b - a) / 5.0;
+    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    const double step = raw / mag < 2 ? 2 * mag : raw / mag < 5 ? 5 * mag : 10 * mag;
+    m_values->setTickAnchor(0.0);
+    m_values->setTickInterval(step);
+    m_values->setLabelFormat(step < 1e-3 || step >= 1e4 ? QStringLiteral("%.1e") : QStringLiteral("%g"));
     m_bars->setBars(bars);
     m_chart->setTitle(tr("Per-layer sensitivity to %1 · n = %2 calibration images · FP32 MSE %3")
                           .arg(r->scheme)

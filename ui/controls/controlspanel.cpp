@@ -95,7 +95,7 @@ ControlsPanel::ControlsPanel(QWidget* parent)
     connect(m_latent->slider(), &QSlider::valueChanged, this, [this] {
         if (!m_updating) Q_EMIT latentChoiceChanged(latentChoice());
     });
-    updateEnabled();
+    refreshLabels();
     setLatentOptions({}, {});
 }
 
@@ -159,12 +159,16 @@ void ControlsPanel::setScheme(const QuantScheme& s) {
 
 void ControlsPanel::emitScheme() {
     if (m_updating) return;
+    refreshLabels();
+    Q_EMIT schemeChanged(scheme());
+}
+
+void ControlsPanel::refreshLabels() {
     updateEnabled();
     const QuantScheme s = scheme();
     m_schemeTitle->setText(bitWidthStops().at(m_bits->slider()->value()).label);
     m_schemeText->setText(QStringLiteral("%1<br><span style='color:#555'>%2 <code>%3</code></span>")
                               .arg(describeScheme(s).toHtmlEscaped(), tr("scheme"), QString::fromStdString(s.toString()).toHtmlEscaped()));
-    Q_EMIT schemeChanged(s);
 }
 
 void ControlsPanel::updateEnabled() {

@@ -42,6 +42,7 @@ Q_SIGNALS:
 
 private:
     void emitScheme();
+    void refreshLabels();
     void updateEnabled();
     void setLatentOptions(const LatentOptions& options, const LatentChoice& current);
     void methodChanged();

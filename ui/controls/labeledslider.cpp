@@ -27,7 +27,7 @@ void LabeledSlider::setLabels(const QStringList& labels) {
 
 QSize LabeledSlider::sizeHint() const {
     const int lines = staggered() ? 2 : 1;
-    return {240, m_slider->sizeHint().height() + lines * fontMetrics().height() + 4};
+    return {sizeHintWidth(), m_slider->sizeHint().height() + lines * fontMetrics().height() + 4};
 }
 
 QSize LabeledSlider::minimumSizeHint() const { return {160, sizeHint().height()}; }
@@ -39,10 +39,13 @@ void LabeledSlider::resizeEvent(QResizeEvent*) {
 
 bool LabeledSlider::staggered() const {
     if (m_labels.size() < 2) return false;
-    const int spacing = (width() - 20) / (static_cast<int>(m_labels.size()) - 1);
+    // Before the first layout the real spacing is unknown: assume the preferred width.
+    const int spacing = width() > 0 ? tickX(1) - tickX(0) : (sizeHintWidth() - 20) / (static_cast<int>(m_labels.size()) - 1);
+    QFont bold = font();
+    bold.setBold(true);
     int widest = 0;
-    for (const auto& l : m_labels) widest = std::max(widest, fontMetrics().horizontalAdvance(l));
-    return widest + 4 > spacing;
+    for (const auto& l : m_labels) widest = std::max(widest, QFontMetrics(bold).horizontalAdvance(l));
+    return widest + 6 > spacing;
 }
 
 int LabeledSlider::tickX(int i) const {

@@ -26,6 +26,7 @@ protected:
 
 private:
     bool staggered() const;
+    int sizeHintWidth() const { return 320; }
     int tickX(int i) const;
 
     QSlider* m_slider;

@@ -14,6 +14,11 @@ JobProgressWidget::JobProgressWidget(QWidget* parent)
     layout->addWidget(m_label);
     layout->addWidget(m_bar);
     layout->addWidget(m_cancel);
+    m_label->setMinimumWidth(260);
+    m_label->setMaximumWidth(420);
+    m_label->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_cancel->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
+    setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Fixed);
     m_bar->setRange(0, 1000);
     m_bar->setFixedWidth(200);
     m_bar->setTextVisible(true);
@@ -65,7 +70,8 @@ void JobProgressWidget::refresh() {
     const Task& t = m_tasks.last();
     QString text = t.stage.isEmpty() ? t.label : t.stage;
     if (m_tasks.size() > 1) text += tr("  (+%1 more)").arg(m_tasks.size() - 1);
-    m_label->setText(text);
+    m_label->setToolTip(t.label + QStringLiteral(": ") + text);
+    m_label->setText(m_label->fontMetrics().elidedText(text, Qt::ElideMiddle, m_label->maximumWidth()));
     m_bar->setValue(static_cast<int>(t.fraction * 1000.0));
     m_bar->setFormat(QStringLiteral("%p%"));
     setVisible(true);

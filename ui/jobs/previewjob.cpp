@@ -17,6 +17,8 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
+#include <mutex>
+#include <vector>
 
 namespace pareto::ui {
 
@@ -26,7 +28,25 @@ struct PreviewJob::Outcome {
     QString error;
 };
 
+// Inputs of the previews that do not depend on the configuration being previewed. Only the
+// (single) worker touches it; the mutex keeps that true even if that ever changes.
+struct PreviewJob::Cache {
+    std::mutex mutex;
+    quint64 sessionId = 0;
+    std::vector<int64_t> indices;
+    at::Tensor x, fp32;                          // originals and FP32 reconstructions
+    std::shared_ptr<const VaeModel> pinnedModel;
+    at::Tensor pinned;                           // A's reconstructions
+    QVector<QImage> originalImages, fp32Images, pinnedImages;
+};
+
 namespace {
+
+// Per-image MSE (mean over channels and pixels, in float64 as core's metrics) of [N,C,H,W].
+std::vector<double> perImageMse(const at::Tensor& pred, const at::Tensor& target) {
+    const at::Tensor m = (pred.to(at::kDouble) - target.to(at::kDouble)).pow(2).mean({1, 2, 3}).contiguous();
+    return std::vector<double>(m.data_ptr<double>(), m.data_ptr<double>() + m.numel());
+}
 
 // [C, H, W] float in [0, 1] -> an 8-bit image (grey for 1 channel, RGB for 3).
 QImage toImage(const at::Tensor& chw) {
@@ -59,7 +79,7 @@ QImage toHeatmap(const at::Tensor& hw, float scale) {
 
 }  // namespace
 
-PreviewJob::PreviewJob(QObject* parent) : QObject(parent) {
+PreviewJob::PreviewJob(QObject* parent) : QObject(parent), m_cache(std::make_shared<Cache>()) {
     m_pool.setMaxThreadCount(1);
     connect(&m_watcher, &QFutureWatcher<std::shared_ptr<Outcome>>::finished, this, [this] {
         m_running = false;
@@ -92,7 +112,8 @@ void PreviewJob::request(const PreviewRequest& request) {
 
 void PreviewJob::launch(const PreviewRequest& req) {
     m_running = true;
-    m_watcher.setFuture(QtConcurrent::run(&m_pool, [req](QPromise<std::shared_ptr<Outcome>>& promise) {
+    const std::shared_ptr<Cache> cache = m_cache;
+    m_watcher.setFuture(QtConcurrent::run(&m_pool, [req, cache](QPromise<std::shared_ptr<Outcome>>& promise) {
         QElapsedTimer clock;
         clock.start();
         auto out = std::make_shared<Outcome>();
@@ -127,19 +148,37 @@ void PreviewJob::launch(const PreviewRequest& req) {
                 if (i >= 0 && i < data.size()) idx.push_back(i);
             if (!idx.empty()) {
                 at::NoGradGuard noGrad;
-                const at::Tensor index = at::tensor(idx, at::kLong);
-                const at::Tensor x = data.images.index_select(0, index);
-                const at::Tensor rb = req.session->model->reconstruct(x).to(at::kFloat);
+                std::lock_guard<std::mutex> lock(cache->mutex);
+                if (cache->sessionId != req.session->id || cache->indices != idx) {
+                    cache->sessionId = req.session->id;
+                    cache->indices = idx;
+                    cache->x = data.images.index_select(0, at::tensor(idx, at::kLong));
+                    cache->fp32 = req.session->model->reconstruct(cache->x).to(at::kFloat);
+                    cache->originalImages.clear();
+                    cache->fp32Images.clear();
+                    for (int64_t i = 0; i < static_cast<int64_t>(idx.size()); ++i) {
+                        cache->originalImages << toImage(cache->x[i]);
+                        cache->fp32Images << toImage(cache->fp32[i]);
+                    }
+                    cache->pinnedModel.reset();
+                }
+                if (req.pinned && cache->pinnedModel != req.pinned) {
+                    cache->pinnedModel = req.pinned;
+                    cache->pinned = req.pinned->reconstruct(cache->x).to(at::kFloat);
+                    cache->pinnedImages.clear();
+                    for (int64_t i = 0; i < static_cast<int64_t>(idx.size()); ++i) cache->pinnedImages << toImage(cache->pinned[i]);
+                }
+                const at::Tensor& x = cache->x;
+                const at::Tensor& rb = cache->fp32;
                 const at::Tensor rc = r.model->reconstruct(x).to(at::kFloat);
-                const PerImageMetrics mc = computeMetrics(rc, x);
+                const std::vector<double> mc = perImageMse(rc, x);
                 const at::Tensor ref = req.reference == ErrorReference::Original ? x : rb;
                 const at::Tensor ec = (rc - ref).abs().mean(1);
-                at::Tensor rp, ep;
-                PerImageMetrics mp;
+                at::Tensor ep;
+                std::vector<double> mp;
                 if (req.pinned) {
-                    rp = req.pinned->reconstruct(x).to(at::kFloat);
-                    ep = (rp - ref).abs().mean(1);
-                    mp = computeMetrics(rp, x);
+                    ep = (cache->pinned - ref).abs().mean(1);
+                    mp = perImageMse(cache->pinned, x);
                 }
                 float scale = req.lockedScale;
                 if (!(scale > 0.0f)) {
@@ -148,26 +187,27 @@ void PreviewJob::launch(const PreviewRequest& req) {
                 }
                 scale = std::max(scale, 1e-6f);
                 r.errorScale = scale;
+                const at::Tensor maxError = ec.amax({1, 2}).to(at::kDouble).contiguous();
                 const auto& fp32 = req.session->fp32->perImage;
                 for (size_t i = 0; i < idx.size(); ++i) {
                     const auto k = static_cast<int64_t>(i);
                     PreviewSample s;
                     s.index = static_cast<int>(idx[i]);
                     s.id = static_cast<size_t>(idx[i]) < data.ids.size() ? QString::fromStdString(data.ids[idx[i]]) : QString();
-                    s.original = toImage(x[k]);
-                    s.baseline = toImage(rb[k]);
+                    s.original = cache->originalImages[k];
+                    s.baseline = cache->fp32Images[k];
                     s.compressed = toImage(rc[k]);
                     s.error = toHeatmap(ec[k], scale);
                     s.baselineMse = fp32.mse[idx[i]];
                     s.baselinePsnr = fp32.psnr[idx[i]];
-                    s.compressedMse = mc.mse[i];
-                    s.compressedPsnr = mc.psnr[i];
-                    s.maxError = ec[k].max().item<double>();
+                    s.compressedMse = mc[i];
+                    s.compressedPsnr = psnrFromMse(mc[i]);
+                    s.maxError = maxError.data_ptr<double>()[k];
                     if (req.pinned) {
-                        s.pinned = toImage(rp[k]);
+                        s.pinned = cache->pinnedImages[k];
                         s.pinnedError = toHeatmap(ep[k], scale);
-                        s.pinnedMse = mp.mse[i];
-                        s.pinnedPsnr = mp.psnr[i];
+                        s.pinnedMse = mp[i];
+                        s.pinnedPsnr = psnrFromMse(mp[i]);
                     }
                     r.samples.push_back(std::move(s));
                 }

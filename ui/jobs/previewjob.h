@@ -31,7 +31,8 @@ struct PreviewRequest {
 ///
 /// Lives on the UI thread. Latest request wins: at most one worker runs; a request arriving
 /// meanwhile replaces any pending one, and a result finished while a newer request waits is
-/// dropped unseen. The destructor waits for the worker.
+/// dropped unseen. What does not change with the configuration (the selected originals, the
+/// FP32 and A reconstructions) is kept between requests. The destructor waits for the worker.
 class PreviewJob : public QObject {
     Q_OBJECT
 public:
@@ -47,11 +48,13 @@ Q_SIGNALS:
 
 private:
     struct Outcome;
+    struct Cache;
     void launch(const PreviewRequest& request);
 
     QThreadPool m_pool;
     QFutureWatcher<std::shared_ptr<Outcome>> m_watcher;
     std::optional<PreviewRequest> m_pending;
+    std::shared_ptr<Cache> m_cache;  ///< what does not depend on the configuration, worker side
     bool m_running = false;
 };
 

@@ -1,5 +1,6 @@
 #include "jobs/sensitivityjob.h"
 
+#include "jobs/computethreads.h"
 #include "jobs/promisesink.h"
 
 #include "compress/layersensitivity.h"
@@ -51,6 +52,7 @@ bool SensitivityJob::start(const SensitivityRequest& request) {
     const CancelToken token = m_cancel;
     const SensitivityRequest req = request;
     m_watcher.setFuture(QtConcurrent::run(&m_pool, [req, token](QPromise<std::shared_ptr<Outcome>>& promise) {
+        useOneComputeThread();  // a background job: one core stays with the UI and the preview
         auto out = std::make_shared<Outcome>();
         const ProgressSink sink = promiseSink(promise, token);
         const Dataset& all = *req.session->data;

@@ -1,5 +1,6 @@
 #include "jobs/sweepjob.h"
 
+#include "jobs/computethreads.h"
 #include "jobs/promisesink.h"
 #include "jobs/workergate.h"
 
@@ -74,14 +75,24 @@ bool SweepJob::start(const SweepRequest& request) {
     const std::shared_ptr<WorkerGate> gate = m_gate;
     const SweepRequest req = request;
     m_watcher.setFuture(QtConcurrent::run(&m_pool, [req, plans, token, gate](QPromise<std::shared_ptr<Item>>& promise) {
+        useOneComputeThread();  // a background job: one core stays with the UI and the preview
         const ProgressSink sink = promiseSink(promise, token);
         const double steps = static_cast<double>(std::max<size_t>(1, plans.size()));
         for (size_t i = 0; i < plans.size(); ++i) {
             if (gate) gate->pass(static_cast<int>(i));
             const std::string label = sweepPlanLabel(plans[i]);
-            const ProgressSink step = sink.sub(static_cast<double>(i) / steps, static_cast<double>(i + 1) / steps);
+            // Core's stages ("evaluating") prefixed by the row, so the status bar says where the sweep is.
+            const double lo = static_cast<double>(i) / steps, hi = static_cast<double>(i + 1) / steps;
+            const QString prefix = QStringLiteral("sweep %1/%2 %3: ").arg(i + 1).arg(plans.size()).arg(QString::fromStdString(label));
+            QPromise<std::shared_ptr<Item>>* p = &promise;
+            const ProgressSink step(
+                [p, prefix, lo, hi](double f, const std::string& stage) {
+                    p->setProgressValueAndText(static_cast<int>((lo + (hi - lo) * f) * 1000.0), prefix + QString::fromStdString(stage));
+                    return !p->isCanceled();
+                },
+                token);
             auto item = std::make_shared<Item>();
-            if (!step.update(0.0, "sweep " + std::to_string(i + 1) + "/" + std::to_string(plans.size()) + ": " + label)) {
+            if (!step.update(0.0, "quantizing")) {
                 item->cancelled = true;
                 promise.addResult(item);
                 return;

@@ -121,7 +121,7 @@ void MetricsPanel::refresh() {
     if (!a) {
         m_compare->setText(QStringLiteral("<span style='color:#555'>%1</span>").arg(tr("Pin a configuration as A to compare it with the current one.")));
     } else if (const Comparison* c = m_controller->comparison()) {
-        m_compare->setText(tr("<b>current − A</b> (A = %1), paired over n = %2:<br>ΔMSE %3<br>ΔPSNR %4 dB<br>ΔSSIM %5")
+        m_compare->setText(tr("<b>current − A</b> (A = %1), paired over n = %2:<br>ΔMSE %3<br>ΔPSNR (dB) %4<br>ΔSSIM %5")
                                .arg(a->record.label.toHtmlEscaped())
                                .arg(c->n)
                                .arg(formatDelta(c->mse, 4), formatDelta(c->psnr, 4), formatDelta(c->ssim, 3)));

@@ -60,13 +60,16 @@ ModelPanel::ModelPanel(QWidget* parent)
 void ModelPanel::setController(StudioController* c) {
     m_controller = c;
     connect(c, &StudioController::loadStarted, this, [this](const QString& what) {
+        m_statusIsError = false;
         m_status->setText(QStringLiteral("<span style='color:#555'>%1…</span>").arg(what.toHtmlEscaped()));
         m_status->setVisible(true);
     });
-    connect(c, &StudioController::loadEnded, this, [this] { m_status->setVisible(false); });
+    // A load error stays in view until the next load; a finished load clears the progress line.
+    connect(c, &StudioController::loadEnded, this, [this] { m_status->setVisible(m_statusIsError); });
     connect(c, &StudioController::finding, this, [this](Severity s, const QString& source, const QString& message) {
         if (s != Severity::Error || source != tr("Open")) return;
         // The full message is in the Warnings panel; here a short line says the old model stays.
+        m_statusIsError = true;
         const QString keep = m_controller && m_controller->session() ? tr(" The model below stays open.") : QString();
         m_status->setText(QStringLiteral("<span style='color:#b00020'>%1</span>%2")
                               .arg(tr("Could not open it: see Warnings.").toHtmlEscaped(), keep.toHtmlEscaped()));
@@ -122,7 +125,8 @@ void ModelPanel::showSession(const SessionInfo& s) {
 }
 
 QString ModelPanel::text() const {
-    return m_title->text() + QLatin1Char('\n') + m_status->text() + QLatin1Char('\n') + m_body->text() + QLatin1Char('\n') + m_verdict->text();
+    const QString status = m_status->isHidden() ? QString() : m_status->text() + QLatin1Char('\n');
+    return m_title->text() + QLatin1Char('\n') + status + m_body->text() + QLatin1Char('\n') + m_verdict->text();
 }
 
 }  // namespace pareto::ui

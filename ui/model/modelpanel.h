@@ -43,6 +43,7 @@ private:
     QLabel* m_verdict;
     QToolButton* m_open;
     QMenu* m_recent;
+    bool m_statusIsError = false;
 };
 
 }  // namespace pareto::ui

@@ -26,7 +26,7 @@ void ColorScaleLegend::paintEvent(QPaintEvent*) {
     const int h = fontMetrics().height();
     const QString title = m_what + (m_locked ? tr(" (scale locked)") : QString());
     const int titleW = fontMetrics().horizontalAdvance(title) + 12;
-    const QRect bar(titleW, 4, std::max(80, width() - titleW - 30), 12);
+    const QRect bar(titleW, 4, std::clamp(width() - titleW - 30, 80, 520), 12);
     p.drawText(QRect(0, 0, titleW, 20), Qt::AlignVCenter | Qt::AlignLeft, title);
     p.drawImage(bar, m_ramp);
     p.setPen(palette().color(QPalette::Mid));

@@ -1,6 +1,7 @@
 #include "reconstruction/reconstructiongrid.h"
 
 #include <QMouseEvent>
+#include <QPaintEvent>
 #include <QPainter>
 
 #include <algorithm>
@@ -12,6 +13,9 @@ constexpr int kGap = 4;        // between the images of one sample
 constexpr int kGroupGap = 22;  // between samples side by side
 constexpr int kRowGap = 10;
 constexpr int kMargin = 6;
+constexpr int kMinCell = 64;   // the images' own size: never shrink them
+constexpr int kMaxCell = 160;
+constexpr int kScrollCell = 96;
 
 QFont smallFont(const QFont& f) {
     QFont s = f;
@@ -33,7 +37,10 @@ void ReconstructionGrid::setPreview(const PreviewResult& preview) {
     m_preview = preview;
     m_stale = false;
     m_message.clear();
-    if (reshape) updateGeometry();
+    if (reshape) {
+        relayout();
+        updateGeometry();
+    }
     update();
 }
 
@@ -47,7 +54,12 @@ void ReconstructionGrid::clear(const QString& message) {
 void ReconstructionGrid::setStale(bool stale) {
     if (stale == m_stale) return;
     m_stale = stale;
-    update();
+    update(badgeRect());  // only the badge: the worker needs the cores more than a full repaint
+}
+
+QRect ReconstructionGrid::badgeRect() const {
+    const int w = fontMetrics().horizontalAdvance(tr("updating…")) + 14;
+    return {width() - w - 6, 2, w, fontMetrics().height() + 4};
 }
 
 int ReconstructionGrid::columnsPerSample() const { return m_preview && !m_preview->pinnedLabel.isEmpty() ? 6 : 4; }
@@ -56,7 +68,30 @@ int ReconstructionGrid::groupsPerRow(int width) const {
     return std::max(1, (width - 2 * kMargin + kGroupGap) / (groupWidth() + kGroupGap));
 }
 int ReconstructionGrid::headerHeight() const { return fontMetrics().height() + 6; }
-int ReconstructionGrid::rowHeight() const { return m_cell + 2 * QFontMetrics(smallFont(font())).height() + 4 + kRowGap; }
+int ReconstructionGrid::captionHeight() const { return 2 * QFontMetrics(smallFont(font())).height() + 4; }
+int ReconstructionGrid::rowHeight() const { return m_cell + captionHeight() + kRowGap; }
+
+void ReconstructionGrid::resizeEvent(QResizeEvent*) { relayout(); }
+
+void ReconstructionGrid::relayout() {
+    const int n = m_preview ? std::max(1, static_cast<int>(m_preview->samples.size())) : 8;
+    const int cols = columnsPerSample();
+    const int visible = parentWidget() ? parentWidget()->height() : 0;
+    int best = 0;
+    for (int g = 1; g <= std::min(n, 8); ++g) {
+        const int byWidth = (width() - 2 * kMargin - (g - 1) * kGroupGap - g * (cols - 1) * kGap) / (g * cols);
+        const int rows = (n + g - 1) / g;
+        const int byHeight = visible > 0 ? (visible - 2 * kMargin - headerHeight() - rows * (captionHeight() + kRowGap)) / rows : byWidth;
+        const int cell = std::min({byWidth, byHeight, kMaxCell});
+        if (cell >= kMinCell) best = std::max(best, cell);
+    }
+    const int cell = best > 0 ? best : std::clamp((width() - 2 * kMargin - (cols - 1) * kGap) / cols, kMinCell, kScrollCell);
+    if (cell != m_cell) {
+        m_cell = cell;
+        updateGeometry();
+        update();
+    }
+}
 
 int ReconstructionGrid::heightForWidth(int width) const {
     const int n = m_preview ? m_preview->samples.size() : 0;
@@ -88,9 +123,10 @@ void ReconstructionGrid::mousePressEvent(QMouseEvent* e) {
     if (idx >= 0) Q_EMIT sampleClicked(idx);
 }
 
-void ReconstructionGrid::paintEvent(QPaintEvent*) {
+void ReconstructionGrid::paintEvent(QPaintEvent* event) {
     QPainter p(this);
-    p.fillRect(rect(), palette().base());
+    const QRect dirty = event->rect();
+    p.fillRect(dirty, palette().base());
     if (!m_preview || m_preview->samples.isEmpty()) {
         p.setPen(palette().color(QPalette::PlaceholderText));
         p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, m_message.isEmpty() ? tr("No images") : m_message);
@@ -130,6 +166,7 @@ void ReconstructionGrid::paintEvent(QPaintEvent*) {
     for (int i = 0; i < r.samples.size(); ++i) {
         const PreviewSample& s = r.samples[i];
         const QRect box = sampleRect(i);
+        if (!box.adjusted(0, 0, 0, kRowGap).intersects(dirty)) continue;
         const QImage* images[6] = {&s.original, &s.baseline, &s.compressed, &s.error, &s.pinned, &s.pinnedError};
         for (int c = 0; c < cols; ++c) {
             const QRect cell(box.left() + c * (m_cell + kGap), box.top(), m_cell, m_cell);
@@ -139,13 +176,14 @@ void ReconstructionGrid::paintEvent(QPaintEvent*) {
         }
         const auto cellAt = [&](int c) { return QRect(box.left() + c * (m_cell + kGap), box.top(), m_cell, m_cell); };
         caption(cellAt(0), 0, QStringLiteral("#%1").arg(s.index), text);
-        caption(cellAt(0), 1, s.id, dim);
+        // Data sets name images "<file>#<i>": the index says it already; folders give file names.
+        if (!s.id.contains(QLatin1Char('#'))) caption(cellAt(0), 1, s.id, dim);
         caption(cellAt(1), 0, QStringLiteral("MSE %1").arg(s.baselineMse, 0, 'g', 3), text);
         caption(cellAt(1), 1, QStringLiteral("%1 dB").arg(s.baselinePsnr, 0, 'f', 2), text);
         caption(cellAt(2), 0, QStringLiteral("MSE %1").arg(s.compressedMse, 0, 'g', 3), text);
         caption(cellAt(2), 1, QStringLiteral("%1 dB").arg(s.compressedPsnr, 0, 'f', 2), text);
         const double d = s.compressedMse - s.baselineMse;
-        caption(cellAt(3), 0, QStringLiteral("ΔMSE %1%2").arg(d > 0 ? QStringLiteral("+") : QString()).arg(d, 0, 'g', 2), text);
+        caption(cellAt(3), 0, QStringLiteral("Δ %1%2").arg(d > 0 ? QStringLiteral("+") : QString()).arg(d, 0, 'g', 2), text);
         caption(cellAt(3), 1, QStringLiteral("max %1").arg(s.maxError, 0, 'g', 3), dim);
         if (cols == 6) {
             caption(cellAt(4), 0, QStringLiteral("MSE %1").arg(s.pinnedMse, 0, 'g', 3), text);
@@ -154,11 +192,10 @@ void ReconstructionGrid::paintEvent(QPaintEvent*) {
     }
     if (m_stale) {
         p.setFont(font());
-        const QString t = tr("updating…");
-        const QRect badge(width() - fontMetrics().horizontalAdvance(t) - 20, 2, fontMetrics().horizontalAdvance(t) + 14, fontMetrics().height() + 4);
+        const QRect badge = badgeRect();
         p.fillRect(badge, QColor(255, 244, 200));
         p.setPen(QColor(120, 90, 0));
-        p.drawText(badge, Qt::AlignCenter, t);
+        p.drawText(badge, Qt::AlignCenter, tr("updating…"));
     }
     Q_EMIT painted(r.generation);
 }

@@ -11,7 +11,8 @@ namespace pareto::ui {
 /// @brief The grid of held-out samples: for each, Original | FP32 | compressed | |error|
 /// (plus A and A's error when a configuration is pinned), with per-image MSE/PSNR under each
 /// reconstruction. Painted directly (no child widget per image) so a new preview costs one
-/// paint. Samples flow into as many columns as the width allows. Click a sample to enlarge
+/// paint. Samples flow into as many columns as the width allows, images as large as fits.
+/// Click a sample to enlarge
 /// it. UI thread only.
 class ReconstructionGrid : public QWidget {
     Q_OBJECT
@@ -41,6 +42,7 @@ Q_SIGNALS:
 protected:
     void paintEvent(QPaintEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     int columnsPerSample() const;
@@ -48,6 +50,11 @@ private:
     int groupsPerRow(int width) const;
     int rowHeight() const;
     int headerHeight() const;
+    int captionHeight() const;
+    /// Picks the image size: the largest (native 64 px up to 160 px) at which every sample
+    /// fits the visible height, else 96 px and scrolling.
+    void relayout();
+    QRect badgeRect() const;
 
     std::optional<PreviewResult> m_preview;
     QString m_message;

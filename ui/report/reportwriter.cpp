@@ -15,6 +15,8 @@
 #include <QSaveFile>
 #include <QTextDocument>
 
+#include <algorithm>
+
 namespace pareto::ui {
 namespace {
 
@@ -125,7 +127,8 @@ void ReportWriter::paint(QPainter& p, const QRectF& page) const {
                QObject::tr("Pareto Studio · %1").arg(m_when.toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
 
     // Left column: the facts and numbers, as rich text.
-    const QRectF left(body.left(), body.top() + 60, body.width() * 0.42, body.height() * 0.60);
+    const double topHeight = body.height() * 0.54;
+    const QRectF left(body.left(), body.top() + 60, body.width() * 0.42, topHeight);
     const auto est = [](const Estimate& e, int d) { return formatEstimate(e, d).toHtmlEscaped(); };
     QString html = QStringLiteral("<div style='font-size:17px'>");
     html += QObject::tr("<b>Model</b> %1 · %2 · %3 parameters · FP32 %4<br>")
@@ -148,7 +151,7 @@ void ReportWriter::paint(QPainter& p, const QRectF& page) const {
     html += QStringLiteral("<tr><td>PSNR dB</td><td>%1</td><td>%2</td><td>%3</td></tr>").arg(est(m_current.psnr, 4), est(m_info.psnr, 4), est(m_info.meanImagePsnr, 4));
     html += QStringLiteral("<tr><td>SSIM</td><td>%1</td><td>%2</td><td>%3</td></tr></table><br>").arg(est(m_current.ssim, 3), est(m_info.ssim, 3), est(m_info.meanImageSsim, 3));
     if (!m_current.baseline) {
-        html += QObject::tr("<b>Change vs FP32</b> (paired per image):<br>ΔMSE %1<br>ΔPSNR %2 dB<br>ΔSSIM %3<br>")
+        html += QObject::tr("<b>Change vs FP32</b> (paired per image):<br>ΔMSE %1<br>ΔPSNR (dB) %2<br>ΔSSIM %3<br>")
                     .arg(formatDelta(m_current.deltaMse, 4).toHtmlEscaped(), formatDelta(m_current.deltaPsnr, 4).toHtmlEscaped(),
                          formatDelta(m_current.deltaSsim, 3).toHtmlEscaped());
     }
@@ -171,7 +174,7 @@ void ReportWriter::paint(QPainter& p, const QRectF& page) const {
     p.restore();
 
     // Right column: the chart, rendered by the same widget the window shows.
-    const QRectF chartRect(body.left() + body.width() * 0.45, body.top() + 60, body.width() * 0.55, body.height() * 0.60);
+    const QRectF chartRect(body.left() + body.width() * 0.45, body.top() + 60, body.width() * 0.55, topHeight);
     QualityChart chart;
     chart.resize(chartRect.size().toSize() / 1.5);
     chart.setMetric(m_metric);
@@ -182,41 +185,48 @@ void ReportWriter::paint(QPainter& p, const QRectF& page) const {
     chart.QWidget::render(&p, QPoint(), QRegion(), QWidget::DrawChildren);
     p.restore();
 
-    // Bottom: a few reconstructions with the shared error scale.
-    const double top = body.top() + 60 + body.height() * 0.62;
+    // Bottom: a few reconstructions (two rows of two samples) with the shared error scale.
+    const double top = body.top() + 70 + topHeight;
     p.setFont(base);
     p.setPen(Qt::black);
-    p.drawText(QRectF(body.left(), top, body.width(), 26), Qt::AlignLeft | Qt::AlignVCenter,
-               QObject::tr("Reconstructions (held-out): original · FP32 · %1 · |error|").arg(m_current.label));
+    p.drawText(QRectF(body.left(), top, body.width() * 0.6, 26), Qt::AlignLeft | Qt::AlignVCenter,
+               QObject::tr("Held-out reconstructions: original · FP32 · %1 · |error|").arg(m_current.label));
     if (!m_preview) return;
-    const double cell = std::min(170.0, (body.height() - (top - body.top()) - 70));
-    const double gap = 8, groupGap = 30;
-    double x = body.left();
+    const QFontMetricsF sfm(small);
+    const double gap = 8, groupGap = 40, captionH = sfm.height() + 6;
+    const double rowsTop = top + 34;
+    const double byWidth = (body.width() - groupGap - 2 * 3 * gap) / 8.0;
+    const double byHeight = (body.bottom() - rowsTop - 2 * captionH - gap) / 2.0;
+    const double cell = std::max(40.0, std::min(byWidth, byHeight));
     p.setFont(small);
     p.setRenderHint(QPainter::SmoothPixmapTransform, false);
     for (int i = 0; i < std::min<int>(kSamples, m_preview->samples.size()); ++i) {
         const PreviewSample& s = m_preview->samples[i];
         const QImage* imgs[4] = {&s.original, &s.baseline, &s.compressed, &s.error};
-        const QString caps[4] = {QStringLiteral("#%1").arg(s.index), QStringLiteral("%1 dB").arg(s.baselinePsnr, 0, 'f', 1),
-                                 QStringLiteral("%1 dB").arg(s.compressedPsnr, 0, 'f', 1), QStringLiteral("max %1").arg(s.maxError, 0, 'g', 2)};
+        const QString caps[4] = {QStringLiteral("#%1").arg(s.index),
+                                 QStringLiteral("MSE %1 · %2 dB").arg(s.baselineMse, 0, 'g', 3).arg(s.baselinePsnr, 0, 'f', 1),
+                                 QStringLiteral("MSE %1 · %2 dB").arg(s.compressedMse, 0, 'g', 3).arg(s.compressedPsnr, 0, 'f', 1),
+                                 QStringLiteral("max %1").arg(s.maxError, 0, 'g', 2)};
+        const double x0 = body.left() + (i % 2) * (4 * cell + 3 * gap + groupGap);
+        const double y0 = rowsTop + (i / 2) * (cell + captionH + gap);
         for (int k = 0; k < 4; ++k) {
-            const QRectF r(x, top + 32, cell * 0.75, cell * 0.75);
+            const QRectF r(x0 + k * (cell + gap), y0, cell, cell);
             p.drawImage(r, *imgs[k]);
             p.setPen(QColor(160, 160, 160));
             p.drawRect(r);
             p.setPen(Qt::black);
-            p.drawText(QRectF(r.left(), r.bottom() + 2, r.width(), 20), Qt::AlignHCenter | Qt::AlignTop, caps[k]);
-            x += cell * 0.75 + gap;
+            p.drawText(QRectF(r.left() - gap / 2, r.bottom() + 2, r.width() + gap, captionH), Qt::AlignHCenter | Qt::AlignTop, caps[k]);
         }
-        x += groupGap;
     }
-    // The legend of the shared colour scale.
-    const QRectF ramp(body.right() - 300, top + 4, 300, 16);
+    // The legend of the shared colour scale, on the heading's line.
+    p.setFont(small);
+    const QString lo = QObject::tr("|error| colour scale (all heat maps): 0");
+    const QString hi = QString::number(m_preview->errorScale, 'g', 3);
+    const double hiW = sfm.horizontalAdvance(hi) + 4;
+    const QRectF ramp(body.right() - hiW - 8 - 300, top + 5, 300, 16);
     p.drawImage(ramp, heatmapRamp());
-    p.setPen(Qt::black);
-    p.drawText(QRectF(ramp.left() - 230, ramp.top() - 3, 225, 22), Qt::AlignRight | Qt::AlignVCenter, QObject::tr("|error| colour scale: 0"));
-    p.drawText(QRectF(ramp.right() - 100, ramp.bottom() + 2, 100, 20), Qt::AlignRight | Qt::AlignTop,
-               QString::number(m_preview->errorScale, 'g', 3));
+    p.drawText(QRectF(ramp.left() - 6 - sfm.horizontalAdvance(lo) - 4, top, sfm.horizontalAdvance(lo) + 4, 26), Qt::AlignRight | Qt::AlignVCenter, lo);
+    p.drawText(QRectF(ramp.right() + 8, top, hiW, 26), Qt::AlignLeft | Qt::AlignVCenter, hi);
 }
 
 }  // namespace pareto::ui
