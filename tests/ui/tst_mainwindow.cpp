@@ -16,7 +16,17 @@
 #include "session/studiocontroller.h"
 #include "warnings/warningspanel.h"
 
+#include "latent/latentoptions.h"
+
 #include <QApplication>
+#include <QComboBox>
+#include <QFileInfo>
+#include <QMenu>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QToolButton>
 #include <QDropEvent>
 #include <QFile>
 #include <QMimeData>
@@ -33,6 +43,8 @@ private Q_SLOTS:
     void opensDemoWithEveryPanel();
     void corruptCheckpointGoesToWarnings();
     void corruptCheckpointBeforeAnyModel();
+    void recentFilesAndDataPanel();
+    void latentSliderOffersTheModelsOwnL();
 
 private:
     static QString writeCorrupt(const QTemporaryDir& dir);
@@ -116,6 +128,56 @@ void TestMainWindow::corruptCheckpointBeforeAnyModel() {
     // Then the demo opens normally.
     QVERIFY(test::openDemo(w, 50));
     QVERIFY(w.modelPanel()->text().contains("tinyvae"));
+}
+
+void TestMainWindow::recentFilesAndDataPanel() {
+    QTemporaryDir dir;
+    const QString copy = dir.filePath(QStringLiteral("my-model.safetensors"));
+    QVERIFY(QFile::copy(test::demoModel(), copy));
+    ui::MainWindow w;
+    w.show();
+    QVERIFY(test::openDemo(w, 40));
+    drop(w, copy);
+    QTRY_VERIFY_WITH_TIMEOUT(w.controller()->session() && w.controller()->session()->info.modelPath.endsWith("my-model.safetensors"), 60000);
+    QVERIFY(test::waitSettled(w));
+    // The user's own file is remembered (the embedded demo is always one click away anyway).
+    const QStringList recent = QSettings().value("recentFiles").toStringList();
+    QCOMPARE(recent, QStringList{QFileInfo(copy).absoluteFilePath()});
+    auto* open = w.modelPanel()->findChild<QToolButton*>("openModelButton");
+    QVERIFY(open && open->menu());
+    QCOMPARE(open->menu()->actions().size(), 1);
+    QCOMPARE(open->menu()->actions().first()->data().toString(), QFileInfo(copy).absoluteFilePath());
+
+    // The Data panel reloads the held-out images for the open model: here the first 24.
+    auto* limit = w.dataPanel()->findChild<QSpinBox*>();
+    QVERIFY(limit);
+    limit->setValue(24);
+    QTest::mouseClick(w.dataPanel()->findChild<QPushButton*>("applyDataButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.controller()->session()->info.n == 24, 60000);
+    QVERIFY(test::waitSettled(w));
+    QVERIFY(w.controller()->session()->info.modelPath.endsWith("my-model.safetensors"));
+    QCOMPARE(w.reconstructionPanel()->grid()->preview()->samples.size(), 8);
+    QCOMPARE(w.metricsPanel()->shownMse().n, qint64(24));
+}
+
+void TestMainWindow::latentSliderOffersTheModelsOwnL() {
+    ui::MainWindow w;
+    w.show();
+    QVERIFY(test::openDemo(w, 40));
+    // Only the loaded model's own L is offered; the other methods are listed, disabled, with why.
+    const ui::LatentOptions o = w.controller()->latentOptions();
+    QCOMPARE(o.originalK, 16);
+    QCOMPARE(o.methods.size(), 4);
+    QCOMPARE(o.methods[0].ks, QVector<int>{16});
+    for (int i = 1; i < 4; ++i) QVERIFY(o.methods[i].ks.isEmpty() && !o.methods[i].unavailableReason.isEmpty());
+    QComboBox* method = w.controlsPanel()->latentMethodBox();
+    QCOMPARE(method->count(), 4);
+    auto* model = qobject_cast<QStandardItemModel*>(method->model());
+    QVERIFY(model->item(0)->isEnabled());
+    for (int i = 1; i < 4; ++i) QVERIFY(!model->item(i)->isEnabled());
+    QCOMPARE(w.controlsPanel()->latentSlider()->maximum(), 0);
+    QCOMPARE(w.controller()->currentConfig().latent.k, 16);
+    QCOMPARE(w.controller()->currentConfig().key(), QStringLiteral("int8"));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -34,6 +34,7 @@ private Q_SLOTS:
     void stopsMapToSchemes();
     void int8ToInt2();
     void returningToAMeasuredConfigIsInstant();
+    void metricsStreamWithRunningCi();
 };
 
 void TestSliderPreview::stopsMapToSchemes_data() {
@@ -80,12 +81,18 @@ void TestSliderPreview::int8ToInt2() {
     const int index = p8->samples[0].index;
     const int pointsBefore = w.chartsPanel()->qualityChart()->pointCount();
 
-    // Six presses of the Right key walk INT7 ... INT2: every intermediate preview is
-    // requested, the stale ones are dropped, INT2's arrives.
+    // Six presses of the Right key walk INT7 ... INT2 without the event loop running in
+    // between: six previews are requested, INT7's starts at once, each later one replaces
+    // the pending request, so only INT2's is computed after it, and INT7's result, stale on
+    // arrival, is dropped: one preview reaches the screen.
+    QSignalSpy requested(w.controller(), &ui::StudioController::previewRequested);
+    QSignalSpy shownPreviews(w.controller(), &ui::StudioController::previewChanged);
     slider->setFocus();
     for (int i = 0; i < 6; ++i) QTest::keyClick(slider, Qt::Key_Right);
     QCOMPARE(ui::bitWidthStops().at(slider->value()).label, QStringLiteral("INT2"));
     QVERIFY(test::waitSettled(w));
+    QCOMPARE(requested.count(), 6);
+    QCOMPARE(shownPreviews.count(), 1);
     const ui::PreviewResult* p2 = w.reconstructionPanel()->grid()->preview();
     QVERIFY(p2);
     QCOMPARE(QString::fromStdString(p2->config.scheme.toString()), QStringLiteral("int2"));
@@ -141,6 +148,27 @@ void TestSliderPreview::returningToAMeasuredConfigIsInstant() {
     QVERIFY(w.metricsPanel()->shownComplete());
     QVERIFY(test::waitSettled(w));
     QCOMPARE(w.controller()->configs()->size(), measured);
+}
+
+void TestSliderPreview::metricsStreamWithRunningCi() {
+    ui::MainWindow w;
+    w.show();
+    QVERIFY(test::openDemo(w, 300));
+    // Figures arrive every 128 images (two batches): 128, 256, then all 300.
+    QVector<qint64> seen;
+    QVector<bool> complete;
+    connect(w.controller(), &ui::StudioController::metricsChanged, this, [&] {
+        if (const ui::EvaluatedConfig* m = w.controller()->currentMetrics()) {
+            if (seen.isEmpty() || seen.last() != m->n) seen << m->n, complete << m->complete;
+        }
+    });
+    w.controlsPanel()->bitWidthSlider()->setValue(7);  // INT4
+    QVERIFY(test::waitSettled(w));
+    QCOMPARE(seen, (QVector<qint64>{128, 256, 300}));
+    QCOMPARE(complete, (QVector<bool>{false, false, true}));
+    // The panel said so while it streamed, and the CI narrowed as n grew.
+    const ui::EvaluatedConfig* done = w.controller()->currentMetrics();
+    QVERIFY(done->mse.hi - done->mse.lo > 0);
 }
 
 QTEST_MAIN(TestSliderPreview)

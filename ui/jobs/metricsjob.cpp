@@ -8,6 +8,8 @@
 
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <exception>
+
 namespace pareto::ui {
 
 struct MetricsJob::Update {
@@ -64,44 +66,53 @@ void MetricsJob::launch(const MetricsRequest& req) {
     m_runningGeneration = req.generation;
     const CancelToken token = m_cancel;
     m_watcher.setFuture(QtConcurrent::run(&m_pool, [req, token](QPromise<std::shared_ptr<Update>>& promise) {
-        EvaluatedConfig base;
-        base.key = req.config.key();
-        base.label = req.config.label();
-        base.source = QStringLiteral("slider");
-        base.config = req.config;
-        base.baseline = req.config.scheme.kind == QuantKind::Float32 && req.config.latent.method == LatentMethod::Original;
-        base.params = req.params;
-        base.bytes = req.bytes;
-        base.fp32Bytes = req.fp32Bytes;
-        base.ratio = req.ratio;
-        base.bitsPerParam = req.bitsPerParam;
+        // Core reports errors as Results; anything thrown past it still must not reach the UI thread.
+        try {
+            EvaluatedConfig base;
+            base.key = req.config.key();
+            base.label = req.config.label();
+            base.source = QStringLiteral("slider");
+            base.config = req.config;
+            base.baseline = req.config.scheme.kind == QuantKind::Float32 && req.config.latent.method == LatentMethod::Original;
+            base.params = req.params;
+            base.bytes = req.bytes;
+            base.fp32Bytes = req.fp32Bytes;
+            base.ratio = req.ratio;
+            base.bitsPerParam = req.bitsPerParam;
 
-        const ProgressSink sink = promiseSink(promise, token);
-        const PerImageMetrics& fp32 = req.session->fp32->perImage;
-        auto result = evaluateStreaming(
-            *req.model, *req.session->data,
-            [&](const StreamingUpdate& u) {
+            const ProgressSink sink = promiseSink(promise, token);
+            const PerImageMetrics& fp32 = req.session->fp32->perImage;
+            auto result = evaluateStreaming(
+                *req.model, *req.session->data,
+                [&](const StreamingUpdate& u) {
+                    auto up = std::make_shared<Update>();
+                    up->record = base;
+                    up->record.n = u.done;
+                    up->record.total = u.total;
+                    up->record.mse = u.running.mse;
+                    up->record.psnr = u.running.psnr;
+                    up->record.ssim = u.running.ssim;
+                    up->record.deltaMse = u.deltaVsReference.mse;
+                    up->record.deltaPsnr = u.deltaVsReference.psnr;
+                    up->record.deltaSsim = u.deltaVsReference.ssim;
+                    up->record.complete = u.done == u.total;
+                    if (up->record.complete) up->record.perImage = std::make_shared<const PerImageMetrics>(*u.perImage);
+                    promise.addResult(up);
+                },
+                &fp32, 64, 128, sink);
+            if (!result) {
                 auto up = std::make_shared<Update>();
                 up->record = base;
-                up->record.n = u.done;
-                up->record.total = u.total;
-                up->record.mse = u.running.mse;
-                up->record.psnr = u.running.psnr;
-                up->record.ssim = u.running.ssim;
-                up->record.deltaMse = u.deltaVsReference.mse;
-                up->record.deltaPsnr = u.deltaVsReference.psnr;
-                up->record.deltaSsim = u.deltaVsReference.ssim;
-                up->record.complete = u.done == u.total;
-                if (up->record.complete) up->record.perImage = std::make_shared<const PerImageMetrics>(*u.perImage);
+                up->cancelled = result.error().isCancelled();
+                up->failed = !up->cancelled;
+                up->error = QString::fromStdString(result.error().message);
                 promise.addResult(up);
-            },
-            &fp32, 64, 128, sink);
-        if (!result) {
+            }
+        } catch (const std::exception& e) {
             auto up = std::make_shared<Update>();
-            up->record = base;
-            up->cancelled = result.error().isCancelled();
-            up->failed = !up->cancelled;
-            up->error = QString::fromStdString(result.error().message);
+            up->record.key = req.config.key();
+            up->failed = true;
+            up->error = QStringLiteral("measuring %1 failed: %2").arg(req.config.label(), QString::fromUtf8(e.what()));
             promise.addResult(up);
         }
     }));

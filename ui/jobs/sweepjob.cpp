@@ -10,6 +10,8 @@
 
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <exception>
+
 #include <algorithm>
 #include <optional>
 
@@ -75,61 +77,68 @@ bool SweepJob::start(const SweepRequest& request) {
     const std::shared_ptr<WorkerGate> gate = m_gate;
     const SweepRequest req = request;
     m_watcher.setFuture(QtConcurrent::run(&m_pool, [req, plans, token, gate](QPromise<std::shared_ptr<Item>>& promise) {
-        useOneComputeThread();  // a background job: one core stays with the UI and the preview
-        const ProgressSink sink = promiseSink(promise, token);
-        const double steps = static_cast<double>(std::max<size_t>(1, plans.size()));
-        for (size_t i = 0; i < plans.size(); ++i) {
-            if (gate) gate->pass(static_cast<int>(i));
-            const std::string label = sweepPlanLabel(plans[i]);
-            // Core's stages ("evaluating") prefixed by the row, so the status bar says where the sweep is.
-            const double lo = static_cast<double>(i) / steps, hi = static_cast<double>(i + 1) / steps;
-            const QString prefix = QStringLiteral("sweep %1/%2 %3: ").arg(i + 1).arg(plans.size()).arg(QString::fromStdString(label));
-            QPromise<std::shared_ptr<Item>>* p = &promise;
-            const ProgressSink step(
-                [p, prefix, lo, hi](double f, const std::string& stage) {
-                    p->setProgressValueAndText(static_cast<int>((lo + (hi - lo) * f) * 1000.0), prefix + QString::fromStdString(stage));
-                    return !p->isCanceled();
-                },
-                token);
+        // Core reports errors as Results; anything thrown past it still must not reach the UI thread.
+        try {
+            useOneComputeThread();  // a background job: one core stays with the UI and the preview
+            const ProgressSink sink = promiseSink(promise, token);
+            const double steps = static_cast<double>(std::max<size_t>(1, plans.size()));
+            for (size_t i = 0; i < plans.size(); ++i) {
+                if (gate) gate->pass(static_cast<int>(i));
+                const std::string label = sweepPlanLabel(plans[i]);
+                // Core's stages ("evaluating") prefixed by the row, so the status bar says where the sweep is.
+                const double lo = static_cast<double>(i) / steps, hi = static_cast<double>(i + 1) / steps;
+                const QString prefix = QStringLiteral("sweep %1/%2 %3: ").arg(i + 1).arg(plans.size()).arg(QString::fromStdString(label));
+                QPromise<std::shared_ptr<Item>>* p = &promise;
+                const ProgressSink step(
+                    [p, prefix, lo, hi](double f, const std::string& stage) {
+                        p->setProgressValueAndText(static_cast<int>((lo + (hi - lo) * f) * 1000.0), prefix + QString::fromStdString(stage));
+                        return !p->isCanceled();
+                    },
+                    token);
+                auto item = std::make_shared<Item>();
+                if (!step.update(0.0, "quantizing")) {
+                    item->cancelled = true;
+                    promise.addResult(item);
+                    return;
+                }
+                std::vector<std::string> warnings;
+                auto row = measureSweepRow(*req.base, plans[i], *req.session->data, req.session->fp32->perImage, 64, step,
+                                           &warnings);
+                for (const auto& w : warnings) item->warnings << QString::fromStdString(w);
+                if (!row) {
+                    item->cancelled = row.error().isCancelled();
+                    if (!item->cancelled) item->error = QString::fromStdString(row.error().message);
+                    promise.addResult(item);
+                    return;
+                }
+                StudioConfig config{req.latent, plans[i].defaultScheme};
+                EvaluatedConfig c;
+                c.key = config.key();
+                c.label = config.label();
+                c.source = QStringLiteral("sweep");
+                c.config = config;
+                c.params = row->size.params;
+                c.bytes = row->size.bytes;
+                c.fp32Bytes = row->size.fp32Bytes;
+                c.ratio = row->size.ratio;
+                c.bitsPerParam = row->size.effectiveBitsPerParam;
+                c.n = c.total = req.session->data->size();
+                c.complete = true;
+                c.mse = row->metrics.mse;
+                c.psnr = row->metrics.psnr;
+                c.ssim = row->metrics.ssim;
+                c.deltaMse = row->deltaVsFp32.mse;
+                c.deltaPsnr = row->deltaVsFp32.psnr;
+                c.deltaSsim = row->deltaVsFp32.ssim;
+                item->row = std::move(c);
+                promise.addResult(item);
+            }
+            sink.update(1.0, "sweep done");
+        } catch (const std::exception& e) {
             auto item = std::make_shared<Item>();
-            if (!step.update(0.0, "quantizing")) {
-                item->cancelled = true;
-                promise.addResult(item);
-                return;
-            }
-            std::vector<std::string> warnings;
-            auto row = measureSweepRow(*req.base, plans[i], *req.session->data, req.session->fp32->perImage, 64, step,
-                                       &warnings);
-            for (const auto& w : warnings) item->warnings << QString::fromStdString(w);
-            if (!row) {
-                item->cancelled = row.error().isCancelled();
-                if (!item->cancelled) item->error = QString::fromStdString(row.error().message);
-                promise.addResult(item);
-                return;
-            }
-            StudioConfig config{req.latent, plans[i].defaultScheme};
-            EvaluatedConfig c;
-            c.key = config.key();
-            c.label = config.label();
-            c.source = QStringLiteral("sweep");
-            c.config = config;
-            c.params = row->size.params;
-            c.bytes = row->size.bytes;
-            c.fp32Bytes = row->size.fp32Bytes;
-            c.ratio = row->size.ratio;
-            c.bitsPerParam = row->size.effectiveBitsPerParam;
-            c.n = c.total = req.session->data->size();
-            c.complete = true;
-            c.mse = row->metrics.mse;
-            c.psnr = row->metrics.psnr;
-            c.ssim = row->metrics.ssim;
-            c.deltaMse = row->deltaVsFp32.mse;
-            c.deltaPsnr = row->deltaVsFp32.psnr;
-            c.deltaSsim = row->deltaVsFp32.ssim;
-            item->row = std::move(c);
+            item->error = QStringLiteral("sweep failed: %1").arg(QString::fromUtf8(e.what()));
             promise.addResult(item);
         }
-        sink.update(1.0, "sweep done");
     }));
     return true;
 }
