@@ -33,9 +33,14 @@ bool openDemo(ui::MainWindow& w, qint64 limit, int timeoutMs) {
 }
 
 QString screenshot(QWidget* widget, const QString& name) {
-    // Let posted layout requests (chart scenes, docks) run before grabbing.
-    QCoreApplication::sendPostedEvents();
+    // Let pending redraws (the charts coalesce theirs into the next event-loop pass) and
+    // posted layout requests run before grabbing: this spins the loop, it does not wait.
+    for (int i = 0; i < 3; ++i) QCoreApplication::processEvents();
+    // processEvents() leaves deleteLater()s for the event loop: a removed chart axis would
+    // still be drawn.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    QCoreApplication::processEvents();
     const QString path = artifactsDir() + QLatin1Char('/') + name + QStringLiteral(".png");
     return widget->grab().save(path) ? path : QString();
 }

@@ -86,7 +86,7 @@ void TestMainWindow::opensDemoWithEveryPanel() {
     QCOMPARE(p->samples.size(), 8);
     QVERIFY(!p->samples[0].error.isNull());
     // FP32 (measured at load) and INT8 are on the chart.
-    QCOMPARE(w.chartsPanel()->qualityChart()->pointCount(), 2);
+    QTRY_COMPARE(w.chartsPanel()->qualityChart()->pointCount(), 2);
     QVERIFY(!test::screenshot(&w, "mainwindow-demo").isEmpty());
 }
 

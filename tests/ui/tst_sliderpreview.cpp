@@ -79,6 +79,7 @@ void TestSliderPreview::int8ToInt2() {
     const QImage int8 = p8->samples[0].compressed;
     const QImage original = p8->samples[0].original;
     const int index = p8->samples[0].index;
+    QTRY_COMPARE(w.chartsPanel()->qualityChart()->pointCount(), 2);  // FP32 and INT8
     const int pointsBefore = w.chartsPanel()->qualityChart()->pointCount();
 
     // Six presses of the Right key walk INT7 ... INT2 without the event loop running in
@@ -99,7 +100,7 @@ void TestSliderPreview::int8ToInt2() {
     QCOMPARE(p2->samples[0].index, index);
     QVERIFY(p2->samples[0].original == original);
     QVERIFY2(p2->samples[0].compressed != int8, "INT2 preview has the same pixels as INT8");
-    QVERIFY(w.chartsPanel()->qualityChart()->pointCount() > pointsBefore);
+    QTRY_VERIFY(w.chartsPanel()->qualityChart()->pointCount() > pointsBefore);
     QVERIFY(w.controller()->configs()->find(QStringLiteral("int2")));
     QVERIFY(!test::screenshot(&w, "slider-int2").isEmpty());
 

@@ -20,6 +20,7 @@
 #include <QSortFilterProxyModel>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace pareto::ui {
@@ -74,7 +75,7 @@ ChartsPanel::ChartsPanel(QWidget* parent)
     connect(m_metric, &QComboBox::currentIndexChanged, this, [this] {
         m_quality->setMetric(metric());
         if (m_model) m_model->setMetric(metric());
-        refresh();
+        refresh();  // at once: an export right after the change must show the new metric
     });
     connect(exportChart, &QAction::triggered, this, &ChartsPanel::exportViewDialog);
     connect(exportTable, &QAction::triggered, this, &ChartsPanel::exportTableDialog);
@@ -92,10 +93,10 @@ void ChartsPanel::setController(StudioController* c) {
         const QString key = m_model->keyAt(proxy->mapToSource(index).row());
         if (const EvaluatedConfig* e = m_controller->configs()->find(key)) Q_EMIT configActivated(e->config);
     });
-    connect(c->configs(), &EvaluatedConfigs::changed, this, &ChartsPanel::refresh);
+    connect(c->configs(), &EvaluatedConfigs::changed, this, &ChartsPanel::scheduleRefresh);
     for (auto sig : {&StudioController::metricsChanged, &StudioController::configChanged, &StudioController::pinnedChanged,
                      &StudioController::sessionChanged})
-        connect(c, sig, this, &ChartsPanel::refresh);
+        connect(c, sig, this, &ChartsPanel::scheduleRefresh);
     connect(m_sweep, &QPushButton::clicked, this, [this] {
         if (m_controller->sweepRunning()) m_controller->cancelSweep();
         else m_controller->runSweep(sweepGrid());
@@ -141,12 +142,28 @@ std::vector<QuantScheme> ChartsPanel::sweepGrid() const {
     return out;
 }
 
+void ChartsPanel::scheduleRefresh() {
+    if (m_refreshPending) return;
+    m_refreshPending = true;
+    QTimer::singleShot(0, this, &ChartsPanel::refresh);
+}
+
 void ChartsPanel::refresh() {
+    m_refreshPending = false;
     if (!m_controller) return;
     const EvaluatedConfigs* store = m_controller->configs();
     const PinnedConfig* a = m_controller->pinned();
     const qint64 n = m_controller->session() ? m_controller->session()->info.n : 0;
-    m_quality->setData(store->all(), store->paretoFlags(metric()), m_controller->currentMetrics(), a ? a->record.key : QString(), n);
+    const EvaluatedConfig* current = m_controller->currentMetrics();
+    // Dragging across configurations not measured yet changes nothing on the chart: skip the
+    // rebuild and repaint, the cores are busy with previews.
+    QString shown = QStringLiteral("%1|%2|%3|%4|%5|").arg(static_cast<int>(metric())).arg(n).arg(a ? a->record.key : QString());
+    shown = shown.arg(current ? current->key : QString()).arg(current ? current->n : -1);
+    for (const auto& c : store->all()) shown += c.key + QLatin1Char(':') + QString::number(c.n) + QLatin1Char(';');
+    if (shown != m_shown) {
+        m_shown = shown;
+        m_quality->setData(store->all(), store->paretoFlags(metric()), current, a ? a->record.key : QString(), n);
+    }
     m_model->setCurrentKey(m_controller->currentConfig().key());
     const bool quantizable = m_controller->session() && m_controller->session()->info.quantizable;
     m_sweep->setEnabled(quantizable);

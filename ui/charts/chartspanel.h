@@ -60,6 +60,8 @@ Q_SIGNALS:
     void exported(const QString& path, const QString& error);
 
 private:
+    /// Coalesces the controller's signals of one event-loop pass into one refresh().
+    void scheduleRefresh();
     void refresh();
     void exportViewDialog();
     void exportTableDialog();
@@ -74,6 +76,8 @@ private:
     SensitivityChart* m_sensitivity;
     QTableView* m_table;
     ConfigTableModel* m_model = nullptr;
+    bool m_refreshPending = false;
+    QString m_shown;  ///< what the chart shows, to skip redrawing the same thing while sliders move
 };
 
 }  // namespace pareto::ui

@@ -29,6 +29,7 @@ SensitivityChart::SensitivityChart(QWidget* parent)
     m_series->append(m_notSignificant);
     m_series->setBarWidth(0.7);
     m_chart->addSeries(m_series);
+    m_categories->setTruncateLabels(false);  // layer names are the point of this chart
     m_chart->addAxis(m_categories, Qt::AlignLeft);
     m_chart->addAxis(m_values, Qt::AlignBottom);
     m_series->attachAxis(m_categories);
