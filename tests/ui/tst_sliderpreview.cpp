@@ -15,6 +15,7 @@
 #include "reconstruction/reconstructionpanel.h"
 #include "session/evaluatedconfigs.h"
 #include "session/studiocontroller.h"
+#include "warnings/warningspanel.h"
 
 #include "compress/compressionevaluation.h"
 #include "data/datasetloader.h"
@@ -132,6 +133,10 @@ void TestSliderPreview::int8ToInt2() {
     const ui::EvaluatedConfig* rec = w.controller()->configs()->find(QStringLiteral("int2"));
     QCOMPARE(rec->bytes, core->quantized.size.bytes);
     QCOMPARE(rec->deltaMse.estimate.mean, core->deltaVsFp32.mse.estimate.mean);
+    // Per-channel INT2 is worse than predicting the mean image, and the Warnings panel says so.
+    QVERIFY(core->compressed.mse.lo > core->fp32.baselineSummary.mse.hi);
+    const QString warnings = w.warningsPanel()->messages().join('\n');
+    QVERIFY2(warnings.contains("int2: held-out MSE") && warnings.contains("worse than predicting the mean image"), qPrintable(warnings));
 }
 
 void TestSliderPreview::returningToAMeasuredConfigIsInstant() {

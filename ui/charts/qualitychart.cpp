@@ -244,7 +244,7 @@ void QualityChart::rebuild() {
     } else {
         setLogTicks(m_x, xmin / 1.5, xmax * 1.5);
         if (m_metric == Metric::Mse) {
-            setLogTicks(m_yLog, ymin / 1.15, ymax * 1.15);
+            setLogTicks(m_yLog, ymin / 1.15, ymax * 1.4);  // room above for the top point's name
         } else {
             const double pad = std::max((ymax - ymin) * 0.08, m_metric == Metric::Ssim ? 0.005 : 0.05);
             m_yLinear->setRange(ymin - pad, ymax + pad);

@@ -6,6 +6,7 @@
 #include "latent/originallatentprovider.h"
 #include "session/evaluatedconfigs.h"
 #include "session/sessionloadjob.h"
+#include "common/uiformat.h"
 
 #include "eval/evaluator.h"
 #include "eval/metrics.h"
@@ -381,6 +382,11 @@ void StudioController::onMetrics(quint64 sessionId, const EvaluatedConfig& recor
     const bool current = record.key == currentConfig().key();
     if (record.complete) {
         m_configs->upsert(record);  // any complete figure of this session is worth keeping
+        const SessionInfo& info = m_session->info;
+        if (!record.baseline && record.mse.lo > info.meanImageMse.hi)
+            Q_EMIT finding(Severity::Warning, record.label,
+                           tr("held-out MSE %1 is worse than predicting the mean image (%2): this configuration has lost what the model learned")
+                               .arg(formatEstimate(record.mse, 3), formatEstimate(info.meanImageMse, 3)));
         if (m_metricsKey == record.key) m_metricsKey.clear();
         if (current) {
             m_running.reset();
