@@ -8,6 +8,8 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   # Qt 6 Widgets + Charts + SVG (chart export), Qt Test comes with qt6-base-dev
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libgl-dev
+  # Qt6Charts's CMake package needs Qt6OpenGL, which qt6-charts-dev does not pull in (bookworm)
+  libqt6opengl6-dev
   # LibTorch (CPU) and a fast BLAS for it
   libtorch-dev libopenblas0-pthread
   # only the OpenCV modules we use

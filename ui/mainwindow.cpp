@@ -1,82 +1,248 @@
 #include "mainwindow.h"
 
-#include "jobs/evaluationjob.h"
-#include "model/modelsummarypanel.h"
+#include "charts/chartspanel.h"
+#include "controls/controlspanel.h"
+#include "data/datapanel.h"
+#include "jobs/jobprogresswidget.h"
+#include "metrics/metricspanel.h"
+#include "model/modelpanel.h"
+#include "model/recentfiles.h"
+#include "reconstruction/reconstructionpanel.h"
+#include "report/reportwriter.h"
+#include "session/studiocontroller.h"
+#include "warnings/warningspanel.h"
+
+#include "common/resourcepaths.h"
 
 #include <QAction>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QMenuBar>
-#include <QProgressBar>
-#include <QPushButton>
+#include <QMimeData>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
 
 namespace pareto::ui {
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
-      m_summary(new ModelSummaryPanel(this)),
-      m_job(new EvaluationJob(this)),
-      m_progress(new QProgressBar(this)),
-      m_cancel(new QPushButton(tr("Cancel"), this)) {
+      m_controller(new StudioController(this)),
+      m_recent(new RecentFiles(this)),
+      m_model(new ModelPanel),
+      m_data(new DataPanel),
+      m_controls(new ControlsPanel),
+      m_metrics(new MetricsPanel),
+      m_reconstructions(new ReconstructionPanel),
+      m_charts(new ChartsPanel),
+      m_warnings(new WarningsPanel),
+      m_jobs(new JobProgressWidget) {
     setWindowTitle(tr("Pareto Studio"));
-    setCentralWidget(m_summary);
-    resize(900, 520);
+    setAcceptDrops(true);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
 
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* open = file->addAction(tr("&Open checkpoint…"), this, &MainWindow::openDialog);
-    open->setShortcut(QKeySequence::Open);
-    file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
+    // Reconstructions above the charts: both get the full width of the window's centre.
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_reconstructions);
+    split->addWidget(m_charts);
+    split->setStretchFactor(0, 5);
+    split->setStretchFactor(1, 4);
+    split->setChildrenCollapsible(false);
+    setCentralWidget(split);
 
-    m_progress->setRange(0, 1000);
-    m_progress->setMaximumWidth(260);
-    m_progress->setVisible(false);
-    m_cancel->setVisible(false);
-    statusBar()->addPermanentWidget(m_progress);
-    statusBar()->addPermanentWidget(m_cancel);
-    connect(m_cancel, &QPushButton::clicked, m_job, &EvaluationJob::cancel);
+    QDockWidget* model = addPanel(m_model, tr("Model"), Qt::LeftDockWidgetArea, QStringLiteral("modelDock"));
+    QDockWidget* data = addPanel(m_data, tr("Data"), Qt::LeftDockWidgetArea, QStringLiteral("dataDock"));
+    QDockWidget* controls = addPanel(m_controls, tr("Controls"), Qt::LeftDockWidgetArea, QStringLiteral("controlsDock"));
+    QDockWidget* metrics = addPanel(m_metrics, tr("Current configuration"), Qt::LeftDockWidgetArea, QStringLiteral("metricsDock"));
+    m_warningsDock = addPanel(m_warnings, tr("Warnings"), Qt::BottomDockWidgetArea, QStringLiteral("warningsDock"));
+    // The data settings are set once per session: a tab behind the model keeps the column short.
+    tabifyDockWidget(model, data);
+    model->raise();
+    resizeDocks({model, controls, metrics}, {300, 420, 260}, Qt::Vertical);
+    resizeDocks({m_warningsDock}, {110}, Qt::Vertical);
+    statusBar()->addPermanentWidget(m_jobs);
 
-    const auto idle = [this] {
-        m_progress->setVisible(false);
-        m_cancel->setVisible(false);
-    };
-    connect(m_job, &EvaluationJob::progress, this, [this](double f, const QString& stage) {
-        m_progress->setValue(static_cast<int>(f * 1000));
-        statusBar()->showMessage(stage);
+    m_model->setController(m_controller);
+    m_data->setController(m_controller);
+    m_controls->setController(m_controller);
+    m_metrics->setController(m_controller);
+    m_reconstructions->setController(m_controller);
+    m_charts->setController(m_controller);
+    buildMenus();
+    wireJobs();
+
+    connect(m_model, &ModelPanel::openDialogRequested, this, &MainWindow::openDialog);
+    connect(m_model, &ModelPanel::openRequested, this, &MainWindow::openPath);
+    connect(m_recent, &RecentFiles::changed, m_model, &ModelPanel::setRecentFiles);
+    m_model->setRecentFiles(m_recent->files());
+    connect(m_controller, &StudioController::finding, m_warnings, &WarningsPanel::add);
+    connect(m_warnings, &WarningsPanel::countChanged, this, [this](int n, int errors) {
+        const QString e = errors == 0 ? QString() : errors == 1 ? tr(", 1 error") : tr(", %1 errors").arg(errors);
+        m_warningsDock->setWindowTitle(n ? tr("Warnings (%1%2)").arg(n).arg(e) : tr("Warnings"));
     });
-    connect(m_job, &EvaluationJob::finished, this, [this, idle](const EvaluationSummary& s) {
-        idle();
-        m_summary->showSummary(s);
-        statusBar()->showMessage(tr("Measured %1 images in %2 s").arg(s.n).arg(s.seconds, 0, 'f', 1), 5000);
-        Q_EMIT modelSettled();
+    connect(m_controller, &StudioController::sessionChanged, this, [this] {
+        const QString path = m_controller->session()->info.modelPath;
+        // The embedded demo is always one click away: keep the list for the user's own files.
+        if (QFileInfo(path) != QFileInfo(QString::fromStdString(demoModelPath()))) m_recent->add(path);
+        setWindowTitle(tr("%1 — Pareto Studio").arg(QFileInfo(path).fileName()));
     });
-    connect(m_job, &EvaluationJob::failed, this, [this, idle](const QString& message) {
-        idle();
-        m_summary->showError(message);
-        statusBar()->showMessage(tr("Could not open the model"), 5000);
-        Q_EMIT modelSettled();
+    connect(m_charts, &ChartsPanel::configActivated, this, [this](const StudioConfig& c) { m_controls->setScheme(c.scheme); });
+    connect(m_charts, &ChartsPanel::exported, this, [this](const QString& path, const QString& error) {
+        if (error.isEmpty()) statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
+        else m_warnings->add(Severity::Error, tr("Export"), error);
     });
-    connect(m_job, &EvaluationJob::cancelled, this, [this, idle] {
-        idle();
-        statusBar()->showMessage(tr("Cancelled"), 3000);
-        Q_EMIT modelSettled();
+    connect(m_controller, &StudioController::settled, this, &MainWindow::studioSettled);
+    connect(m_controller, &StudioController::metricsChanged, this, [this] {
+        const EvaluatedConfig* c = m_controller->currentMetrics();
+        m_reportAction->setEnabled(c && c->complete);
     });
+
+    resize(1680, 1020);
+    const QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
 }
 
 MainWindow::~MainWindow() = default;
 
+QDockWidget* MainWindow::addPanel(QWidget* panel, const QString& title, Qt::DockWidgetArea area, const QString& name) {
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(name);
+    if (area == Qt::LeftDockWidgetArea) {
+        // Long panels scroll rather than squeeze their neighbours.
+        auto* scroll = new QScrollArea(dock);
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        scroll->setWidget(panel);
+        scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+        scroll->setMinimumWidth(400);
+        dock->setWidget(scroll);
+    } else {
+        dock->setWidget(panel);
+    }
+    addDockWidget(area, dock);
+    return dock;
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open checkpoint…"), QKeySequence::Open, this, &MainWindow::openDialog);
+    file->addAction(tr("Open the &demo"), this, [this] {
+        m_controller->openModel(QString::fromStdString(demoModelPath()), QString::fromStdString(demoDataSpec()));
+    });
+    file->addSeparator();
+    m_reportAction = file->addAction(tr("Write &report (PNG + PDF)…"), this, &MainWindow::reportDialog);
+    m_reportAction->setShortcut(tr("Ctrl+R"));
+    m_reportAction->setEnabled(false);
+    m_reportAction->setToolTip(tr("Available once the current configuration's held-out metrics are complete"));
+    file->addAction(tr("Export &chart…"), this, [this] {
+        const QString p = QFileDialog::getSaveFileName(this, tr("Export chart"), QStringLiteral("chart.png"), tr("PNG (*.png);;SVG (*.svg)"));
+        if (!p.isEmpty()) m_charts->exportView(p);
+    });
+    file->addAction(tr("Export &table (CSV)…"), this, [this] {
+        const QString p = QFileDialog::getSaveFileName(this, tr("Export table"), QStringLiteral("configurations.csv"), tr("CSV (*.csv)"));
+        if (!p.isEmpty()) m_charts->exportTable(p);
+    });
+    QAction* jetson = file->addAction(tr("Export for &Jetson…"));
+    jetson->setEnabled(false);
+    jetson->setToolTip(tr("Coming: the validated Jetson deployment package arrives with the export module"));
+    jetson->setStatusTip(jetson->toolTip());
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    file->setToolTipsVisible(true);
+
+    QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
+    analysis->addAction(tr("Run &sweep"), this, [this] { m_controller->runSweep(m_charts->sweepGrid()); });
+    analysis->addAction(tr("Measure layer &sensitivity"), this,
+                        [this] { m_controller->measureSensitivity(m_controller->currentConfig().scheme); });
+    analysis->addSeparator();
+    analysis->addAction(tr("&Pin current as A"), QKeySequence(tr("Ctrl+P")), m_controller, &StudioController::pinCurrent);
+    analysis->addAction(tr("&Clear A"), m_controller, &StudioController::clearPin);
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget* d : findChildren<QDockWidget*>()) m_viewMenu->addAction(d->toggleViewAction());
+}
+
+void MainWindow::wireJobs() {
+    StudioController* c = m_controller;
+    connect(c, &StudioController::loadStarted, this,
+            [this](const QString& what) { m_jobs->begin(QStringLiteral("load"), what, [this] { m_controller->cancelLoad(); }); });
+    connect(c, &StudioController::loadProgress, this, [this](double f, const QString& s) { m_jobs->update(QStringLiteral("load"), f, s); });
+    connect(c, &StudioController::loadEnded, this, [this] { m_jobs->end(QStringLiteral("load")); });
+    connect(c, &StudioController::sweepStarted, this, [this](int planned) {
+        m_jobs->begin(QStringLiteral("sweep"), tr("Sweep of %1 configurations").arg(planned), [this] { m_controller->cancelSweep(); });
+    });
+    connect(c, &StudioController::sweepProgress, this, [this](double f, const QString& s) { m_jobs->update(QStringLiteral("sweep"), f, s); });
+    connect(c, &StudioController::sweepEnded, this, [this](int rows, int planned, bool cancelled) {
+        m_jobs->end(QStringLiteral("sweep"));
+        statusBar()->showMessage(cancelled ? tr("Sweep cancelled: %1 of %2 configurations measured").arg(rows).arg(planned)
+                                           : tr("Sweep done: %1 configurations").arg(rows),
+                                 8000);
+    });
+    connect(c, &StudioController::sensitivityStarted, this, [this](const QString& scheme) {
+        m_jobs->begin(QStringLiteral("sensitivity"), tr("Layer sensitivity (%1)").arg(scheme), [this] { m_controller->cancelSensitivity(); });
+    });
+    connect(c, &StudioController::sensitivityProgress, this,
+            [this](double f, const QString& s) { m_jobs->update(QStringLiteral("sensitivity"), f, s); });
+    connect(c, &StudioController::sensitivityEnded, this, [this] { m_jobs->end(QStringLiteral("sensitivity")); });
+}
+
 void MainWindow::openModel(const QString& checkpoint, const QString& dataSpec, qint64 limit) {
-    m_dataSpec = dataSpec;
-    m_summary->showLoading(checkpoint);
-    m_progress->setValue(0);
-    m_progress->setVisible(true);
-    m_cancel->setVisible(true);
-    m_job->start(checkpoint, dataSpec, limit);
+    m_controller->openModel(checkpoint, dataSpec, QString(), limit);
+}
+
+void MainWindow::openPath(const QString& path) {
+    // Keep the data of the open session; before any session, the demo's held-out images.
+    if (m_controller->dataSpec().isEmpty()) m_controller->openModel(path, QString::fromStdString(demoDataSpec()));
+    else m_controller->openModelKeepingData(path);
 }
 
 void MainWindow::openDialog() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open checkpoint"), QString(),
-                                                      tr("Checkpoints (*.pt *.pth *.ckpt *.safetensors);;All files (*)"));
-    if (!path.isEmpty()) openModel(path, m_dataSpec);
+    const QString dir = m_recent->files().isEmpty() ? QString() : QFileInfo(m_recent->files().first()).absolutePath();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open checkpoint"), dir,
+                                                      tr("Checkpoints (*.pt *.pth *.ckpt *.bin *.safetensors);;All files (*)"));
+    if (!path.isEmpty()) openPath(path);
+}
+
+QString MainWindow::writeReport(const QString& basePath) {
+    const ReportWriter report(*m_controller, m_charts->metric());
+    const QString error = report.ready() ? report.write(basePath) : tr("Report not written: %1").arg(report.reason());
+    if (error.isEmpty()) statusBar()->showMessage(tr("Wrote %1.png and .pdf").arg(basePath), 8000);
+    else m_warnings->add(Severity::Error, tr("Report"), error);
+    return error;
+}
+
+void MainWindow::reportDialog() {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Write report (a .png and a .pdf)"), QStringLiteral("pareto-report"),
+                                                      tr("Report (*.png *.pdf)"));
+    if (!path.isEmpty()) writeReport(path);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* e) {
+    if (e->mimeData()->hasUrls() && !e->mimeData()->urls().isEmpty() && e->mimeData()->urls().first().isLocalFile())
+        e->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* e) {
+    for (const QUrl& url : e->mimeData()->urls()) {
+        if (!url.isLocalFile()) continue;
+        openPath(url.toLocalFile());
+        e->acceptProposedAction();
+        return;
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    QMainWindow::closeEvent(e);
 }
 
 }  // namespace pareto::ui

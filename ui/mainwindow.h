@@ -2,40 +2,79 @@
 
 #include <QMainWindow>
 
-class QProgressBar;
-class QPushButton;
+class QAction;
+class QDockWidget;
+class QMenu;
 
 namespace pareto::ui {
 
-class EvaluationJob;
-class ModelSummaryPanel;
-struct EvaluationSummary;
+class ChartsPanel;
+class ControlsPanel;
+class DataPanel;
+class JobProgressWidget;
+class MetricsPanel;
+class ModelPanel;
+class RecentFiles;
+class ReconstructionPanel;
+class StudioController;
+class WarningsPanel;
 
-/// @brief The studio window. It only assembles panels and wires them to controllers;
-/// features live in their own panels (ui/<feature>/). UI thread only.
+/// @brief The studio window. It only assembles the panels around one StudioController and
+/// routes menu actions to them; every feature lives in its panel (ui/<feature>/) or in the
+/// controller and its jobs. UI thread only.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    /// Opens a checkpoint and measures it on `dataSpec` in the background.
+    /// Opens a checkpoint and measures it on `dataSpec` in the background (split "" = the
+    /// spec's default, limit < 0 = every image).
     void openModel(const QString& checkpoint, const QString& dataSpec, qint64 limit = -1);
+    /// Writes BASE.png and BASE.pdf; returns "" or the error (also shown in Warnings).
+    QString writeReport(const QString& basePath);
 
-    ModelSummaryPanel* summaryPanel() const { return m_summary; }
+    StudioController* controller() const { return m_controller; }
+    ModelPanel* modelPanel() const { return m_model; }
+    DataPanel* dataPanel() const { return m_data; }
+    ControlsPanel* controlsPanel() const { return m_controls; }
+    MetricsPanel* metricsPanel() const { return m_metrics; }
+    ReconstructionPanel* reconstructionPanel() const { return m_reconstructions; }
+    ChartsPanel* chartsPanel() const { return m_charts; }
+    WarningsPanel* warningsPanel() const { return m_warnings; }
+    JobProgressWidget* jobProgress() const { return m_jobs; }
 
 Q_SIGNALS:
-    /// The current model's numbers are on screen (or its error is).
-    void modelSettled();
+    /// The open session's preview and metrics for the current configuration are on screen,
+    /// or an open failed with nothing else pending.
+    void studioSettled();
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
 
 private:
+    QDockWidget* addPanel(QWidget* panel, const QString& title, Qt::DockWidgetArea area, const QString& name);
+    void buildMenus();
+    void wireJobs();
     void openDialog();
+    void reportDialog();
+    void openPath(const QString& path);
 
-    ModelSummaryPanel* m_summary;
-    EvaluationJob* m_job;
-    QProgressBar* m_progress;
-    QPushButton* m_cancel;
-    QString m_dataSpec;
+    StudioController* m_controller;
+    RecentFiles* m_recent;
+    ModelPanel* m_model;
+    DataPanel* m_data;
+    ControlsPanel* m_controls;
+    MetricsPanel* m_metrics;
+    ReconstructionPanel* m_reconstructions;
+    ChartsPanel* m_charts;
+    WarningsPanel* m_warnings;
+    JobProgressWidget* m_jobs;
+    QDockWidget* m_warningsDock = nullptr;
+    QMenu* m_viewMenu = nullptr;
+    QAction* m_reportAction = nullptr;
 };
 
 }  // namespace pareto::ui

@@ -1,4 +1,7 @@
 // `pareto-studio`: opens the embedded demo (or a given checkpoint) in the studio window.
+// --screenshot FILE grabs the window once the first preview and its held-out metrics are on
+// screen; --bench-interaction times slider-to-painted-preview and event-loop stalls.
+#include "bench/interactionbenchmark.h"
 #include "mainwindow.h"
 
 #include "common/resourcepaths.h"
@@ -7,6 +10,8 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
+
+#include <cstdio>
 
 int main(int argc, char** argv) {
     pareto::reexecWithSingleThreadedBlas(argv);
@@ -20,26 +25,51 @@ int main(int argc, char** argv) {
     cli.addHelpOption();
     cli.addPositionalArgument(QStringLiteral("checkpoint"), QStringLiteral("Model to open (default: the embedded demo)."));
     QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Data spec (default: the embedded held-out subset)."), QStringLiteral("spec"));
-    QCommandLineOption shot(QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window once the model is measured, then quit."), QStringLiteral("file"));
-    cli.addOption(data);
-    cli.addOption(shot);
+    QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("Use the first N held-out images (default: all)."), QStringLiteral("N"));
+    QCommandLineOption shot(QStringLiteral("screenshot"),
+                            QStringLiteral("Save a PNG of the window once the first preview and its held-out metrics are shown, then quit."),
+                            QStringLiteral("file"));
+    QCommandLineOption bench(QStringLiteral("bench-interaction"),
+                             QStringLiteral("Benchmark: slider change to painted preview (p50/p95 over --changes), and the longest "
+                                            "event-loop stall during a sweep; prints the numbers and quits."));
+    QCommandLineOption changes(QStringLiteral("changes"), QStringLiteral("Slider changes for --bench-interaction (default 100)."), QStringLiteral("N"), QStringLiteral("100"));
+    QCommandLineOption out(QStringLiteral("out"), QStringLiteral("Write the --bench-interaction results as JSON to FILE."), QStringLiteral("file"));
+    for (const auto* o : {&data, &limit, &shot, &bench, &changes, &out}) cli.addOption(*o);
     cli.process(app);
 
     pareto::ui::MainWindow window;
     const QString checkpoint = cli.positionalArguments().value(0, QString::fromStdString(pareto::demoModelPath()));
     const QString spec = cli.value(data).isEmpty() ? QString::fromStdString(pareto::demoDataSpec()) : cli.value(data);
+    bool limitOk = true;
+    const qint64 n = cli.isSet(limit) ? cli.value(limit).toLongLong(&limitOk) : -1;
+    if (!limitOk || (cli.isSet(limit) && n <= 0)) {
+        std::fprintf(stderr, "pareto-studio: --limit must be a positive number\n");
+        return 2;
+    }
     window.show();
-    window.openModel(checkpoint, spec);
+    window.openModel(checkpoint, spec, n);
 
     if (cli.isSet(shot)) {
         const QString file = cli.value(shot);
-        QObject::connect(&window, &pareto::ui::MainWindow::modelSettled, &window, [&window, file] {
-            // Let the new text lay out and paint before grabbing.
-            QTimer::singleShot(0, &window, [&window, file] {
-                window.grab().save(file);
-                QApplication::quit();
+        QObject::connect(&window, &pareto::ui::MainWindow::studioSettled, &window, [&window, file] {
+            // Let the last results lay out and paint before grabbing.
+            QTimer::singleShot(50, &window, [&window, file] {
+                const bool ok = window.grab().save(file);
+                if (!ok) std::fprintf(stderr, "pareto-studio: %s: could not write the screenshot\n", qPrintable(file));
+                QApplication::exit(ok ? 0 : 1);
             });
         });
+    }
+    pareto::ui::InteractionBenchmark* benchmark = nullptr;
+    if (cli.isSet(bench)) {
+        benchmark = new pareto::ui::InteractionBenchmark(&window, std::max(1, cli.value(changes).toInt()), cli.value(out), &window);
+        QObject::connect(&window, &pareto::ui::MainWindow::studioSettled, benchmark, [benchmark] {
+            static bool started = false;
+            if (started) return;
+            started = true;
+            benchmark->start();
+        });
+        QObject::connect(benchmark, &pareto::ui::InteractionBenchmark::finished, &app, [](int code) { QApplication::exit(code); });
     }
     return QApplication::exec();
 }

@@ -1,0 +1,65 @@
+#include "compress/sweeprow.h"
+
+#include "compress/modelcompressor.h"
+#include "eval/evaluator.h"
+#include "model/tinyvae.h"
+#include "quant/modelquantizer.h"
+
+#include <utility>
+
+namespace pareto {
+
+std::string sweepPlanLabel(const QuantPlan& plan) {
+    return plan.precisionMap.empty() ? plan.defaultScheme.toString() : plan.defaultScheme.toString() + "+map";
+}
+
+bool isPlainFp32Plan(const QuantPlan& plan) {
+    return plan.defaultScheme.kind == QuantKind::Float32 && plan.precisionMap.empty() && !plan.quantizeBiases;
+}
+
+Result<SweepRow> fp32SweepRow(const VaeModel& baseline, const ModelEvaluation& fp32) {
+    const auto* tiny = dynamic_cast<const TinyVae*>(&baseline);
+    if (!tiny) return fail("sweeping " + baseline.info().arch + " models is not supported yet (TinyVAE state dicts are)");
+    QuantPlan fp;
+    fp.defaultScheme = QuantScheme::fp32();
+    auto q = quantizeStateDict(tiny->weights(), fp);
+    if (!q) return q.error();
+    SweepRow row;
+    row.scheme = "fp32";
+    row.baseline = true;
+    row.size = std::move(q->size);
+    row.metrics = fp32.summary;
+    row.deltaVsFp32 = pairedDeltas(fp32.perImage, fp32.perImage);
+    return row;
+}
+
+Result<SweepRow> measureSweepRow(const VaeModel& baseline, const QuantPlan& plan, const Dataset& data,
+                                 const PerImageMetrics& fp32PerImage, int batchSize, const ProgressSink& progress,
+                                 std::vector<std::string>* warnings) {
+    if (static_cast<int64_t>(fp32PerImage.size()) != data.size())
+        return fail("sweep: FP32 metrics are for " + std::to_string(fp32PerImage.size()) + " images, the data has " +
+                    std::to_string(data.size()));
+    const std::string label = sweepPlanLabel(plan);
+    auto compressed = compressModel(baseline, plan, progress.sub(0.0, 0.1));
+    if (!compressed) return compressed.error();
+    auto metrics = evaluateModel(*compressed->model, data, batchSize, progress.sub(0.1, 1.0));
+    if (!metrics) return metrics.error();
+    SweepRow row;
+    row.scheme = label;
+    row.size = std::move(compressed->quantized.size);
+    row.metrics = summarize(*metrics);
+    row.deltaVsFp32 = pairedDeltas(fp32PerImage, *metrics);
+    if (warnings)
+        for (const auto& w : compressed->quantized.warnings) warnings->push_back(label + ": " + w);
+    return row;
+}
+
+void markParetoFront(std::vector<SweepRow>& rows) {
+    std::vector<std::pair<int64_t, double>> points;
+    points.reserve(rows.size());
+    for (const auto& r : rows) points.emplace_back(r.size.bytes, r.metrics.mse.mean);
+    const std::vector<bool> front = paretoFront(points);
+    for (size_t i = 0; i < rows.size(); ++i) rows[i].pareto = front[i];
+}
+
+}  // namespace pareto

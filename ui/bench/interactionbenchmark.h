@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <QVector>
+
+namespace pareto::ui {
+
+class MainWindow;
+
+/// @brief `pareto-studio --bench-interaction`: drives the real window offscreen on the demo.
+///
+/// Phase 1 moves the bit-width slider `changes` times (a walk over every stop, as a drag
+/// would) and times each change from the slider's new value to the grid having painted the
+/// preview of that value (ReconstructionGrid::painted). Phase 2 runs the default sweep and
+/// measures the event loop's longest stall with a 5 ms heartbeat timer. Results go to stdout
+/// and, as JSON, to `outPath` (if set). UI thread; finished() when done.
+class InteractionBenchmark : public QObject {
+    Q_OBJECT
+public:
+    InteractionBenchmark(MainWindow* window, int changes, QString outPath, QObject* parent = nullptr);
+
+    /// Starts once the window has settled on its first configuration.
+    void start();
+    QString json() const { return m_json; }
+
+Q_SIGNALS:
+    void finished(int exitCode);
+
+private:
+    void nextChange();
+    void onPainted(quint64 generation);
+    void startSweep();
+    void heartbeat();
+    void finish();
+
+    MainWindow* m_window;
+    int m_changes;
+    QString m_outPath;
+    QVector<double> m_latencies;
+    QElapsedTimer m_clock;
+    quint64 m_waitingFor = 0;
+    int m_value = 0;
+    int m_direction = 1;
+    QTimer m_heartbeat;
+    QElapsedTimer m_beatClock;
+    qint64 m_lastBeat = 0;
+    double m_longestStall = 0;
+    double m_longestStallDuringChanges = 0;
+    int m_beats = 0;
+    bool m_sweeping = false;
+    QElapsedTimer m_sweepClock;
+    double m_sweepSeconds = 0;
+    int m_sweepRows = 0;
+    QString m_json;
+};
+
+}  // namespace pareto::ui

@@ -1,0 +1,247 @@
+#include "controls/controlspanel.h"
+
+#include "controls/labeledslider.h"
+#include "session/studiocontroller.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QStandardItemModel>
+#include <QVBoxLayout>
+
+namespace pareto::ui {
+
+ControlsPanel::ControlsPanel(QWidget* parent)
+    : QWidget(parent),
+      m_bits(new LabeledSlider(this)),
+      m_schemeTitle(new QLabel(this)),
+      m_schemeText(new QLabel(this)),
+      m_granularity(new QComboBox(this)),
+      m_groupSize(new QComboBox(this)),
+      m_range(new QComboBox(this)),
+      m_clip(new QComboBox(this)),
+      m_percentile(new QDoubleSpinBox(this)),
+      m_method(new QComboBox(this)),
+      m_latent(new LabeledSlider(this)),
+      m_latentText(new QLabel(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+
+    auto* weights = new QGroupBox(tr("Weights"), this);
+    auto* wl = new QVBoxLayout(weights);
+    QFont big = m_schemeTitle->font();
+    big.setPointSizeF(big.pointSizeF() * 1.5);
+    big.setBold(true);
+    m_schemeTitle->setFont(big);
+    m_schemeText->setWordWrap(true);
+    m_schemeText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QStringList ticks;
+    for (const auto& s : bitWidthStops()) ticks << s.tick;
+    m_bits->setLabels(ticks);
+    m_bits->slider()->setObjectName(QStringLiteral("bitWidthSlider"));
+    m_bits->slider()->setToolTip(tr("Weight precision: drag, or use the arrow keys"));
+    wl->addWidget(m_schemeTitle);
+    wl->addWidget(m_bits);
+    wl->addWidget(m_schemeText);
+
+    auto* form = new QFormLayout;
+    m_granularity->addItem(tr("per output channel"), static_cast<int>(Granularity::PerChannel));
+    m_granularity->addItem(tr("per tensor"), static_cast<int>(Granularity::PerTensor));
+    m_granularity->addItem(tr("group-wise"), static_cast<int>(Granularity::Group));
+    for (int g : {32, 64, 128}) m_groupSize->addItem(QString::number(g), g);
+    m_groupSize->setCurrentIndex(1);
+    m_range->addItem(tr("symmetric"), true);
+    m_range->addItem(tr("asymmetric (zero-point)"), false);
+    m_clip->addItem(tr("min-max"), static_cast<int>(ClipMethod::MinMax));
+    m_clip->addItem(tr("percentile of |w|"), static_cast<int>(ClipMethod::Percentile));
+    m_clip->addItem(tr("MSE-optimal search"), static_cast<int>(ClipMethod::Mse));
+    m_percentile->setRange(90.0, 100.0);
+    m_percentile->setDecimals(3);
+    m_percentile->setSingleStep(0.01);
+    m_percentile->setValue(99.99);
+    m_percentile->setSuffix(QStringLiteral(" %"));
+    auto* clipRow = new QHBoxLayout;
+    clipRow->addWidget(m_clip, 1);
+    clipRow->addWidget(m_percentile);
+    form->addRow(tr("Granularity"), m_granularity);
+    form->addRow(tr("Group / block"), m_groupSize);
+    form->addRow(tr("Range"), m_range);
+    form->addRow(tr("Clip"), clipRow);
+    wl->addLayout(form);
+    layout->addWidget(weights);
+
+    auto* latent = new QGroupBox(tr("Latent dimension"), this);
+    auto* ll = new QFormLayout(latent);
+    m_method->setToolTip(tr("How models at other latent sizes are made"));
+    m_latent->slider()->setObjectName(QStringLiteral("latentSlider"));
+    m_latentText->setWordWrap(true);
+    ll->addRow(tr("Method"), m_method);
+    ll->addRow(tr("k"), m_latent);
+    ll->addRow(m_latentText);
+    layout->addWidget(latent);
+    layout->addStretch(1);
+
+    m_bits->slider()->setValue(stopIndexFor(QuantScheme::integer(8)));
+    connect(m_bits->slider(), &QSlider::valueChanged, this, &ControlsPanel::emitScheme);
+    for (QComboBox* box : {m_granularity, m_groupSize, m_range, m_clip})
+        connect(box, &QComboBox::currentIndexChanged, this, &ControlsPanel::emitScheme);
+    connect(m_percentile, &QDoubleSpinBox::valueChanged, this, &ControlsPanel::emitScheme);
+    connect(m_method, &QComboBox::currentIndexChanged, this, &ControlsPanel::methodChanged);
+    connect(m_latent->slider(), &QSlider::valueChanged, this, [this] {
+        if (!m_updating) Q_EMIT latentChoiceChanged(latentChoice());
+    });
+    refreshLabels();
+    setLatentOptions({}, {});
+}
+
+void ControlsPanel::setController(StudioController* c) {
+    m_controller = c;
+    connect(this, &ControlsPanel::schemeChanged, c, &StudioController::setScheme);
+    connect(this, &ControlsPanel::latentChoiceChanged, c, &StudioController::setLatentChoice);
+    const auto refreshLatent = [this] { setLatentOptions(m_controller->latentOptions(), m_controller->currentConfig().latent); };
+    connect(c, &StudioController::latentOptionsChanged, this, refreshLatent);
+    connect(c, &StudioController::sessionChanged, this, [this] {
+        const bool ok = m_controller->session() && m_controller->session()->info.quantizable;
+        setEnabled(ok);
+        setToolTip(ok ? QString() : tr("This model's architecture cannot be quantized yet"));
+        // A new session starts from what the sliders show.
+        m_controller->setScheme(scheme());
+    });
+    c->setScheme(scheme());
+}
+
+QSlider* ControlsPanel::bitWidthSlider() const { return m_bits->slider(); }
+QSlider* ControlsPanel::latentSlider() const { return m_latent->slider(); }
+
+QuantScheme ControlsPanel::scheme() const {
+    SchemeOptions o;
+    o.granularity = static_cast<Granularity>(m_granularity->currentData().toInt());
+    o.groupSize = m_groupSize->currentData().toInt();
+    o.symmetric = m_range->currentData().toBool();
+    o.clip = static_cast<ClipMethod>(m_clip->currentData().toInt());
+    o.percentile = m_percentile->value();
+    return schemeForStop(m_bits->slider()->value(), o);
+}
+
+void ControlsPanel::setScheme(const QuantScheme& s) {
+    const int stop = stopIndexFor(s);
+    if (stop < 0) return;
+    {
+        m_updating = true;
+        const QSignalBlocker b0(m_bits->slider()), b1(m_granularity), b2(m_groupSize), b3(m_range), b4(m_clip), b5(m_percentile);
+        m_bits->slider()->setValue(stop);
+        const SchemeOptions o = optionsOf(s);
+        if (s.kind == QuantKind::Integer || s.kind == QuantKind::Ternary)
+            m_granularity->setCurrentIndex(std::max(0, m_granularity->findData(static_cast<int>(o.granularity))));
+        if (s.kind == QuantKind::Integer || s.kind == QuantKind::NF4) {
+            int gi = m_groupSize->findData(static_cast<int>(o.groupSize));
+            if (gi < 0) {
+                m_groupSize->addItem(QString::number(o.groupSize), static_cast<int>(o.groupSize));
+                gi = m_groupSize->count() - 1;
+            }
+            m_groupSize->setCurrentIndex(gi);
+        }
+        if (s.kind == QuantKind::Integer) {
+            m_range->setCurrentIndex(o.symmetric ? 0 : 1);
+            m_clip->setCurrentIndex(std::max(0, m_clip->findData(static_cast<int>(o.clip))));
+            m_percentile->setValue(o.percentile);
+        }
+        m_updating = false;
+    }
+    m_bits->update();
+    emitScheme();
+}
+
+void ControlsPanel::emitScheme() {
+    if (m_updating) return;
+    refreshLabels();
+    Q_EMIT schemeChanged(scheme());
+}
+
+void ControlsPanel::refreshLabels() {
+    updateEnabled();
+    const QuantScheme s = scheme();
+    m_schemeTitle->setText(bitWidthStops().at(m_bits->slider()->value()).label);
+    m_schemeText->setText(QStringLiteral("%1<br><span style='color:#555'>%2 <code>%3</code></span>")
+                              .arg(describeScheme(s).toHtmlEscaped(), tr("scheme"), QString::fromStdString(s.toString()).toHtmlEscaped()));
+}
+
+void ControlsPanel::updateEnabled() {
+    const QuantKind kind = bitWidthStops().at(m_bits->slider()->value()).kind;
+    const bool integer = kind == QuantKind::Integer;
+    const bool group = integer && static_cast<Granularity>(m_granularity->currentData().toInt()) == Granularity::Group;
+    m_granularity->setEnabled(integer || kind == QuantKind::Ternary);
+    m_groupSize->setEnabled(group || kind == QuantKind::NF4);
+    m_range->setEnabled(integer);
+    m_clip->setEnabled(integer);
+    m_percentile->setEnabled(integer && static_cast<ClipMethod>(m_clip->currentData().toInt()) == ClipMethod::Percentile);
+    const QString na = tr("Not used by %1").arg(bitWidthStops().at(m_bits->slider()->value()).label);
+    m_granularity->setToolTip(m_granularity->isEnabled() ? tr("Where scales are shared") : na);
+    m_groupSize->setToolTip(m_groupSize->isEnabled() ? tr("Weights per scale (groups; NF4 blocks)") : na);
+    m_range->setToolTip(m_range->isEnabled() ? tr("Symmetric: restricted range ±(2^(b-1)-1); asymmetric stores a zero-point") : na);
+    m_clip->setToolTip(m_clip->isEnabled() ? tr("How the quantization range is chosen") : na);
+}
+
+LatentChoice ControlsPanel::latentChoice() const {
+    LatentChoice c;
+    c.method = static_cast<LatentMethod>(m_method->currentData().toInt());
+    const LatentMethodOptions* o = m_latentOptions.find(c.method);
+    const int i = m_latent->slider()->value();
+    c.k = o && i >= 0 && i < o->ks.size() ? o->ks[i] : m_latentOptions.originalK;
+    return c;
+}
+
+void ControlsPanel::setLatentOptions(const LatentOptions& options, const LatentChoice& current) {
+    m_updating = true;
+    m_latentOptions = options;
+    {
+        const QSignalBlocker block(m_method);
+        m_method->clear();
+        auto* model = qobject_cast<QStandardItemModel*>(m_method->model());
+        for (const auto& m : options.methods) {
+            m_method->addItem(latentMethodName(m.method), static_cast<int>(m.method));
+            QStandardItem* item = model->item(m_method->count() - 1);
+            if (m.ks.isEmpty()) {
+                item->setEnabled(false);
+                item->setToolTip(m.unavailableReason);
+                item->setText(tr("%1 (not available)").arg(latentMethodName(m.method)));
+            }
+        }
+        m_method->setCurrentIndex(std::max(0, m_method->findData(static_cast<int>(current.method))));
+    }
+    m_updating = false;
+    methodChanged();
+    if (const LatentMethodOptions* o = options.find(current.method)) {
+        const QSignalBlocker block(m_latent->slider());
+        m_latent->slider()->setValue(std::max(0, static_cast<int>(o->ks.indexOf(current.k))));
+    }
+}
+
+void ControlsPanel::methodChanged() {
+    const auto method = static_cast<LatentMethod>(m_method->currentData().toInt());
+    const LatentMethodOptions* o = m_latentOptions.find(method);
+    QStringList labels;
+    if (o)
+        for (int k : o->ks) labels << QString::number(k);
+    {
+        const QSignalBlocker block(m_latent->slider());
+        m_latent->setLabels(labels);
+    }
+    m_latent->slider()->setEnabled(labels.size() > 1);
+    if (m_latentOptions.methods.isEmpty()) {
+        m_latentText->setText(tr("Open a model to see its latent size."));
+    } else if (method == LatentMethod::Original) {
+        m_latentText->setText(tr("The loaded model's own L = %1. PCA, trained and distilled models at other k arrive with the latent module.")
+                                  .arg(m_latentOptions.originalK));
+    } else {
+        m_latentText->setText(tr("%1 models at k = %2").arg(latentMethodName(method), labels.join(QStringLiteral(", "))));
+    }
+    if (!m_updating && o && !o->ks.isEmpty()) Q_EMIT latentChoiceChanged(latentChoice());
+}
+
+}  // namespace pareto::ui

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace pareto::ui {
+
+class StudioController;
+
+/// @brief The Data panel: which held-out images the session measures on (data spec,
+/// split, limit) and what was loaded (identity, n, conversions, mean-image source).
+/// Apply reloads the data for the open model in the background. UI thread only.
+class DataPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit DataPanel(QWidget* parent = nullptr);
+
+    void setController(StudioController* controller);
+
+    QString spec() const;
+    QString split() const;   ///< "" for the spec's default
+    qint64 limit() const;    ///< -1 for all
+    QString text() const;
+
+private:
+    void apply();
+    void showSession();
+
+    StudioController* m_controller = nullptr;
+    QLineEdit* m_spec;
+    QComboBox* m_split;
+    QSpinBox* m_limit;
+    QPushButton* m_apply;
+    QLabel* m_info;
+};
+
+}  // namespace pareto::ui

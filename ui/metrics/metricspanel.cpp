@@ -1,0 +1,135 @@
+#include "metrics/metricspanel.h"
+
+#include "common/uiformat.h"
+#include "session/evaluatedconfigs.h"
+#include "session/studiocontroller.h"
+
+#include <QLabel>
+#include <QProgressBar>
+#include <QVBoxLayout>
+
+#include <limits>
+
+namespace pareto::ui {
+
+MetricsPanel::MetricsPanel(QWidget* parent)
+    : QWidget(parent),
+      m_title(new QLabel(this)),
+      m_size(new QLabel(this)),
+      m_n(new QLabel(this)),
+      m_progress(new QProgressBar(this)),
+      m_table(new QLabel(this)),
+      m_compare(new QLabel(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    QFont f = m_title->font();
+    f.setBold(true);
+    m_title->setFont(f);
+    for (QLabel* l : {m_title, m_size, m_n, m_table, m_compare}) {
+        l->setWordWrap(true);
+        l->setTextFormat(Qt::RichText);
+        l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    }
+    m_progress->setRange(0, 1000);
+    m_progress->setMaximumHeight(8);
+    m_progress->setTextVisible(false);
+    m_table->setObjectName(QStringLiteral("metricsTable"));
+    layout->addWidget(m_title);
+    layout->addWidget(m_size);
+    layout->addWidget(m_n);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_table);
+    layout->addWidget(m_compare);
+    layout->addStretch(1);
+    m_shownMse.mean = std::numeric_limits<double>::quiet_NaN();
+    refresh();
+}
+
+void MetricsPanel::setController(StudioController* c) {
+    m_controller = c;
+    for (auto sig : {&StudioController::metricsChanged, &StudioController::previewChanged, &StudioController::configChanged,
+                     &StudioController::comparisonChanged, &StudioController::pinnedChanged, &StudioController::sessionChanged})
+        connect(c, sig, this, &MetricsPanel::refresh);
+    refresh();
+}
+
+QString MetricsPanel::mseText() const { return m_mseText; }
+
+QString MetricsPanel::text() const {
+    return m_title->text() + QLatin1Char('\n') + m_size->text() + QLatin1Char('\n') + m_n->text() + QLatin1Char('\n') +
+           m_table->text() + QLatin1Char('\n') + m_compare->text();
+}
+
+void MetricsPanel::refresh() {
+    m_shownMse = Estimate{};
+    m_shownMse.mean = std::numeric_limits<double>::quiet_NaN();
+    m_complete = false;
+    m_mseText.clear();
+    if (!m_controller || !m_controller->session()) {
+        m_title->setText(tr("No configuration yet"));
+        for (QLabel* l : {m_size, m_n, m_table, m_compare}) l->clear();
+        m_progress->setVisible(false);
+        return;
+    }
+    const StudioConfig config = m_controller->currentConfig();
+    m_title->setText(config.label().toHtmlEscaped());
+    const PreviewResult* p = m_controller->lastPreview();
+    const EvaluatedConfig* m = m_controller->currentMetrics();
+    if (m) {
+        m_size->setText(tr("%1 stored · %2× smaller than FP32 · %3 bits/param")
+                            .arg(formatBytes(m->bytes))
+                            .arg(m->ratio, 0, 'f', 2)
+                            .arg(m->bitsPerParam, 0, 'f', 2));
+    } else if (p && p->key == config.key()) {
+        m_size->setText(tr("%1 stored · %2× smaller than FP32 · %3 bits/param")
+                            .arg(formatBytes(p->bytes))
+                            .arg(p->ratio, 0, 'f', 2)
+                            .arg(p->bitsPerParam, 0, 'f', 2));
+    } else {
+        m_size->setText(tr("quantizing…"));
+    }
+    const qint64 total = m_controller->session()->info.n;
+    if (!m) {
+        m_n->setText(tr("Held-out metrics follow when the sliders rest (n = %1)").arg(total));
+        m_progress->setVisible(false);
+        m_table->clear();
+    } else {
+        m_complete = m->complete;
+        m_n->setText(m->complete ? tr("n = %1 held-out images, mean [95 % bootstrap CI]").arg(m->n)
+                                 : tr("measuring… n = %1 of %2 so far, mean [95 % CI of those]").arg(m->n).arg(m->total));
+        m_progress->setVisible(!m->complete);
+        m_progress->setValue(m->total ? static_cast<int>(1000 * m->n / m->total) : 0);
+        m_shownMse = m->mse;
+        m_mseText = formatEstimate(m->mse, metricDigits(Metric::Mse));
+        QString html = QStringLiteral("<table cellspacing='0' cellpadding='1'>");
+        const auto row = [](const QString& name, const QString& value, const QString& delta) {
+            return QStringLiteral("<tr><td style='color:#555;padding-right:8px'>%1</td><td style='padding-right:8px'>%2</td><td>%3</td></tr>")
+                .arg(name, value, delta);
+        };
+        html += row(QString(), QStringLiteral("<i>%1</i>").arg(tr("value")), QStringLiteral("<i>%1</i>").arg(tr("Δ vs FP32 (paired)")));
+        for (Metric k : {Metric::Mse, Metric::Psnr, Metric::Ssim}) {
+            const DeltaEstimate& d = m->delta(k);
+            const bool fp32 = m->baseline;
+            QString delta = fp32 ? tr("— (baseline)") : formatDelta(d, metricDigits(k), false);
+            if (!fp32 && !d.significant) delta += QStringLiteral(" <span style='color:#8a6d00'>%1</span>").arg(tr("CI crosses 0"));
+            html += row(metricTitle(k), formatEstimate(m->metric(k), metricDigits(k)), delta);
+        }
+        html += QStringLiteral("</table>");
+        m_table->setText(html);
+    }
+    const PinnedConfig* a = m_controller->pinned();
+    if (!a) {
+        m_compare->setText(QStringLiteral("<span style='color:#555'>%1</span>").arg(tr("Pin a configuration as A to compare it with the current one.")));
+    } else if (const Comparison* c = m_controller->comparison()) {
+        m_compare->setText(tr("<b>current − A</b> (A = %1), paired over n = %2:<br>ΔMSE %3<br>ΔPSNR (dB) %4<br>ΔSSIM %5")
+                               .arg(a->record.label.toHtmlEscaped())
+                               .arg(c->n)
+                               .arg(formatDelta(c->mse, 4), formatDelta(c->psnr, 4), formatDelta(c->ssim, 3)));
+    } else if (a->record.key == config.key()) {
+        m_compare->setText(tr("A = %1 is the current configuration.").arg(a->record.label.toHtmlEscaped()));
+    } else {
+        m_compare->setText(tr("A = %1; the comparison follows when the current configuration is measured.").arg(a->record.label.toHtmlEscaped()));
+    }
+}
+
+}  // namespace pareto::ui

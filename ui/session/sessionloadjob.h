@@ -1,0 +1,58 @@
+#pragma once
+
+#include "session/sessiondata.h"
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QThreadPool>
+
+#include <atomic>
+#include <memory>
+
+namespace pareto::ui {
+
+/// @brief What to open: a checkpoint and/or a data set, and how much of it.
+struct SessionRequest {
+    QString modelPath;  ///< empty: keep the model of `reuse` and load new data for it
+    SessionPtr reuse;   ///< the current session (data changes only)
+    QString dataSpec;
+    QString split;      ///< "", "test", "val", "train", "all"
+    qint64 limit = -1;  ///< first N images of the split; < 0 keeps all
+};
+
+/// @brief Opens a checkpoint and its held-out data, and measures the FP32 model and the
+/// mean-image baseline on it, on a worker thread.
+///
+/// Lives on the UI thread. start() copies the request; a newer start() cancels the older one,
+/// whose result is dropped. The worker loads through core (loadModel, loadDataset,
+/// loadMeanImage, evaluateWithBaseline) and hands back an immutable SessionData. The
+/// destructor cancels and waits.
+class SessionLoadJob : public QObject {
+    Q_OBJECT
+public:
+    explicit SessionLoadJob(QObject* parent = nullptr);
+    ~SessionLoadJob() override;
+
+    void start(const SessionRequest& request);
+    void cancel();
+    /// True from start() until its answer (loaded, failed, cancelled) has been emitted.
+    bool isRunning() const { return m_running; }
+
+Q_SIGNALS:
+    /// fraction in [0, 1] and a short stage label.
+    void progress(double fraction, const QString& stage);
+    void loaded(const pareto::ui::SessionPtr& session);
+    /// One line naming the file and the problem; not emitted for a cancel.
+    void failed(const QString& message);
+    void cancelled();
+
+private:
+    struct Outcome;
+    QThreadPool m_pool;
+    QFutureWatcher<std::shared_ptr<Outcome>> m_watcher;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+    quint64 m_generation = 0;
+    bool m_running = false;  ///< until the newest start() has been answered on the UI thread
+};
+
+}  // namespace pareto::ui

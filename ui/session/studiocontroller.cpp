@@ -1,0 +1,500 @@
+#include "session/studiocontroller.h"
+
+#include "jobs/metricsjob.h"
+#include "jobs/previewjob.h"
+#include "jobs/sweepjob.h"
+#include "latent/originallatentprovider.h"
+#include "session/evaluatedconfigs.h"
+#include "session/sessionloadjob.h"
+#include "common/uiformat.h"
+
+#include "eval/evaluator.h"
+#include "eval/metrics.h"
+#include "eval/modelevaluation.h"
+
+#include <QFileInfo>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <numeric>
+
+namespace pareto::ui {
+namespace {
+
+// The held-out metrics start once the sliders rest this long: while the user drags, the two
+// cores go to the previews.
+constexpr int kMetricsDelayMs = 150;
+
+EvaluatedConfig baselineRecord(const SessionData& s) {
+    EvaluatedConfig c;
+    c.config = StudioConfig{LatentChoice{LatentMethod::Original, static_cast<int>(s.info.latentDim)}, QuantScheme::fp32()};
+    c.key = c.config.key();
+    c.label = c.config.label();
+    c.source = QStringLiteral("baseline");
+    c.baseline = true;
+    c.params = s.info.params;
+    c.bytes = c.fp32Bytes = s.info.fp32Bytes;
+    c.ratio = 1.0;
+    c.bitsPerParam = 32.0;
+    c.n = c.total = s.info.n;
+    c.complete = true;
+    c.mse = s.info.mse;
+    c.psnr = s.info.psnr;
+    c.ssim = s.info.ssim;
+    const PairedDeltas zero = pairedDeltas(s.fp32->perImage, s.fp32->perImage);
+    c.deltaMse = zero.mse;
+    c.deltaPsnr = zero.psnr;
+    c.deltaSsim = zero.ssim;
+    c.perImage = std::make_shared<const PerImageMetrics>(s.fp32->perImage);
+    return c;
+}
+
+}  // namespace
+
+StudioController::StudioController(QObject* parent)
+    : QObject(parent),
+      m_load(new SessionLoadJob(this)),
+      m_previewJob(new PreviewJob(this)),
+      m_metricsJob(new MetricsJob(this)),
+      m_sweep(new SweepJob(this)),
+      m_sensitivityJob(new SensitivityJob(this)),
+      m_configs(new EvaluatedConfigs(this)) {
+    m_comparePool.setMaxThreadCount(1);
+    setLatentProvider(new OriginalLatentProvider);
+    m_metricsDelay.setSingleShot(true);
+    m_metricsDelay.setInterval(kMetricsDelayMs);
+    connect(&m_metricsDelay, &QTimer::timeout, this, &StudioController::startMetrics);
+
+    connect(m_load, &SessionLoadJob::progress, this, &StudioController::loadProgress);
+    connect(m_load, &SessionLoadJob::loaded, this, &StudioController::onSessionLoaded);
+    connect(m_load, &SessionLoadJob::failed, this, [this](const QString& message) {
+        Q_EMIT finding(Severity::Error, tr("Open"), message);
+        Q_EMIT loadEnded();
+        checkSettled();
+    });
+    connect(m_load, &SessionLoadJob::cancelled, this, [this] {
+        Q_EMIT finding(Severity::Info, tr("Open"), tr("Opening %1 was cancelled").arg(m_loadingPath));
+        Q_EMIT loadEnded();
+        checkSettled();
+    });
+
+    connect(m_previewJob, &PreviewJob::ready, this, &StudioController::onPreview);
+    connect(m_previewJob, &PreviewJob::failed, this, [this](quint64 generation, const QString& key, const QString& message) {
+        if (generation != m_generation) return;
+        m_previewError = message;
+        m_previewErrorGeneration = generation;
+        Q_EMIT finding(Severity::Error, key, message);
+        Q_EMIT previewChanged();
+        checkSettled();
+    });
+    connect(m_metricsJob, &MetricsJob::updated, this, &StudioController::onMetrics);
+    connect(m_metricsJob, &MetricsJob::failed, this, [this](quint64, const QString& key, const QString& message) {
+        Q_EMIT finding(Severity::Error, key, message);
+        checkSettled();
+    });
+
+    connect(m_sweep, &SweepJob::started, this, &StudioController::sweepStarted);
+    connect(m_sweep, &SweepJob::progress, this, &StudioController::sweepProgress);
+    connect(m_sweep, &SweepJob::rowReady, this, [this](const EvaluatedConfig& row) {
+        if (m_session && m_session->id == m_sweepSession) m_configs->upsert(row);
+    });
+    connect(m_sweep, &SweepJob::finished, this,
+            [this](int rows, int planned, bool cancelled, const QString& error, const QStringList& warnings) {
+                for (const auto& w : warnings) Q_EMIT finding(Severity::Warning, tr("Sweep"), w);
+                if (!error.isEmpty()) Q_EMIT finding(Severity::Error, tr("Sweep"), error);
+                if (cancelled)
+                    Q_EMIT finding(Severity::Info, tr("Sweep"), tr("Sweep cancelled after %1 of %2 configurations").arg(rows).arg(planned));
+                Q_EMIT sweepEnded(rows, planned, cancelled);
+            });
+
+    connect(m_sensitivityJob, &SensitivityJob::progress, this, &StudioController::sensitivityProgress);
+    connect(m_sensitivityJob, &SensitivityJob::finished, this, [this](const SensitivityResult& r) {
+        m_sensitivity = r;
+        Q_EMIT sensitivityChanged();
+        Q_EMIT sensitivityEnded();
+    });
+    connect(m_sensitivityJob, &SensitivityJob::failed, this, [this](const QString& message) {
+        Q_EMIT finding(Severity::Error, tr("Sensitivity"), message);
+        Q_EMIT sensitivityEnded();
+    });
+    connect(m_sensitivityJob, &SensitivityJob::cancelled, this, [this] {
+        Q_EMIT finding(Severity::Info, tr("Sensitivity"), tr("Per-layer sensitivity cancelled"));
+        Q_EMIT sensitivityEnded();
+    });
+
+    connect(&m_compareWatcher, &QFutureWatcher<Comparison>::finished, this, [this] {
+        if (m_compareWatcher.future().resultCount() == 0) return;
+        const Comparison c = m_compareWatcher.result();
+        if (!m_pinned || c.keyA != m_pinned->record.key || c.keyCurrent != currentConfig().key()) return;  // stale
+        m_comparison = c;
+        Q_EMIT comparisonChanged();
+    });
+}
+
+StudioController::~StudioController() {
+    // Stop everything first so the jobs' destructors (they wait) return quickly.
+    m_load->cancel();
+    m_metricsJob->cancel();
+    m_sweep->cancel();
+    m_sensitivityJob->cancel();
+    m_comparePool.waitForDone();
+}
+
+// --- session ------------------------------------------------------------------------------
+
+void StudioController::openModel(const QString& path, const QString& dataSpec, const QString& split, qint64 limit) {
+    m_dataSpec = dataSpec;
+    m_split = split;
+    m_limit = limit;
+    m_loadingPath = path;
+    m_wasSettled = false;
+    Q_EMIT loadStarted(tr("Opening %1").arg(QFileInfo(path).fileName()));
+    m_load->start(SessionRequest{path, nullptr, dataSpec, split, limit});
+}
+
+void StudioController::openModelKeepingData(const QString& path) { openModel(path, m_dataSpec, m_split, m_limit); }
+
+void StudioController::setData(const QString& dataSpec, const QString& split, qint64 limit) {
+    if (!m_session) {
+        if (!m_loadingPath.isEmpty()) openModel(m_loadingPath, dataSpec, split, limit);
+        return;
+    }
+    m_dataSpec = dataSpec;
+    m_split = split;
+    m_limit = limit;
+    m_loadingPath = m_session->info.modelPath;
+    m_wasSettled = false;
+    Q_EMIT loadStarted(tr("Loading %1").arg(dataSpec));
+    m_load->start(SessionRequest{QString(), m_session, dataSpec, split, limit});
+}
+
+void StudioController::cancelLoad() { m_load->cancel(); }
+
+bool StudioController::isLoading() const { return m_load->isRunning(); }
+
+void StudioController::onSessionLoaded(const SessionPtr& session) {
+    m_sweep->cancel();
+    m_sensitivityJob->cancel();
+    m_metricsJob->cancel();
+    m_metricsDelay.stop();
+    m_session = session;
+    m_dataSpec = session->info.dataSpec;
+    m_configs->clear();
+    m_pinned.reset();
+    m_comparison.reset();
+    m_sensitivity.reset();
+    m_worst.clear();
+    m_worstLabel.clear();
+    m_running.reset();
+    m_metricsKey.clear();
+    m_preview.reset();
+    m_previewError.clear();
+    m_latent = LatentChoice{LatentMethod::Original, static_cast<int>(session->info.latentDim)};
+    m_base = session->model;
+    m_configs->upsert(baselineRecord(*session));
+
+    const SessionInfo& info = session->info;
+    const QString model = QFileInfo(info.modelPath).fileName();
+    for (const auto& n : info.modelNotes) Q_EMIT finding(Severity::Info, model, n);
+    for (const auto& n : info.dataNotes) Q_EMIT finding(Severity::Info, tr("Data"), n);
+    if (info.untrainedWarning) Q_EMIT finding(Severity::Warning, model, info.untrainedReason);
+    if (!info.quantizable)
+        Q_EMIT finding(Severity::Warning, model, tr("%1 models cannot be quantized yet (TinyVAE state dicts can)").arg(info.arch));
+
+    Q_EMIT loadEnded();
+    Q_EMIT sessionChanged();
+    Q_EMIT latentOptionsChanged();
+    Q_EMIT pinnedChanged();
+    Q_EMIT sensitivityChanged();
+    configurationChanged();
+}
+
+// --- configuration ------------------------------------------------------------------------
+
+void StudioController::setScheme(const QuantScheme& scheme) {
+    if (scheme == m_scheme) return;
+    m_scheme = scheme;
+    configurationChanged();
+}
+
+void StudioController::setLatentChoice(const LatentChoice& choice) {
+    if (choice == m_latent || !m_session) return;
+    m_latent = choice;
+    m_base.reset();
+    m_latentProvider->requestModel(m_session, choice);
+}
+
+LatentOptions StudioController::latentOptions() const { return m_latentProvider->options(m_session); }
+
+void StudioController::setLatentProvider(LatentModelProvider* provider) {
+    delete m_latentProvider;
+    m_latentProvider = provider;
+    provider->setParent(this);
+    connect(provider, &LatentModelProvider::modelReady, this,
+            [this](quint64 sessionId, const LatentChoice& choice, const std::shared_ptr<const VaeModel>& model) {
+                if (!m_session || sessionId != m_session->id || choice != m_latent) return;  // the user moved on
+                m_base = model;
+                configurationChanged();
+            });
+    connect(provider, &LatentModelProvider::failed, this, [this](quint64 sessionId, const LatentChoice& choice, const QString& message) {
+        if (!m_session || sessionId != m_session->id) return;
+        Q_EMIT finding(Severity::Error, tr("Latent"), message);
+        if (choice == m_latent) {
+            m_latent = LatentChoice{LatentMethod::Original, static_cast<int>(m_session->info.latentDim)};
+            m_base = m_session->model;
+            Q_EMIT latentOptionsChanged();
+            configurationChanged();
+        }
+    });
+    connect(provider, &LatentModelProvider::optionsChanged, this, &StudioController::latentOptionsChanged);
+}
+
+void StudioController::configurationChanged() {
+    m_wasSettled = false;
+    m_metricsDelay.stop();
+    const QString key = currentConfig().key();
+    if (m_metricsKey != key) {
+        m_metricsJob->cancel();  // free the cores for the preview
+        m_metricsKey.clear();
+    }
+    if (!m_running || m_running->key != key) m_running.reset();
+    m_comparison.reset();
+    Q_EMIT configChanged();
+    Q_EMIT metricsChanged();
+    Q_EMIT comparisonChanged();
+    requestPreview();
+    updateComparison();
+}
+
+// --- preview ------------------------------------------------------------------------------
+
+void StudioController::setSampleSelection(const SampleSelection& selection) {
+    if (selection.mode == m_selection.mode && selection.count == m_selection.count) return;
+    m_selection = selection;
+    if (m_selection.mode == SampleMode::WorstByDelta && m_worst.isEmpty()) {
+        if (const EvaluatedConfig* c = currentMetrics(); c && c->complete && c->perImage) updateWorst(*c);
+    }
+    requestPreview();
+}
+
+void StudioController::setErrorReference(ErrorReference reference) {
+    if (reference == m_reference) return;
+    m_reference = reference;
+    requestPreview();
+}
+
+void StudioController::setScaleLocked(bool locked) {
+    if (locked == scaleLocked()) return;
+    m_lockedScale = locked && m_preview ? m_preview->errorScale : 0.0f;
+    if (!locked) requestPreview();
+}
+
+const PreviewResult* StudioController::preview() const {
+    return m_preview && m_preview->generation == m_generation ? &*m_preview : nullptr;
+}
+
+QString StudioController::sampleDescription() const {
+    if (m_selection.mode == SampleMode::First) return tr("first %1 held-out images").arg(m_selection.count);
+    if (m_worstLabel.isEmpty()) return tr("worst images appear once a configuration's held-out metrics are complete");
+    return tr("worst %1 by ΔMSE vs FP32 under %2").arg(m_selection.count).arg(m_worstLabel);
+}
+
+QVector<int> StudioController::sampleIndices() const {
+    QVector<int> idx;
+    const int n = m_session ? static_cast<int>(m_session->info.n) : 0;
+    if (m_selection.mode == SampleMode::WorstByDelta && !m_worst.isEmpty()) {
+        for (int i = 0; i < std::min<int>(m_selection.count, m_worst.size()); ++i) idx << m_worst[i];
+        return idx;
+    }
+    for (int i = 0; i < std::min(m_selection.count, n); ++i) idx << i;
+    return idx;
+}
+
+void StudioController::updateWorst(const EvaluatedConfig& record) {
+    if (!m_session || !record.perImage) return;
+    const auto& cur = record.perImage->mse;
+    const auto& fp32 = m_session->fp32->perImage.mse;
+    QVector<int> order(static_cast<int>(cur.size()));
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return cur[a] - fp32[a] > cur[b] - fp32[b]; });
+    m_worst = order;
+    m_worstLabel = record.label;
+}
+
+void StudioController::requestPreview() {
+    if (!m_session || !m_base) return;
+    PreviewRequest req;
+    req.generation = ++m_generation;
+    req.session = m_session;
+    req.base = m_base;
+    req.config = currentConfig();
+    req.indices = sampleIndices();
+    req.reference = m_reference;
+    req.lockedScale = m_lockedScale;
+    if (m_pinned) {
+        req.pinned = m_pinned->model;
+        req.pinnedLabel = m_pinned->record.label;
+    }
+    m_wasSettled = false;
+    Q_EMIT previewRequested(req.generation);
+    m_previewJob->request(req);
+}
+
+void StudioController::onPreview(const PreviewResult& result) {
+    if (!m_session || result.sessionId != m_session->id || result.generation != m_generation) return;  // stale
+    m_preview = result;
+    m_previewError.clear();
+    for (const auto& w : result.warnings) Q_EMIT finding(Severity::Warning, result.config.label(), w);
+    Q_EMIT previewChanged();
+    const QString key = result.key;
+    if (const EvaluatedConfig* done = m_configs->find(key); done && done->complete) {
+        m_running.reset();
+        Q_EMIT metricsChanged();
+        updateComparison();
+    } else if (m_metricsKey != key) {
+        m_metricsDelay.start();
+    }
+    checkSettled();
+}
+
+// --- metrics ------------------------------------------------------------------------------
+
+void StudioController::startMetrics() {
+    const PreviewResult* p = preview();
+    if (!p || !p->model) return;
+    if (const EvaluatedConfig* done = m_configs->find(p->key); done && done->complete) return;
+    m_metricsKey = p->key;
+    MetricsRequest req;
+    req.generation = m_session->id;
+    req.session = m_session;
+    req.model = p->model;
+    req.config = p->config;
+    req.params = p->params;
+    req.bytes = p->bytes;
+    req.fp32Bytes = p->fp32Bytes;
+    req.ratio = p->ratio;
+    req.bitsPerParam = p->bitsPerParam;
+    m_metricsJob->request(req);
+}
+
+void StudioController::onMetrics(quint64 sessionId, const EvaluatedConfig& record) {
+    if (!m_session || sessionId != m_session->id) return;
+    const bool current = record.key == currentConfig().key();
+    if (record.complete) {
+        m_configs->upsert(record);  // any complete figure of this session is worth keeping
+        const SessionInfo& info = m_session->info;
+        if (!record.baseline && record.mse.lo > info.meanImageMse.hi)
+            Q_EMIT finding(Severity::Warning, record.label,
+                           tr("held-out MSE %1 is worse than predicting the mean image (%2): this configuration has lost what the model learned")
+                               .arg(formatEstimate(record.mse, 3), formatEstimate(info.meanImageMse, 3)));
+        if (m_metricsKey == record.key) m_metricsKey.clear();
+        if (current) {
+            m_running.reset();
+            if (m_selection.mode == SampleMode::WorstByDelta) {
+                const QVector<int> before = sampleIndices();
+                updateWorst(record);
+                if (sampleIndices() != before) requestPreview();
+            } else {
+                updateWorst(record);
+            }
+            updateComparison();
+        }
+    } else if (current) {
+        m_running = record;
+    }
+    if (current) Q_EMIT metricsChanged();
+    checkSettled();
+}
+
+const EvaluatedConfig* StudioController::currentMetrics() const {
+    const QString key = currentConfig().key();
+    if (const EvaluatedConfig* done = m_configs->find(key); done && done->complete) return done;
+    if (m_running && m_running->key == key) return &*m_running;
+    return nullptr;
+}
+
+// --- A vs current -------------------------------------------------------------------------
+
+bool StudioController::canPin() const {
+    const EvaluatedConfig* c = currentMetrics();
+    return preview() && preview()->model && c && c->complete && c->perImage;
+}
+
+void StudioController::pinCurrent() {
+    if (!canPin()) return;
+    m_pinned = PinnedConfig{currentConfig(), preview()->model, *currentMetrics()};
+    m_comparison.reset();
+    Q_EMIT pinnedChanged();
+    requestPreview();
+    updateComparison();
+}
+
+void StudioController::clearPin() {
+    if (!m_pinned) return;
+    m_pinned.reset();
+    m_comparison.reset();
+    Q_EMIT pinnedChanged();
+    Q_EMIT comparisonChanged();
+    requestPreview();
+}
+
+const Comparison* StudioController::comparison() const {
+    if (!m_comparison || !m_pinned || m_comparison->keyA != m_pinned->record.key || m_comparison->keyCurrent != currentConfig().key())
+        return nullptr;
+    return &*m_comparison;
+}
+
+void StudioController::updateComparison() {
+    const EvaluatedConfig* cur = currentMetrics();
+    if (!m_pinned || !cur || !cur->complete || !cur->perImage || !m_pinned->record.perImage) return;
+    if (comparison()) return;
+    const auto a = m_pinned->record.perImage;
+    const auto b = cur->perImage;
+    const QString keyA = m_pinned->record.key, keyB = cur->key;
+    // 3 x 1000 bootstrap resamples: small, but not UI-thread work.
+    m_compareWatcher.setFuture(QtConcurrent::run(&m_comparePool, [a, b, keyA, keyB] {
+        const PairedDeltas d = pairedDeltas(*a, *b);
+        return Comparison{keyA, keyB, static_cast<qint64>(b->size()), d.mse, d.psnr, d.ssim};
+    }));
+}
+
+// --- background jobs ----------------------------------------------------------------------
+
+bool StudioController::runSweep(const std::vector<QuantScheme>& schemes) {
+    if (!m_session || !m_base || m_sweep->isRunning()) return false;
+    m_sweepSession = m_session->id;
+    return m_sweep->start(SweepRequest{m_session, m_base, m_latent, schemes});
+}
+
+void StudioController::cancelSweep() { m_sweep->cancel(); }
+
+bool StudioController::sweepRunning() const { return m_sweep->isRunning(); }
+
+bool StudioController::measureSensitivity(const QuantScheme& scheme, int calibrationImages) {
+    if (!m_session || !m_base || m_sensitivityJob->isRunning()) return false;
+    if (!m_sensitivityJob->start(SensitivityRequest{m_session, m_base, scheme, calibrationImages})) return false;
+    Q_EMIT sensitivityStarted(QString::fromStdString(scheme.toString()));
+    return true;
+}
+
+void StudioController::cancelSensitivity() { m_sensitivityJob->cancel(); }
+
+bool StudioController::sensitivityRunning() const { return m_sensitivityJob->isRunning(); }
+
+bool StudioController::isSettled() const {
+    if (!m_session || m_load->isRunning()) return false;
+    if (m_previewError.size() && m_previewErrorGeneration == m_generation) return true;  // nothing more will come
+    const EvaluatedConfig* c = currentMetrics();
+    return preview() && c && c->complete;
+}
+
+void StudioController::checkSettled() {
+    const bool now = isSettled() || (!m_session && !m_load->isRunning());
+    if (now && !m_wasSettled) {
+        m_wasSettled = true;
+        Q_EMIT settled();
+    }
+    if (!now) m_wasSettled = false;
+}
+
+}  // namespace pareto::ui

@@ -1,0 +1,213 @@
+#pragma once
+
+#include "jobs/sensitivityjob.h"
+#include "latent/latentoptions.h"
+#include "reconstruction/previewresult.h"
+#include "session/evaluatedconfig.h"
+#include "session/sessiondata.h"
+#include "session/studioconfig.h"
+#include "warnings/warningspanel.h"
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace pareto::ui {
+
+class EvaluatedConfigs;
+class LatentModelProvider;
+class MetricsJob;
+class PreviewJob;
+class SessionLoadJob;
+class SweepJob;
+
+/// How the Reconstructions grid picks its held-out images.
+enum class SampleMode {
+    First,         ///< the first N images, in data-set order
+    WorstByDelta,  ///< the N images whose MSE rose most vs FP32 under the measured configuration
+};
+
+struct SampleSelection {
+    SampleMode mode = SampleMode::First;
+    int count = 8;
+};
+
+/// @brief A configuration pinned as "A", to compare with whatever the sliders show now.
+struct PinnedConfig {
+    StudioConfig config;
+    std::shared_ptr<const VaeModel> model;  ///< its compressed model (a separate copy)
+    EvaluatedConfig record;                 ///< complete, with per-image figures
+};
+
+/// @brief current - A on the same held-out images, paired per image.
+struct Comparison {
+    QString keyA, keyCurrent;
+    qint64 n = 0;
+    DeltaEstimate mse, psnr, ssim;
+};
+
+/// @brief The studio's state and the owner of its background jobs. UI thread only.
+///
+/// Panels call its setters and read its state; it turns every change into job requests:
+/// a preview (PreviewJob, latest wins), then, once the sliders rest for a moment, the
+/// held-out metrics (MetricsJob, streamed with a running CI); sweeps and sensitivity on
+/// request. Every request carries an immutable snapshot (SessionData, models as
+/// shared_ptr<const>); every result is checked against the current generation / session /
+/// configuration key and dropped when the user has moved on. The destructor cancels all jobs
+/// and their owners wait for them.
+class StudioController : public QObject {
+    Q_OBJECT
+public:
+    explicit StudioController(QObject* parent = nullptr);
+    ~StudioController() override;
+
+    // --- session -------------------------------------------------------------------------
+    /// Opens a checkpoint with its held-out data (split "" = the spec's default, limit < 0 = all).
+    void openModel(const QString& path, const QString& dataSpec, const QString& split = {}, qint64 limit = -1);
+    /// Opens a checkpoint with the current data settings.
+    void openModelKeepingData(const QString& path);
+    /// Loads other data for the current model.
+    void setData(const QString& dataSpec, const QString& split, qint64 limit);
+    void cancelLoad();
+    bool isLoading() const;
+    SessionPtr session() const { return m_session; }
+    /// Data settings of the open session or of the last request.
+    QString dataSpec() const { return m_dataSpec; }
+    QString dataSplit() const { return m_split; }
+    qint64 dataLimit() const { return m_limit; }
+
+    // --- configuration -------------------------------------------------------------------
+    void setScheme(const QuantScheme& scheme);
+    void setLatentChoice(const LatentChoice& choice);
+    StudioConfig currentConfig() const { return {m_latent, m_scheme}; }
+    LatentOptions latentOptions() const;
+    /// Replaces the latent provider (takes ownership). Phase 2 plugs core/latent in here.
+    void setLatentProvider(LatentModelProvider* provider);
+
+    // --- preview -------------------------------------------------------------------------
+    void setSampleSelection(const SampleSelection& selection);
+    SampleSelection sampleSelection() const { return m_selection; }
+    void setErrorReference(ErrorReference reference);
+    ErrorReference errorReference() const { return m_reference; }
+    /// Keeps the current colour scale for the next configurations (comparable colours).
+    void setScaleLocked(bool locked);
+    bool scaleLocked() const { return m_lockedScale > 0.0f; }
+    /// The preview on screen for the current settings, or null while it is being made.
+    const PreviewResult* preview() const;
+    /// The last preview shown (maybe of earlier settings), or null.
+    const PreviewResult* lastPreview() const { return m_preview ? &*m_preview : nullptr; }
+    QString previewError() const { return m_previewError; }
+    /// What the worst-N ordering is based on ("" in First mode).
+    QString sampleDescription() const;
+    quint64 generation() const { return m_generation; }
+
+    // --- metrics -------------------------------------------------------------------------
+    /// Running or complete figures of the current configuration, or null.
+    const EvaluatedConfig* currentMetrics() const;
+    EvaluatedConfigs* configs() const { return m_configs; }
+
+    // --- A vs current --------------------------------------------------------------------
+    /// Pinning needs the current configuration's complete held-out figures.
+    bool canPin() const;
+    void pinCurrent();
+    void clearPin();
+    const PinnedConfig* pinned() const { return m_pinned ? &*m_pinned : nullptr; }
+    /// current - A, when both are measured; null otherwise.
+    const Comparison* comparison() const;
+
+    // --- background jobs -----------------------------------------------------------------
+    bool runSweep(const std::vector<QuantScheme>& schemes);
+    void cancelSweep();
+    bool sweepRunning() const;
+    SweepJob* sweepJob() const { return m_sweep; }
+    bool measureSensitivity(const QuantScheme& scheme, int calibrationImages = 256);
+    void cancelSensitivity();
+    bool sensitivityRunning() const;
+    const SensitivityResult* sensitivity() const { return m_sensitivity ? &*m_sensitivity : nullptr; }
+
+    /// Nothing pending for what is on screen: session loaded, preview and metrics of the
+    /// current configuration shown.
+    bool isSettled() const;
+
+Q_SIGNALS:
+    void loadStarted(const QString& what);
+    void loadProgress(double fraction, const QString& stage);
+    void loadEnded();
+    void sessionChanged();
+    void latentOptionsChanged();
+    void configChanged();
+    /// A preview for `generation` was asked for (the benchmark times from here).
+    void previewRequested(quint64 generation);
+    void previewChanged();
+    void metricsChanged();
+    void pinnedChanged();
+    void comparisonChanged();
+    void sweepStarted(int planned);
+    void sweepProgress(double fraction, const QString& stage);
+    void sweepEnded(int rows, int planned, bool cancelled);
+    void sensitivityStarted(const QString& scheme);
+    void sensitivityProgress(double fraction, const QString& stage);
+    void sensitivityEnded();
+    void sensitivityChanged();
+    /// A non-fatal finding or a load error for the Warnings panel.
+    void finding(pareto::ui::Severity severity, const QString& source, const QString& message);
+    /// isSettled() became true.
+    void settled();
+
+private:
+    void onSessionLoaded(const SessionPtr& session);
+    void onPreview(const PreviewResult& result);
+    void onMetrics(quint64 sessionId, const EvaluatedConfig& record);
+    void configurationChanged();
+    void requestPreview();
+    void startMetrics();
+    QVector<int> sampleIndices() const;
+    void updateWorst(const EvaluatedConfig& record);
+    void updateComparison();
+    void checkSettled();
+
+    SessionLoadJob* m_load;
+    PreviewJob* m_previewJob;
+    MetricsJob* m_metricsJob;
+    SweepJob* m_sweep;
+    SensitivityJob* m_sensitivityJob;
+    EvaluatedConfigs* m_configs;
+    LatentModelProvider* m_latentProvider = nullptr;
+    QTimer m_metricsDelay;
+
+    SessionPtr m_session;
+    QString m_dataSpec, m_split;
+    qint64 m_limit = -1;
+    QString m_loadingPath;
+
+    LatentChoice m_latent;
+    std::shared_ptr<const VaeModel> m_base;  ///< FP32 model at m_latent
+    QuantScheme m_scheme = QuantScheme::integer(8);
+
+    SampleSelection m_selection;
+    ErrorReference m_reference = ErrorReference::Original;
+    float m_lockedScale = 0.0f;
+    QVector<int> m_worst;
+    QString m_worstLabel;
+
+    quint64 m_generation = 0;
+    std::optional<PreviewResult> m_preview;
+    QString m_previewError;
+    quint64 m_previewErrorGeneration = 0;
+    QString m_metricsKey;                   ///< key of the metrics requested last
+    std::optional<EvaluatedConfig> m_running;  ///< streaming figures of the current key
+    std::optional<PinnedConfig> m_pinned;
+    std::optional<Comparison> m_comparison;
+    QThreadPool m_comparePool;
+    QFutureWatcher<Comparison> m_compareWatcher;
+    quint64 m_sweepSession = 0;
+    std::optional<SensitivityResult> m_sensitivity;
+    bool m_wasSettled = false;
+};
+
+}  // namespace pareto::ui
