@@ -105,6 +105,7 @@ Result<CompoundSweep> sweepCompound(const std::shared_ptr<const VaeModel>& origi
             row.metrics = summarize(m);
             row.deltaVsOriginal = pairedDeltas(out.original.perImage, m);
             row.reference = isOriginal && scheme == "fp32";
+            row.untrainedWarning = checkUntrained(row.metrics, out.original.baselineSummary).warning;
             row.explainedVariance = v.explainedVariance;
             out.rows.push_back(std::move(row));
         };

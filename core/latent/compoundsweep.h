@@ -42,6 +42,9 @@ struct CompoundRow {
     PairedDeltas deltaVsOriginal;  ///< this - the original FP32 model, per image, paired
     bool reference = false;        ///< the original model in FP32
     bool pareto = false;           ///< on the (bytes, mean MSE) front of all rows
+    /// Not clearly better than the mean image (checkUntrained against the same images):
+    /// a point that is on the front only because it is small, not because it works.
+    bool untrainedWarning = false;
     double explainedVariance = std::numeric_limits<double>::quiet_NaN();
 };
 
