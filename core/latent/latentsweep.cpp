@@ -153,7 +153,6 @@ Result<LatentSweep> sweepLatents(const Dataset& train, const Dataset& val, const
     for (const auto& s : slots) toTrain += s.cached ? 0 : 1;
 
     const double total = static_cast<double>(slots.size());
-    double trainedUnits = 0;  // finished training runs, for the ETA
     auto trainStart = Clock::now();
     int position = 0;
     for (Slot& slot : slots) {
@@ -219,7 +218,6 @@ Result<LatentSweep> sweepLatents(const Dataset& train, const Dataset& val, const
                 return st.error();
             run.fromCache = false;
             ++out.trained;
-            trainedUnits += 1;
         }
         if (config.onRunFinished) config.onRunFinished(run);
         out.runs.push_back(std::move(run));

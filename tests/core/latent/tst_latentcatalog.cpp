@@ -55,6 +55,7 @@ private Q_SLOTS:
     void badFilesAreSkippedWithWarnings();
     void explicitFilesAndDuplicates();
     void demoCatalogFromResourceDir();
+    void headerReaderAgreesWithFullReader();
     void realDemoModelIsListed();
 };
 
@@ -226,6 +227,34 @@ void TestLatentCatalog::demoCatalogFromResourceDir() {
     QCOMPARE(g[1].entries.size(), size_t(2));
     QVERIFY(QString::fromStdString(g[1].entries[0].path).endsWith("demo/tinyvae-fmnist-l16.safetensors"));
     QCOMPARE(g[1].testMse.n, qint64(2));
+}
+
+void TestLatentCatalog::headerReaderAgreesWithFullReader() {
+    // The catalog reads headers only; they must say what the full reader loads.
+    std::map<std::string, std::string> meta;
+    auto full = readSafetensors(demoModelPath(), &meta);
+    QVERIFY(full.ok());
+    auto header = readSafetensorsHeader(demoModelPath());
+    QVERIFY(header.ok());
+    QCOMPARE(header->metadata, meta);
+    QCOMPARE(header->tensors.size(), full->size());
+    for (size_t i = 0; i < header->tensors.size(); ++i) {
+        const at::Tensor* t = full->find(header->tensors[i].name);
+        QVERIFY(t);
+        QVERIFY(t->sizes().vec() == header->tensors[i].shape);
+        QCOMPARE(header->tensors[i].dtype, std::string("F32"));
+    }
+    // Same validation: a header claiming more bytes than the file has is rejected, named.
+    QTemporaryDir dir;
+    const std::string bad = dir.filePath("short.safetensors").toStdString();
+    StateDict sd;
+    sd.set("w", at::zeros({4, 4}));
+    QVERIFY(writeSafetensors(bad, sd).ok());
+    QFile f(QString::fromStdString(bad));
+    QVERIFY(f.resize(f.size() - 8));
+    auto cut = readSafetensorsHeader(bad);
+    QVERIFY(!cut.ok());
+    QVERIFY(QString::fromStdString(cut.error().message).startsWith(QString::fromStdString(bad)));
 }
 
 void TestLatentCatalog::realDemoModelIsListed() {
