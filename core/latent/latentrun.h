@@ -1,6 +1,7 @@
 #pragma once
 
 #include "eval/evaluator.h"
+#include "latent/datafingerprint.h"
 #include "train/trainer.h"
 
 #include <cstdint>
@@ -8,20 +9,6 @@
 #include <vector>
 
 namespace pareto {
-
-/// @brief Which images a run saw, independent of where they were read from: a SHA-256 of
-/// the float32 pixels (after conversion), with their shape. `identity` is informational.
-struct DataFingerprint {
-    std::string identity;          ///< Dataset::identity
-    std::vector<int64_t> shape;    ///< [N, C, H, W]
-    std::string sha256;            ///< of the contiguous float32 pixel bytes
-
-    bool operator==(const DataFingerprint& o) const { return shape == o.shape && sha256 == o.sha256; }
-    bool operator!=(const DataFingerprint& o) const { return !(*this == o); }
-};
-
-/// Hashes the pixels (about 1 s per GB); any thread.
-DataFingerprint fingerprintDataset(const Dataset& data);
 
 /// @brief One finished training run of a latent sweep: what was trained and how it did on
 /// the held-out test images. Stored beside its model in the sweep cache (a JSON record).

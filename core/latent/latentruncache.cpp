@@ -19,13 +19,6 @@ namespace {
 
 constexpr const char* kRecordSchema = "pareto.latent-run/1";
 
-// Exact and locale-independent: the key must not change with printing precision.
-std::string exact(double v) {
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    return buf;
-}
-
 json fingerprintJson(const DataFingerprint& f) { return {{"identity", f.identity}, {"shape", f.shape}, {"sha256", f.sha256}}; }
 
 DataFingerprint fingerprintFrom(const json& j) {
@@ -97,24 +90,6 @@ LatentRun runFrom(const json& j) {
 }
 
 }  // namespace
-
-std::string LatentRunSpec::canonicalJson() const {
-    // nlohmann::json keeps keys sorted; doubles go in as exact strings.
-    const json j = {{"schema", "pareto.latent-run-inputs/1"},
-                    {"arch", {{"name", "tinyvae"}, {"channels", arch.channels}, {"latent_dim", arch.latentDim},
-                              {"image_size", TinyVaeConfig::kImageSize}}},
-                    {"train", {{"epochs", train.epochs}, {"batch_size", train.batchSize}, {"lr", exact(train.learningRate)},
-                               {"beta", exact(train.beta)}, {"patience", train.patience}, {"seed", train.seed},
-                               {"objective", "sse+beta*kl"}}},
-                    {"train_data", {{"shape", trainData.shape}, {"sha256", trainData.sha256}}},
-                    {"val_data", {{"shape", valData.shape}, {"sha256", valData.sha256}}}};
-    return j.dump();
-}
-
-std::string LatentRunSpec::key() const {
-    const std::string s = canonicalJson();
-    return sha256Hex(s.data(), s.size());
-}
 
 LatentRunCache::LatentRunCache(std::string dir) : m_dir(std::move(dir)) {}
 

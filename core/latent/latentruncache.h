@@ -5,6 +5,7 @@
 
 #include "common/result.h"
 #include "latent/latentrun.h"
+#include "latent/latentrunspec.h"
 #include "model/tinyvae.h"
 
 #include <map>
@@ -12,20 +13,6 @@
 #include <string>
 
 namespace pareto {
-
-/// @brief What determines a training run's result: architecture, hyperparameters, seed and
-/// the exact training and validation images.
-struct LatentRunSpec {
-    TinyVaeConfig arch;
-    TrainConfig train;             ///< latentDim and seed included; teacherWeight is not used
-    DataFingerprint trainData;
-    DataFingerprint valData;
-
-    /// Canonical JSON of the inputs (sorted keys, numbers printed exactly).
-    std::string canonicalJson() const;
-    /// Hex SHA-256 of canonicalJson(): the cache key.
-    std::string key() const;
-};
 
 /// @brief A folder of finished runs: `<key>.safetensors` (the model, with the same metadata
 /// `pareto train` writes, so a LatentCatalog can list the folder) and `<key>.json` (the

@@ -1,4 +1,4 @@
-#include "latent/latentrun.h"
+#include "latent/datafingerprint.h"
 
 #include "common/hash.h"
 
