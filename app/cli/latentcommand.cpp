@@ -254,7 +254,12 @@ int runLatent(const std::vector<std::string>& argv) {
             tensors = tiny->weights();
             meta["pareto.arch"] = "tinyvae";
             meta["pareto.channels"] = std::to_string(tiny->config().channels);
-            if (distill) meta["pareto.seed"] = std::to_string(dc.seed);
+            if (distill) {
+                meta["pareto.seed"] = std::to_string(dc.seed);
+                meta["pareto.best_epoch"] = std::to_string(student->training.bestEpoch);
+                meta["pareto.seconds_per_epoch"] = fmt6(student->training.secondsPerEpoch);
+                meta["pareto.train_data"] = student->trainData;
+            }
         } else {
             const auto& p = dynamic_cast<const ProjectedVae&>(*result).projection();
             tensors.set("pca.basis", p.basis.to(at::kFloat).contiguous());
@@ -337,6 +342,11 @@ int runLatent(const std::vector<std::string>& argv) {
     std::printf("explained variance by k:");
     const auto curve = stats->explainedVarianceCurve();
     for (size_t i = 0; i < curve.size(); ++i) std::printf("%s %zu:%.3f", i % 8 == 0 ? "\n " : "", i + 1, curve[i]);
+    if (student)
+        std::printf("\ndistill    %zu epochs on %s (best %d%s), %.1f s per epoch; teacher weight %g, lr %g, beta %g",
+                    student->training.history.size(), student->trainData.c_str(), student->training.bestEpoch,
+                    student->training.stoppedEarly ? ", stopped early" : "", student->training.secondsPerEpoch, dc.teacherWeight,
+                    dc.learningRate, dc.beta);
     std::printf("\ndata       %s\n", data->identity.c_str());
     for (const auto& n : data->notes) std::printf("           %s\n", n.c_str());
     for (const auto& n : notes) std::printf("note       %s\n", n.c_str());

@@ -31,7 +31,7 @@ Result<DistillResult> distillStudent(const TinyVae& teacher, const LatentStatist
     if (!progress.update(0.0, "distilling a student at k=" + std::to_string(k))) return Error::cancelled();
     auto trained = trainTinyVae(train, val, config.trainConfig(k), progress, *init, &teacher);
     if (!trained) return trained.error();
-    return DistillResult{std::move(*projection), std::move(*init), std::move(*trained)};
+    return DistillResult{std::move(*projection), std::move(*init), std::move(*trained), train.identity};
 }
 
 }  // namespace pareto

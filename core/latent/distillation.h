@@ -11,6 +11,7 @@
 #include "train/trainer.h"
 
 #include <cstdint>
+#include <string>
 
 namespace pareto {
 
@@ -39,6 +40,7 @@ struct DistillResult {
     PcaProjection projection;
     TinyVae pcaInit;               ///< the PCA fold at k (the starting point, also a baseline)
     TrainResult training;          ///< training.model is the student (best validation epoch)
+    std::string trainData;         ///< Dataset::identity of the fine-tuning images
     const TinyVae& student() const { return training.model; }
 };
 
