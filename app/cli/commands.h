@@ -15,6 +15,9 @@ int runTrain(const std::vector<std::string>& args);
 int runSweep(const std::vector<std::string>& args);
 int runSensitivity(const std::vector<std::string>& args);
 int runAutoMp(const std::vector<std::string>& args);
+int runLatent(const std::vector<std::string>& args);
+int runSweepLatent(const std::vector<std::string>& args);
+int runCatalog(const std::vector<std::string>& args);
 int runExport(const std::vector<std::string>& args);
 int runVerify(const std::vector<std::string>& args);
 

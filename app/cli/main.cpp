@@ -23,6 +23,11 @@ const char* kUsage =
     "                            MSE increase of quantizing each layer alone\n"
     "  automp CKPT --data SPEC --budget-bytes N\n"
     "                            one scheme per layer: least MSE increase within a byte budget\n"
+    "  latent CKPT --data SPEC --k K [--method pca|distill]\n"
+    "                            shrink the latent to K: PCA folded into the weights, or a distilled student\n"
+    "  sweep-latent --data SPEC --latents 4,8,16\n"
+    "                            train TinyVAEs per latent size over seeds (cached, resumable), mean +- CI\n"
+    "  catalog [DIR ...]         trained checkpoints by latent size and seed (default: the demo's)\n"
     "  export CKPT --data SPEC --quant S --target ID --out DIR\n"
     "                            a validated deployment package for a Jetson\n"
     "  verify PKG                check a package: hashes, weights, model.pt, golden outputs\n"
@@ -50,6 +55,9 @@ int main(int argc, char** argv) {
     if (cmd == "sweep") return runSweep(rest);
     if (cmd == "sensitivity") return runSensitivity(rest);
     if (cmd == "automp") return runAutoMp(rest);
+    if (cmd == "latent") return runLatent(rest);
+    if (cmd == "sweep-latent") return runSweepLatent(rest);
+    if (cmd == "catalog") return runCatalog(rest);
     if (cmd == "export") return runExport(rest);
     if (cmd == "verify") return runVerify(rest);
     std::fprintf(stderr, "pareto: unknown command '%s'\n%s", cmd.c_str(), kUsage);

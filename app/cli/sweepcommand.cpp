@@ -1,6 +1,7 @@
 #include "args.h"
 #include "clisupport.h"
 #include "commands.h"
+#include "latentoptions.h"
 
 #include "common/atomicfile.h"
 #include "compress/schemesweep.h"
@@ -17,7 +18,7 @@ namespace {
 
 const char* kSweepHelp =
     "usage: pareto sweep CKPT --data SPEC --out PREFIX [--schemes S1,S2,...] [--split S] [--limit N]\n"
-    "                    [--batch-size N] [--json] [--quiet]\n"
+    "                    [--latents AXIS [latent options]] [--batch-size N] [--json] [--quiet]\n"
     "\n"
     "Quantizes a copy of the model with each scheme and measures every copy on the same\n"
     "images, paired per image with the FP32 model (measured once, and listed as the fp32\n"
@@ -35,7 +36,24 @@ const char* kSweepHelp =
     "\n"
     "CSV columns: scheme,bytes,fp32_bytes,ratio,effective_bits_per_param,mse,mse_lo,mse_hi,\n"
     "psnr,psnr_lo,psnr_hi,ssim,ssim_lo,ssim_hi,delta_mse,delta_mse_lo,delta_mse_hi,\n"
-    "delta_mse_significant,delta_psnr,...,delta_ssim_significant,pareto.\n";
+    "delta_mse_significant,delta_psnr,...,delta_ssim_significant,pareto.\n"
+    "\n"
+    "The latent axis (the latent x bits grid): every (method, k) point below and the model as\n"
+    "loaded, each at FP32 and under every scheme, on the same images, paired per image with\n"
+    "the original FP32 model; one Pareto front over all rows. Sizes are the real bytes of the\n"
+    "quantized latent-k model (plus the PCA projection for TorchScript models, which get\n"
+    "FP32 rows only: they cannot be quantized).\n"
+    "  --latents AXIS  e.g. pca:4,8,16 or pca:4,8,distill:8,trained:4,8: a method prefix\n"
+    "                  applies to the numbers after it\n"
+    "                  pca      the PCA truncation folded into the weights (statistics of mu on\n"
+    "                           the first --calib-limit N training images, default 10000)\n"
+    "                  distill  a student at k from that fold, fine-tuned --epochs N (default 3)\n"
+    "                           against the model's reconstructions and the data\n"
+    "                           (--teacher-weight W 0.5, --lr X 5e-4, --seed N 1,\n"
+    "                           --train-limit N all, --val-limit N 2000)\n"
+    "                  trained  the lowest-seed model at k of --catalog DIR|demo\n"
+    "  CSV columns then: method,k,seed,scheme,params,bytes,fp32_bytes,ratio,ratio_vs_original,\n"
+    "  effective_bits_per_param,explained_variance, then as above (deltas vs the original FP32).\n";
 
 std::vector<std::string> splitList(const std::string& s) {
     std::vector<std::string> out;
@@ -92,7 +110,10 @@ std::string csv(const SchemeSweep& s) {
 }  // namespace
 
 int runSweep(const std::vector<std::string>& argv) {
-    Args args(argv, {"data", "split", "limit", "batch-size", "schemes", "out"}, {"json", "quiet", "help"});
+    Args args(argv,
+              {"data", "split", "limit", "batch-size", "schemes", "out", "latents", "calib-limit", "catalog", "epochs",
+               "teacher-weight", "lr", "seed", "train-limit", "val-limit"},
+              {"json", "quiet", "help"});
     if (args.flag("help")) {
         std::printf("%s", kSweepHelp);
         return kExitOk;
@@ -111,6 +132,13 @@ int runSweep(const std::vector<std::string>& argv) {
     if (!plans || schemes.empty()) {
         std::fprintf(stderr, "pareto sweep: --schemes: %s\n%s", plans ? "empty list" : plans.error().message.c_str(), kSweepHelp);
         return kExitUsage;
+    }
+    if (args.value("latents")) return runCompoundSweep(args, *plans);
+    for (const char* latentOnly : {"calib-limit", "catalog", "epochs", "teacher-weight", "lr", "seed", "train-limit", "val-limit"}) {
+        if (args.value(latentOnly)) {
+            std::fprintf(stderr, "pareto sweep: --%s applies to the latent axis only (give --latents)\n%s", latentOnly, kSweepHelp);
+            return kExitUsage;
+        }
     }
     auto spec = parseDataSpec(*args.value("data"));
     if (!spec) return reportError(spec.error());

@@ -90,6 +90,7 @@ int runTrain(const std::vector<std::string>& argv) {
         {"pareto.arch", "tinyvae"},
         {"pareto.channels", std::to_string(result->model.config().channels)},
         {"pareto.latent_dim", std::to_string(tc.latentDim)},
+        {"pareto.seed", std::to_string(tc.seed)},
         {"pareto.command", cmd.str()},
         {"pareto.train_data", train->identity},
         {"pareto.best_epoch", std::to_string(result->bestEpoch)},

@@ -140,51 +140,82 @@ at::Tensor copyOut(const Entry& e, const uint8_t* data) {
 
 }  // namespace
 
+namespace {
+
+// The validated header of a mapped file: its entries sorted by offset (the order the
+// tensors were written in) and where the data area starts.
+struct ParsedHeader {
+    std::vector<Entry> entries;
+    uint64_t dataStart = 0;
+};
+
+Result<ParsedHeader> parseHeader(const std::string& path, const detail::MappedFile& file,
+                                 std::map<std::string, std::string>* metadata, size_t maxHeaderBytes) {
+    const uint64_t size = file.size();
+    if (size < 8) return fail(path + ": too short for a safetensors file (" + std::to_string(size) + " bytes)");
+    uint64_t headerLen = 0;
+    for (int i = 7; i >= 0; --i) headerLen = (headerLen << 8) | file.data()[i];
+    if (headerLen > maxHeaderBytes)
+        return fail(path + ": safetensors header length " + std::to_string(headerLen) + " exceeds the limit of " +
+                    std::to_string(maxHeaderBytes) + " bytes");
+    if (headerLen > size - 8)
+        return fail(path + ": safetensors header length " + std::to_string(headerLen) + " is larger than the " +
+                    std::to_string(size - 8) + " bytes after the length field");
+
+    const char* headerBegin = reinterpret_cast<const char*>(file.data()) + 8;
+    nlohmann::json header;
+    try {
+        header = nlohmann::json::parse(headerBegin, headerBegin + headerLen);
+    } catch (const nlohmann::json::exception& e) {
+        return fail(path + ": safetensors header is not valid JSON (" + detail::oneLine(e.what()) + ")");
+    }
+    if (!header.is_object()) return fail(path + ": safetensors header is not a JSON object");
+
+    const uint64_t dataSize = size - 8 - headerLen;
+    ParsedHeader out;
+    out.dataStart = 8 + headerLen;
+    if (metadata) metadata->clear();
+    for (auto it = header.begin(); it != header.end(); ++it) {
+        if (it.key() == "__metadata__") {
+            Status st = parseMetadata(it.value(), metadata);
+            if (!st) return fail(path + ": " + st.error().message);
+            continue;
+        }
+        auto entry = parseEntry(it.key(), it.value(), dataSize);
+        if (!entry) return fail(path + ": " + entry.error().message);
+        out.entries.push_back(std::move(*entry));
+    }
+    Status st = checkOverlaps(out.entries);
+    if (!st) return fail(path + ": " + st.error().message);
+    return out;
+}
+
+}  // namespace
+
 Result<StateDict> readSafetensors(const std::string& path, std::map<std::string, std::string>* metadata,
                                   size_t maxHeaderBytes) {
     try {
         auto file = detail::MappedFile::open(path);
         if (!file) return file.error();
-        const uint64_t size = file->size();
-        if (size < 8) return fail(path + ": too short for a safetensors file (" + std::to_string(size) + " bytes)");
-        uint64_t headerLen = 0;
-        for (int i = 7; i >= 0; --i) headerLen = (headerLen << 8) | file->data()[i];
-        if (headerLen > maxHeaderBytes)
-            return fail(path + ": safetensors header length " + std::to_string(headerLen) + " exceeds the limit of " +
-                        std::to_string(maxHeaderBytes) + " bytes");
-        if (headerLen > size - 8)
-            return fail(path + ": safetensors header length " + std::to_string(headerLen) + " is larger than the " +
-                        std::to_string(size - 8) + " bytes after the length field");
-
-        const char* headerBegin = reinterpret_cast<const char*>(file->data()) + 8;
-        nlohmann::json header;
-        try {
-            header = nlohmann::json::parse(headerBegin, headerBegin + headerLen);
-        } catch (const nlohmann::json::exception& e) {
-            return fail(path + ": safetensors header is not valid JSON (" + detail::oneLine(e.what()) + ")");
-        }
-        if (!header.is_object()) return fail(path + ": safetensors header is not a JSON object");
-
-        const uint64_t dataSize = size - 8 - headerLen;
-        std::vector<Entry> entries;
-        if (metadata) metadata->clear();
-        for (auto it = header.begin(); it != header.end(); ++it) {
-            if (it.key() == "__metadata__") {
-                Status st = parseMetadata(it.value(), metadata);
-                if (!st) return fail(path + ": " + st.error().message);
-                continue;
-            }
-            auto entry = parseEntry(it.key(), it.value(), dataSize);
-            if (!entry) return fail(path + ": " + entry.error().message);
-            entries.push_back(std::move(*entry));
-        }
-        Status st = checkOverlaps(entries);
-        if (!st) return fail(path + ": " + st.error().message);
-
-        // Sorted by offset, which is the order the tensors were written in.
-        const uint8_t* data = file->data() + 8 + headerLen;
+        auto header = parseHeader(path, *file, metadata, maxHeaderBytes);
+        if (!header) return header.error();
+        const uint8_t* data = file->data() + header->dataStart;
         StateDict out;
-        for (const Entry& e : entries) out.set(e.name, copyOut(e, data));
+        for (const Entry& e : header->entries) out.set(e.name, copyOut(e, data));
+        return out;
+    } catch (const std::exception& e) {
+        return fail(path + ": " + detail::exceptionText(e));
+    }
+}
+
+Result<SafetensorsHeader> readSafetensorsHeader(const std::string& path, size_t maxHeaderBytes) {
+    try {
+        auto file = detail::MappedFile::open(path);
+        if (!file) return file.error();
+        SafetensorsHeader out;
+        auto header = parseHeader(path, *file, &out.metadata, maxHeaderBytes);
+        if (!header) return header.error();
+        for (const Entry& e : header->entries) out.tensors.push_back({e.name, nameOfDtype(e.dtype), e.shape});
         return out;
     } catch (const std::exception& e) {
         return fail(path + ": " + detail::exceptionText(e));

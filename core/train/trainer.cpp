@@ -21,20 +21,31 @@ struct LossParts {
     at::Tensor sse;   // [N] sum of squared errors per image
 };
 
-LossParts vaeLoss(const TinyVae& model, const at::Tensor& x, double beta, at::Generator* gen) {
+// `teacherTarget` (defined only when distilling) is the teacher's reconstruction of x.
+LossParts vaeLoss(const TinyVae& model, const at::Tensor& x, double beta, at::Generator* gen,
+                  const at::Tensor& teacherTarget = {}, double teacherWeight = 0.0) {
     auto [mu, logvar] = model.encode(x);
     at::Tensor z = mu;
     if (gen) z = mu + at::randn(mu.sizes(), *gen, mu.options()) * at::exp(0.5 * logvar);
     const at::Tensor recon = model.decode(z);
     const at::Tensor sse = (recon - x).pow(2).flatten(1).sum(1);
     const at::Tensor kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1);
-    return {(sse + beta * kl).mean(), sse};
+    if (!teacherTarget.defined()) return {(sse + beta * kl).mean(), sse};
+    const at::Tensor sseTeacher = (recon - teacherTarget).pow(2).flatten(1).sum(1);
+    return {((1.0 - teacherWeight) * sse + teacherWeight * sseTeacher + beta * kl).mean(), sse};
+}
+
+// The teacher's deterministic reconstruction, without autograd; undefined without a teacher.
+at::Tensor teacherTargetFor(const VaeModel* teacher, const at::Tensor& x) {
+    if (!teacher) return {};
+    return teacher->reconstruct(x).to(at::kFloat).detach();
 }
 
 }  // namespace
 
 Result<TrainResult> trainTinyVae(const Dataset& train, const Dataset& val, const TrainConfig& config,
-                                 const ProgressSink& progress, const std::optional<TinyVae>& init) {
+                                 const ProgressSink& progress, const std::optional<TinyVae>& init,
+                                 const VaeModel* teacher) {
     if (train.size() == 0) return fail("training set is empty");
     if (val.size() == 0) return fail("validation set is empty");
     if (config.epochs < 1 || config.batchSize < 1) return fail("epochs and batch size must be positive");
@@ -45,6 +56,13 @@ Result<TrainResult> trainTinyVae(const Dataset& train, const Dataset& val, const
     TinyVaeConfig mc{channels, config.latentDim};
     TinyVae start = init ? *init : TinyVae::randomInit(mc, config.seed);
     if (!(start.config() == mc)) return fail("initial weights do not match the data's channels or the latent size");
+    if (teacher) {
+        const ModelInfo ti = teacher->info();
+        const std::vector<int64_t> want{channels, TinyVaeConfig::kImageSize, TinyVaeConfig::kImageSize};
+        if (ti.inputShape != want) return fail("the teacher's input shape does not match the training images");
+        if (!(config.teacherWeight >= 0.0 && config.teacherWeight <= 1.0))
+            return fail("teacher weight must be in [0, 1], got " + std::to_string(config.teacherWeight));
+    }
 
     // Trainable copies: the model under training shares these tensors with the optimiser.
     StateDict trainable = start.weights().deepClone();
@@ -71,8 +89,9 @@ Result<TrainResult> trainTinyVae(const Dataset& train, const Dataset& val, const
         for (int64_t b = 0; b < batches; ++b) {
             const int64_t lo = b * config.batchSize, hi = std::min(n, lo + config.batchSize);
             const at::Tensor x = train.images.index_select(0, perm.slice(0, lo, hi));
+            const at::Tensor target = teacherTargetFor(teacher, x);
             optimizer.zero_grad();
-            LossParts lp = vaeLoss(model, x, config.beta, &gen);
+            LossParts lp = vaeLoss(model, x, config.beta, &gen, target, config.teacherWeight);
             lp.loss.backward();
             optimizer.step();
             lossSum += lp.loss.item<double>() * static_cast<double>(hi - lo);
@@ -92,7 +111,7 @@ Result<TrainResult> trainTinyVae(const Dataset& train, const Dataset& val, const
             const int64_t nv = val.size();
             for (int64_t lo = 0; lo < nv; lo += config.batchSize) {
                 const at::Tensor x = val.images.slice(0, lo, std::min(nv, lo + config.batchSize));
-                LossParts lp = vaeLoss(model, x, config.beta, nullptr);
+                LossParts lp = vaeLoss(model, x, config.beta, nullptr, teacherTargetFor(teacher, x), config.teacherWeight);
                 valLoss += lp.loss.item<double>() * static_cast<double>(x.size(0));
                 valMse += (lp.sse / static_cast<double>(x[0].numel())).sum().item<double>();
             }

@@ -26,6 +26,10 @@ struct TrainConfig {
     uint64_t seed = 1;
     /// Stop after this many epochs without a better validation loss; 0 disables.
     int patience = 3;
+    /// Distillation only (trainTinyVae with a `teacher`): weight w of the teacher's
+    /// reconstruction as a second target. Loss per image = (1 - w) * SSE(x_hat, x)
+    /// + w * SSE(x_hat, teacher(x)) + beta * KL. Ignored without a teacher.
+    double teacherWeight = 0.5;
 };
 
 struct EpochRecord {
@@ -47,7 +51,12 @@ struct TrainResult {
 /// @brief Trains a TinyVAE with Adam on `train`, early-stopping on `val`.
 /// Progress per batch; returns Error::cancelled() when the sink says stop.
 /// `init` starts from given weights instead of a seeded random initialisation.
+/// `teacher`, when given, adds its deterministic reconstruction decode(mu) as a target
+/// (weight config.teacherWeight, see TrainConfig), for training and validation loss alike;
+/// EpochRecord::valMse stays the MSE against the data. Without a teacher the objective is
+/// exactly the plain VAE loss.
 Result<TrainResult> trainTinyVae(const Dataset& train, const Dataset& val, const TrainConfig& config,
-                                 const ProgressSink& progress = {}, const std::optional<TinyVae>& init = std::nullopt);
+                                 const ProgressSink& progress = {}, const std::optional<TinyVae>& init = std::nullopt,
+                                 const VaeModel* teacher = nullptr);
 
 }  // namespace pareto

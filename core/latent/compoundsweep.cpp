@@ -1,0 +1,158 @@
+#include "latent/compoundsweep.h"
+
+#include "compress/modelcompressor.h"
+#include "compress/schemesweep.h"
+#include "latent/projectedvae.h"
+#include "model/tinyvae.h"
+#include "quant/modelquantizer.h"
+
+namespace pareto {
+namespace {
+
+bool isPlainFp32(const QuantPlan& p) {
+    return p.defaultScheme.kind == QuantKind::Float32 && p.precisionMap.empty() && !p.quantizeBiases;
+}
+
+std::string planLabel(const QuantPlan& p) {
+    return p.precisionMap.empty() ? p.defaultScheme.toString() : p.defaultScheme.toString() + "+map";
+}
+
+void addProjection(SizeReport& size, const PcaProjection& p) {
+    size.add({"pca.basis", "fp32", p.latentDim * p.k, 4 * p.latentDim * p.k});
+    size.add({"pca.mean", "fp32", p.latentDim, 4 * p.latentDim});
+}
+
+// A quantized copy of `model` and its real size; nullptr model when it cannot be quantized.
+struct Quantized {
+    std::shared_ptr<const VaeModel> model;
+    SizeReport size;
+    std::vector<std::string> warnings;
+};
+
+Result<Quantized> quantizeVariant(const std::shared_ptr<const VaeModel>& model, const QuantPlan& plan, const ProgressSink& progress) {
+    if (dynamic_cast<const TinyVae*>(model.get())) {
+        auto c = compressModel(*model, plan, progress);
+        if (!c) return c.error();
+        return Quantized{c->model, std::move(c->quantized.size), std::move(c->quantized.warnings)};
+    }
+    if (const auto* projected = dynamic_cast<const ProjectedVae*>(model.get());
+        projected && dynamic_cast<const TinyVae*>(&projected->base())) {
+        // The base's weights are quantized; the projection stays FP32 and is counted.
+        auto c = compressModel(projected->base(), plan, progress);
+        if (!c) return c.error();
+        auto wrapped = ProjectedVae::create(c->model, projected->projection());
+        if (!wrapped) return wrapped.error();
+        Quantized q{std::move(*wrapped), std::move(c->quantized.size), std::move(c->quantized.warnings)};
+        addProjection(q.size, projected->projection());
+        return q;
+    }
+    return Quantized{};
+}
+
+}  // namespace
+
+Result<SizeReport> fp32SizeOf(const VaeModel& model) {
+    QuantPlan fp;
+    fp.defaultScheme = QuantScheme::fp32();
+    if (const auto* tiny = dynamic_cast<const TinyVae*>(&model)) {
+        auto q = quantizeStateDict(tiny->weights(), fp);
+        if (!q) return q.error();
+        return q->size;
+    }
+    if (const auto* projected = dynamic_cast<const ProjectedVae*>(&model)) {
+        auto base = fp32SizeOf(projected->base());
+        if (!base) return base.error();
+        addProjection(*base, projected->projection());
+        return base;
+    }
+    SizeReport s;
+    const ModelInfo info = model.info();
+    s.add({info.arch + " parameters", "fp32", info.params, 4 * info.params});
+    return s;
+}
+
+Result<CompoundSweep> sweepCompound(const std::shared_ptr<const VaeModel>& original, const std::vector<LatentVariant>& variants,
+                                    const std::vector<QuantPlan>& plans, const Dataset& data, const MeanImage& meanImage,
+                                    int batchSize, const ProgressSink& progress) {
+    if (!original) return fail("compound sweep: no model");
+    for (const auto& v : variants)
+        if (!v.model) return fail("compound sweep: variant " + v.method + ":" + std::to_string(v.k) + " has no model");
+
+    std::vector<QuantPlan> quantPlans;
+    for (const auto& p : plans)
+        if (!isPlainFp32(p)) quantPlans.push_back(p);
+    std::vector<LatentVariant> all;
+    all.push_back({"original", original->info().latentDim, std::nullopt, original, "as loaded"});
+    all.insert(all.end(), variants.begin(), variants.end());
+
+    const double steps = 1.0 + static_cast<double>(all.size() * (1 + quantPlans.size()));
+    CompoundSweep out;
+    auto ref = evaluateWithBaseline(*original, data, meanImage, batchSize, progress.sub(0.0, 1.0 / steps));
+    if (!ref) return ref.error();
+    out.original = std::move(*ref);
+
+    int step = 1;
+    for (const LatentVariant& v : all) {
+        const bool isOriginal = v.method == "original";
+        const std::string name = v.method + ":" + std::to_string(v.k);
+        const auto addRow = [&](const std::string& scheme, SizeReport size, const PerImageMetrics& m) {
+            CompoundRow row;
+            row.method = v.method;
+            row.k = v.k;
+            row.seed = v.seed;
+            row.scheme = scheme;
+            row.size = std::move(size);
+            row.metrics = summarize(m);
+            row.deltaVsOriginal = pairedDeltas(out.original.perImage, m);
+            row.reference = isOriginal && scheme == "fp32";
+            row.untrainedWarning = checkUntrained(row.metrics, out.original.baselineSummary).warning;
+            row.explainedVariance = v.explainedVariance;
+            out.rows.push_back(std::move(row));
+        };
+
+        // FP32 point of this model.
+        {
+            const ProgressSink sink = progress.sub(step / steps, (step + 1) / steps);
+            ++step;
+            if (!sink.update(0.0, "grid " + name + " fp32")) return Error::cancelled();
+            auto size = fp32SizeOf(*v.model);
+            if (!size) return size.error();
+            if (isOriginal) {
+                addRow("fp32", std::move(*size), out.original.perImage);
+            } else {
+                auto m = evaluateModel(*v.model, data, batchSize, sink);
+                if (!m) return fail(name + ": " + m.error().message);
+                addRow("fp32", std::move(*size), *m);
+            }
+        }
+        bool warned = false;
+        for (const QuantPlan& plan : quantPlans) {
+            const std::string label = planLabel(plan);
+            const ProgressSink sink = progress.sub(step / steps, (step + 1) / steps);
+            ++step;
+            if (!sink.update(0.0, "grid " + name + " " + label)) return Error::cancelled();
+            auto q = quantizeVariant(v.model, plan, sink.sub(0.0, 0.1));
+            if (!q) return fail(name + " " + label + ": " + q.error().message);
+            if (!q->model) {
+                if (!warned)
+                    out.warnings.push_back(name + ": " + v.model->info().arch +
+                                           " models cannot be quantized (TinyVAE weights are needed); FP32 row only");
+                warned = true;
+                continue;
+            }
+            for (const auto& w : q->warnings) out.warnings.push_back(name + " " + label + ": " + w);
+            auto m = evaluateModel(*q->model, data, batchSize, sink.sub(0.1, 1.0));
+            if (!m) return fail(name + " " + label + ": " + m.error().message);
+            addRow(label, std::move(q->size), *m);
+        }
+    }
+
+    std::vector<std::pair<int64_t, double>> points;
+    for (const auto& r : out.rows) points.emplace_back(r.size.bytes, r.metrics.mse.mean);
+    const std::vector<bool> front = paretoFront(points);
+    for (size_t i = 0; i < out.rows.size(); ++i) out.rows[i].pareto = front[i];
+    progress.update(1.0, "grid done");
+    return out;
+}
+
+}  // namespace pareto

@@ -1,0 +1,71 @@
+#pragma once
+// The latent x bits grid: every (latent method, k) x (quantization scheme) point measured on
+// the same held-out images, one Pareto front over (bytes, MSE) across both axes.
+
+#include "common/progress.h"
+#include "common/result.h"
+#include "data/datasetloader.h"
+#include "eval/modelevaluation.h"
+#include "quant/quantplan.h"
+#include "quant/sizereport.h"
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pareto {
+
+/// @brief One point of the latent axis: a model at latent k and how it was made.
+struct LatentVariant {
+    std::string method;            ///< "pca", "distill", "trained" (the original is added by the sweep)
+    int64_t k = 0;
+    std::optional<uint64_t> seed;  ///< trained / distilled models
+    std::shared_ptr<const VaeModel> model;  ///< TinyVae, or ProjectedVae for TorchScript bases
+    std::string source;            ///< file or how it was derived, for the report
+    double explainedVariance = std::numeric_limits<double>::quiet_NaN();  ///< PCA only
+};
+
+/// @brief One measured grid point.
+struct CompoundRow {
+    std::string method;            ///< "original" for the model as loaded
+    int64_t k = 0;
+    std::optional<uint64_t> seed;
+    std::string scheme;            ///< canonical scheme string ("fp32" unquantized)
+    /// Real bytes: packed values + scales + zero-points + FP32 leftovers (SizeReport), plus,
+    /// for a projected TorchScript model, its projection ("pca.basis", "pca.mean", FP32).
+    SizeReport size;
+    MetricSummary metrics;         ///< 95 % bootstrap CIs over the images
+    PairedDeltas deltaVsOriginal;  ///< this - the original FP32 model, per image, paired
+    bool reference = false;        ///< the original model in FP32
+    bool pareto = false;           ///< on the (bytes, mean MSE) front of all rows
+    /// Not clearly better than the mean image (checkUntrained against the same images):
+    /// a point that is on the front only because it is small, not because it works.
+    bool untrainedWarning = false;
+    double explainedVariance = std::numeric_limits<double>::quiet_NaN();
+};
+
+/// @brief The result of sweepCompound().
+struct CompoundSweep {
+    ModelEvaluation original;      ///< the original FP32 model, with the mean-image check
+    std::vector<CompoundRow> rows; ///< original first, then the variants in order; per model FP32 then the plans
+    std::vector<std::string> warnings;
+};
+
+/// Measures `original` once (FP32, mean-image check), then every model (the original and
+/// each variant) at FP32 and under each plan on the same images, paired per image with the
+/// original FP32 model. Quantization needs TinyVAE weights (or a ProjectedVae over a TinyVAE);
+/// a TorchScript model gets its FP32 rows only, with a warning. A plan equal to plain FP32 is
+/// not measured twice. Cancellable per point and per batch.
+Result<CompoundSweep> sweepCompound(const std::shared_ptr<const VaeModel>& original, const std::vector<LatentVariant>& variants,
+                                    const std::vector<QuantPlan>& plans, const Dataset& data, const MeanImage& meanImage,
+                                    int batchSize = 64, const ProgressSink& progress = {});
+
+/// The real size of `model` unquantized: SizeReport of its FP32 tensors for a TinyVAE, the
+/// base parameters plus the projection for a ProjectedVae, the parameter count x 4 for others.
+Result<SizeReport> fp32SizeOf(const VaeModel& model);
+
+}  // namespace pareto

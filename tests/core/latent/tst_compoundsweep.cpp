@@ -1,0 +1,148 @@
+// The latent x bits grid: every (method, k) x scheme point on the same images, real bytes of
+// the quantized latent-k models, deltas against the original FP32 model, one Pareto front;
+// TorchScript models count their projection and keep FP32 rows only.
+#include "latent/compoundsweep.h"
+#include "latent/latentreduction.h"
+
+#include "compress/modelcompressor.h"
+#include "compress/schemesweep.h"
+#include "eval/baseline.h"
+#include "model/modelloader.h"
+#include "model/tinyvae.h"
+
+#include "latenttestdata.h"
+#include "testsupport.h"
+
+#include <ATen/ATen.h>
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace pareto;
+
+namespace {
+
+LatentVariant pcaVariant(const std::shared_ptr<const VaeModel>& model, const LatentStatistics& stats, int64_t k) {
+    auto r = reduceLatentPca(model, stats, k);
+    LatentVariant v;
+    v.method = "pca";
+    v.k = k;
+    if (r.ok()) {
+        v.model = r->model;
+        v.explainedVariance = r->explainedVariance;
+    }
+    return v;
+}
+
+}  // namespace
+
+class TestCompoundSweep : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void gridOverLatentsAndSchemes();
+    void torchScriptKeepsFp32RowsWithProjectionBytes();
+    void cancelIsNotAnError();
+};
+
+void TestCompoundSweep::gridOverLatentsAndSchemes() {
+    auto original = std::make_shared<const TinyVae>(TinyVae::randomInit({1, 8}, 3));
+    const Dataset calib = test::rectangles(40, 1), data = test::rectangles(12, 2);
+    const MeanImage mean{meanImageOf(calib), "calibration mean"};
+    auto stats = collectLatentStatistics(*original, calib);
+    QVERIFY(stats.ok());
+    const std::vector<LatentVariant> variants{pcaVariant(original, *stats, 2), pcaVariant(original, *stats, 4)};
+    auto plans = plansFromSchemes({"int8", "fp32", "int4"});
+    QVERIFY(plans.ok());
+    auto grid = sweepCompound(original, variants, *plans, data, mean, 5);
+    QVERIFY2(grid.ok(), grid.ok() ? "" : grid.error().message.c_str());
+
+    // 3 models x (fp32, int8, int4): the "fp32" plan is each model's FP32 row, not a second pass.
+    QCOMPARE(grid->rows.size(), size_t(9));
+    const std::vector<std::pair<std::string, int64_t>> order{{"original", 8}, {"original", 8}, {"original", 8}, {"pca", 2}, {"pca", 2},
+                                                             {"pca", 2},      {"pca", 4},      {"pca", 4},      {"pca", 4}};
+    for (size_t i = 0; i < order.size(); ++i) {
+        QCOMPARE(grid->rows[i].method, order[i].first);
+        QCOMPARE(grid->rows[i].k, order[i].second);
+        QCOMPARE(grid->rows[i].scheme, std::string(i % 3 == 0 ? "fp32" : i % 3 == 1 ? "int8" : "int4"));
+        QCOMPARE(grid->rows[i].metrics.mse.n, qint64(12));
+    }
+    const CompoundRow& ref = grid->rows[0];
+    QVERIFY(ref.reference);
+    QCOMPARE(ref.deltaVsOriginal.mse.estimate.mean, 0.0);
+    QCOMPARE(ref.size.bytes, 4 * (TinyVaeConfig{1, 8}.parameterCount()));
+    QCOMPARE(grid->rows[3].size.bytes, 4 * (TinyVaeConfig{1, 2}.parameterCount()));
+    QCOMPARE(grid->rows[3].size.params, (TinyVaeConfig{1, 2}.parameterCount()));
+    QVERIFY(grid->rows[3].explainedVariance > 0 && grid->rows[3].explainedVariance < 1);
+
+    // Bytes of a quantized latent-k point are those of compressing the folded model itself.
+    auto compressed = compressModel(*variants[1].model, (*plans)[2]);
+    QVERIFY(compressed.ok());
+    QCOMPARE(grid->rows[8].size.bytes, compressed->quantized.size.bytes);
+    QVERIFY(grid->rows[8].size.bytes < grid->rows[6].size.bytes);
+    // Quality: the same images for every point, deltas paired with the original FP32 model.
+    auto direct = evaluateModel(*compressed->model, data, 5);
+    QVERIFY(direct.ok());
+    QCOMPARE(grid->rows[8].metrics.mse.mean, summarize(*direct).mse.mean);
+    QCOMPARE(grid->rows[8].deltaVsOriginal.mse.estimate.mean, pairedDeltas(grid->original.perImage, *direct).mse.estimate.mean);
+
+    // One front across both axes.
+    std::vector<std::pair<int64_t, double>> points;
+    for (const auto& r : grid->rows) points.emplace_back(r.size.bytes, r.metrics.mse.mean);
+    const std::vector<bool> front = paretoFront(points);
+    int onFront = 0;
+    for (size_t i = 0; i < grid->rows.size(); ++i) {
+        QCOMPARE(grid->rows[i].pareto, bool(front[i]));
+        onFront += front[i] ? 1 : 0;
+    }
+    QVERIFY(onFront >= 1);
+    // The smallest point is always on the front.
+    size_t smallest = 0;
+    for (size_t i = 1; i < grid->rows.size(); ++i)
+        if (grid->rows[i].size.bytes < grid->rows[smallest].size.bytes) smallest = i;
+    QVERIFY(grid->rows[smallest].pareto);
+}
+
+void TestCompoundSweep::torchScriptKeepsFp32RowsWithProjectionBytes() {
+    QTemporaryDir dir;
+    const auto r = test::runPythonFixture("latent_fixtures.py", {dir.path()});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    auto script = loadModel(dir.filePath("sage_l16_script.pt").toStdString());
+    QVERIFY(script.ok());
+    at::Generator gen = at::detail::createCPUGenerator(1);
+    Dataset data;
+    data.images = at::rand({6, 3, 64, 64}, gen);
+    data.ids.resize(6);
+    data.identity = "noise";
+    auto stats = collectLatentStatistics(*script->model, data);
+    QVERIFY(stats.ok());
+    auto plans = plansFromSchemes({"int8"});
+    QVERIFY(plans.ok());
+    auto grid = sweepCompound(script->model, {pcaVariant(script->model, *stats, 4)}, *plans, data,
+                              MeanImage{data.images.mean(0), "noise mean"}, 3);
+    QVERIFY2(grid.ok(), grid.ok() ? "" : grid.error().message.c_str());
+    QCOMPARE(grid->rows.size(), size_t(2));  // FP32 rows only
+    QCOMPARE(grid->warnings.size(), size_t(2));
+    QVERIFY(QString::fromStdString(grid->warnings[0]).contains("cannot be quantized"));
+    const int64_t baseParams = script->model->info().params;
+    QCOMPARE(grid->rows[0].size.bytes, 4 * baseParams);
+    QCOMPARE(grid->rows[1].size.bytes, 4 * (baseParams + 16 * 4 + 16));
+    QVERIFY(grid->rows[1].size.find("pca.basis"));
+    QCOMPARE(grid->rows[1].size.find("pca.basis")->bytes, qint64(4 * 16 * 4));
+    QCOMPARE(grid->rows[1].size.find("pca.mean")->bytes, qint64(4 * 16));
+}
+
+void TestCompoundSweep::cancelIsNotAnError() {
+    auto original = std::make_shared<const TinyVae>(TinyVae::randomInit({1, 4}, 3));
+    const Dataset data = test::rectangles(8, 2);
+    auto stats = collectLatentStatistics(*original, data);
+    QVERIFY(stats.ok());
+    auto plans = plansFromSchemes({"int8", "int4"});
+    int calls = 0;
+    const ProgressSink sink([&](double, const std::string&) { return ++calls < 5; });
+    auto grid = sweepCompound(original, {pcaVariant(original, *stats, 2)}, *plans, data, MeanImage{meanImageOf(data), "mean"}, 4, sink);
+    QVERIFY(!grid.ok());
+    QVERIFY(grid.error().isCancelled());
+}
+
+QTEST_GUILESS_MAIN(TestCompoundSweep)
+#include "tst_compoundsweep.moc"
