@@ -20,8 +20,7 @@ private Q_SLOTS:
     void pcaFoldReloadsAsTinyVae();
     void pcaAtFullLatentChangesNothing();
     void distillWithScratchModel();
-    void sweepLatentTableThenResume();
-    void catalogOfTheSweepCache();
+    void sweepLatentTableResumeAndCatalog();
     void sweepWithLatentAxis();
     void helpForEachCommand_data();
     void helpForEachCommand();
@@ -111,7 +110,7 @@ void TestCliLatent::distillWithScratchModel() {
     QCOMPARE(j["scratch"].toObject()["models"].toArray().size(), 1);
 }
 
-void TestCliLatent::sweepLatentTableThenResume() {
+void TestCliLatent::sweepLatentTableResumeAndCatalog() {
     const QString cache = m_dir.filePath("sweep-cache");
     const QStringList args{"sweep-latent", "--data", subset(), "--latents", "2,4", "--seeds", "2", "--epochs", "1", "--limit", "128",
                            "--val-limit", "32", "--test-limit", "64", "--cache", cache, "--quiet"};
@@ -143,14 +142,11 @@ void TestCliLatent::sweepLatentTableThenResume() {
     }
     QCOMPARE(j["runs"].toArray().size(), 4);
     for (const auto& run : j["runs"].toArray()) QVERIFY(run.toObject()["cached"].toBool());
-}
 
-void TestCliLatent::catalogOfTheSweepCache() {
-    const QString cache = m_dir.filePath("sweep-cache");
-    if (!QDir(cache).exists()) QSKIP("needs sweepLatentTableThenResume's cache");
-    const QJsonObject j = runJson({"catalog", cache});
-    QCOMPARE(j["latents"].toArray(), QJsonArray({2, 4}));
-    for (const auto& g : j["groups"].toArray()) {
+    // The sweep's cache folder is itself a catalog of trained models.
+    const QJsonObject c = runJson({"catalog", cache});
+    QCOMPARE(c["latents"].toArray(), QJsonArray({2, 4}));
+    for (const auto& g : c["groups"].toArray()) {
         QCOMPARE(g.toObject()["seeds"].toArray(), QJsonArray({1, 2}));
         QCOMPARE(g.toObject()["test_mse"].toObject()["n"].toInteger(), qint64(2));
     }
