@@ -1,6 +1,7 @@
 #include "args.h"
 #include "clisupport.h"
 #include "commands.h"
+#include "latentvariants.h"
 #include "latentoptions.h"
 
 #include "common/atomicfile.h"
@@ -110,10 +111,9 @@ std::string csv(const SchemeSweep& s) {
 }  // namespace
 
 int runSweep(const std::vector<std::string>& argv) {
-    Args args(argv,
-              {"data", "split", "limit", "batch-size", "schemes", "out", "latents", "calib-limit", "catalog", "epochs",
-               "teacher-weight", "lr", "seed", "train-limit", "val-limit"},
-              {"json", "quiet", "help"});
+    std::set<std::string> valueOpts{"data", "split", "limit", "batch-size", "schemes", "out", "latents"};
+    valueOpts.insert(latentVariantValueOptions().begin(), latentVariantValueOptions().end());
+    Args args(argv, valueOpts, {"json", "quiet", "help"});
     if (args.flag("help")) {
         std::printf("%s", kSweepHelp);
         return kExitOk;
@@ -134,9 +134,9 @@ int runSweep(const std::vector<std::string>& argv) {
         return kExitUsage;
     }
     if (args.value("latents")) return runCompoundSweep(args, *plans);
-    for (const char* latentOnly : {"calib-limit", "catalog", "epochs", "teacher-weight", "lr", "seed", "train-limit", "val-limit"}) {
+    for (const std::string& latentOnly : latentVariantValueOptions()) {
         if (args.value(latentOnly)) {
-            std::fprintf(stderr, "pareto sweep: --%s applies to the latent axis only (give --latents)\n%s", latentOnly, kSweepHelp);
+            std::fprintf(stderr, "pareto sweep: --%s applies to the latent axis only (give --latents)\n%s", latentOnly.c_str(), kSweepHelp);
             return kExitUsage;
         }
     }
