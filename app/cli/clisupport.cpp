@@ -1,5 +1,7 @@
 #include "clisupport.h"
 
+#include "eval/modelevaluation.h"
+
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -18,6 +20,22 @@ CancelToken& interruptToken() {
 extern "C" void onInterrupt(int) { interruptToken()->store(true); }
 
 }  // namespace
+
+Result<CommandInputs> loadCommandInputs(const Args& args, long long limit, const std::string& checkpoint) {
+    auto spec = parseDataSpec(args.valueOr("data", ""));
+    if (!spec) return spec.error();
+    DatasetLoadOptions options;
+    options.limit = limit;
+    if (auto s = args.value("split")) {
+        auto split = parseSplit(*s);
+        if (!split) return split.error();
+        options.split = *split;
+    }
+    auto loaded = loadModel(checkpoint);
+    if (!loaded) return loaded.error();
+    const DatasetLoadOptions modelOptions = optionsForModel(loaded->model->info(), options);
+    return CommandInputs{std::move(*spec), options, std::move(*loaded), modelOptions};
+}
 
 ProgressSink stderrProgress(bool quiet) {
     std::signal(SIGINT, onInterrupt);

@@ -96,22 +96,13 @@ int runCompoundSweep(const Args& args, const std::vector<QuantPlan>& plans) {
             return kExitUsage;
         }
 
-    auto spec = parseDataSpec(*a.value("data"));
-    if (!spec) return reportError(spec.error());
-    DatasetLoadOptions options;
-    options.limit = limit;
-    if (auto s = a.value("split")) {
-        auto split = parseSplit(*s);
-        if (!split) return reportError(split.error());
-        options.split = *split;
-    }
-    const std::string ckpt = a.positional()[0];
-    auto loaded = loadModel(ckpt);
-    if (!loaded) return reportError(loaded.error());
-    const ModelInfo info = loaded->model->info();
+    auto inputs = loadCommandInputs(a, limit, a.positional()[0]);
+    if (!inputs) return reportError(inputs.error());
+    const DataSpec* spec = &inputs->spec;
+    const LoadedModel* loaded = &inputs->loaded;
 
     const ProgressSink progress = stderrProgress(a.flag("quiet"));
-    const DatasetLoadOptions modelOptions = optionsForModel(info, options);
+    const DatasetLoadOptions& modelOptions = inputs->modelOptions;
     auto data = loadDataset(*spec, modelOptions, progress.sub(0.0, 0.03));
     if (!data) return reportError(data.error());
     auto mean = loadMeanImage(*spec, modelOptions, progress.sub(0.03, 0.05));
