@@ -78,6 +78,13 @@ nlohmann::json toJson(const DeltaEstimate& d) {
     return j;
 }
 
+nlohmann::json toJson(const SizeReport& s) {
+    nlohmann::json tensors = nlohmann::json::array();
+    for (const auto& t : s.tensors) tensors.push_back({{"name", t.name}, {"scheme", t.scheme}, {"params", t.params}, {"bytes", t.bytes}});
+    return {{"bytes", s.bytes}, {"fp32_bytes", s.fp32Bytes}, {"ratio", s.ratio},
+            {"effective_bits_per_param", s.effectiveBitsPerParam}, {"params", s.params}, {"tensors", tensors}};
+}
+
 nlohmann::json toJson(const MetricSummary& s) { return {{"mse", toJson(s.mse)}, {"psnr", toJson(s.psnr)}, {"ssim", toJson(s.ssim)}}; }
 
 std::string formatEstimate(const Estimate& e, int digits) {

@@ -9,6 +9,7 @@
 #include "data/datasetloader.h"
 #include "eval/evaluator.h"
 #include "model/modelloader.h"
+#include "quant/sizereport.h"
 
 #include <nlohmann/json.hpp>
 
@@ -40,6 +41,8 @@ nlohmann::json toJson(const Estimate& e);
 nlohmann::json toJson(const DeltaEstimate& d);
 /// {"mse": {...}, "psnr": {...}, "ssim": {...}}
 nlohmann::json toJson(const MetricSummary& s);
+/// {"bytes", "fp32_bytes", "ratio", "effective_bits_per_param", "params", "tensors": [{name, scheme, params, bytes}]}
+nlohmann::json toJson(const SizeReport& s);
 
 /// "0.01234 [0.01200, 0.01270]" with `digits` significant digits.
 std::string formatEstimate(const Estimate& e, int digits = 4);

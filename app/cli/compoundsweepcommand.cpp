@@ -29,20 +29,13 @@ std::string num(double v) {
 
 nlohmann::json nullable(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
-nlohmann::json sizeJson(const SizeReport& s) {
-    nlohmann::json tensors = nlohmann::json::array();
-    for (const auto& t : s.tensors) tensors.push_back({{"name", t.name}, {"scheme", t.scheme}, {"params", t.params}, {"bytes", t.bytes}});
-    return {{"bytes", s.bytes}, {"fp32_bytes", s.fp32Bytes}, {"ratio", s.ratio},
-            {"effective_bits_per_param", s.effectiveBitsPerParam}, {"params", s.params}, {"tensors", tensors}};
-}
-
 nlohmann::json rowJson(const CompoundRow& r, int64_t originalFp32Bytes) {
     return {{"method", r.method},
             {"k", r.k},
             {"seed", r.seed ? nlohmann::json(*r.seed) : nlohmann::json(nullptr)},
             {"scheme", r.scheme},
             {"explained_variance", nullable(r.explainedVariance)},
-            {"size", sizeJson(r.size)},
+            {"size", toJson(r.size)},
             {"ratio_vs_original", static_cast<double>(originalFp32Bytes) / static_cast<double>(r.size.bytes)},
             {"mse", toJson(r.metrics.mse)},
             {"psnr", toJson(r.metrics.psnr)},

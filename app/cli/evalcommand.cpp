@@ -48,13 +48,6 @@ void printDeltaRows(const PairedDeltas& d) {
     row("SSIM", d.ssim);
 }
 
-nlohmann::json sizeJson(const SizeReport& s) {
-    nlohmann::json tensors = nlohmann::json::array();
-    for (const auto& t : s.tensors) tensors.push_back({{"name", t.name}, {"scheme", t.scheme}, {"params", t.params}, {"bytes", t.bytes}});
-    return {{"bytes", s.bytes}, {"fp32_bytes", s.fp32Bytes}, {"ratio", s.ratio},
-            {"effective_bits_per_param", s.effectiveBitsPerParam}, {"params", s.params}, {"tensors", tensors}};
-}
-
 nlohmann::json matchJson(const PrecisionMatchReport& m) {
     nlohmann::json rules = nlohmann::json::array();
     for (const auto& r : m.rules)
@@ -154,7 +147,7 @@ int runEval(const std::vector<std::string>& argv) {
         if (comp) {
             j["fp32"] = toJson(fp32.summary);
             j["delta_vs_fp32"] = deltasJson(comp->deltaVsFp32);
-            j["size"] = sizeJson(comp->quantized.size);
+            j["size"] = toJson(comp->quantized.size);
             j["warnings"] = comp->quantized.warnings;
             if (!(**plan).precisionMap.rules().empty()) j["precision_map"] = matchJson(comp->quantized.matches);
         } else {

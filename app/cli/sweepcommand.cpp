@@ -65,16 +65,9 @@ std::vector<std::string> splitList(const std::string& s) {
     return out;
 }
 
-nlohmann::json sizeJson(const SizeReport& s) {
-    nlohmann::json tensors = nlohmann::json::array();
-    for (const auto& t : s.tensors) tensors.push_back({{"name", t.name}, {"scheme", t.scheme}, {"params", t.params}, {"bytes", t.bytes}});
-    return {{"bytes", s.bytes}, {"fp32_bytes", s.fp32Bytes}, {"ratio", s.ratio},
-            {"effective_bits_per_param", s.effectiveBitsPerParam}, {"params", s.params}, {"tensors", tensors}};
-}
-
 nlohmann::json rowJson(const SweepRow& r) {
     return {{"scheme", r.scheme},
-            {"size", sizeJson(r.size)},
+            {"size", toJson(r.size)},
             {"mse", toJson(r.metrics.mse)},
             {"psnr", toJson(r.metrics.psnr)},
             {"ssim", toJson(r.metrics.ssim)},
