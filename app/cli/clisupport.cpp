@@ -1,5 +1,7 @@
 #include "clisupport.h"
 
+#include "eval/modelevaluation.h"
+
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -18,6 +20,22 @@ CancelToken& interruptToken() {
 extern "C" void onInterrupt(int) { interruptToken()->store(true); }
 
 }  // namespace
+
+Result<CommandInputs> loadCommandInputs(const Args& args, long long limit, const std::string& checkpoint) {
+    auto spec = parseDataSpec(args.valueOr("data", ""));
+    if (!spec) return spec.error();
+    DatasetLoadOptions options;
+    options.limit = limit;
+    if (auto s = args.value("split")) {
+        auto split = parseSplit(*s);
+        if (!split) return split.error();
+        options.split = *split;
+    }
+    auto loaded = loadModel(checkpoint);
+    if (!loaded) return loaded.error();
+    const DatasetLoadOptions modelOptions = optionsForModel(loaded->model->info(), options);
+    return CommandInputs{std::move(*spec), options, std::move(*loaded), modelOptions};
+}
 
 ProgressSink stderrProgress(bool quiet) {
     std::signal(SIGINT, onInterrupt);
@@ -58,6 +76,13 @@ nlohmann::json toJson(const DeltaEstimate& d) {
     nlohmann::json j = toJson(d.estimate);
     j["significant"] = d.significant;
     return j;
+}
+
+nlohmann::json toJson(const SizeReport& s) {
+    nlohmann::json tensors = nlohmann::json::array();
+    for (const auto& t : s.tensors) tensors.push_back({{"name", t.name}, {"scheme", t.scheme}, {"params", t.params}, {"bytes", t.bytes}});
+    return {{"bytes", s.bytes}, {"fp32_bytes", s.fp32Bytes}, {"ratio", s.ratio},
+            {"effective_bits_per_param", s.effectiveBitsPerParam}, {"params", s.params}, {"tensors", tensors}};
 }
 
 nlohmann::json toJson(const MetricSummary& s) { return {{"mse", toJson(s.mse)}, {"psnr", toJson(s.psnr)}, {"ssim", toJson(s.ssim)}}; }

@@ -1,16 +1,33 @@
 #pragma once
 // Shared pieces of the CLI commands: stderr progress, Ctrl-C, JSON for estimates, tables.
 
+#include "args.h"
+
 #include "common/progress.h"
 #include "common/result.h"
 #include "eval/bootstrap.h"
+#include "data/datasetloader.h"
 #include "eval/evaluator.h"
+#include "model/modelloader.h"
+#include "quant/sizereport.h"
 
 #include <nlohmann/json.hpp>
 
 #include <string>
 
 namespace pareto::cli {
+
+/// @brief What every evaluating command reads first: the images asked for and the model.
+struct CommandInputs {
+    DataSpec spec;
+    DatasetLoadOptions options;       ///< --split and --limit as given
+    LoadedModel loaded;
+    DatasetLoadOptions modelOptions;  ///< options converted to the model's input format
+};
+
+/// Parses --data and --split (`limit` from --limit, < 0: all), then loads `checkpoint`, in
+/// that order; the error names the spec or the file.
+Result<CommandInputs> loadCommandInputs(const Args& args, long long limit, const std::string& checkpoint);
 
 /// A sink that prints progress to stderr (throttled) and is cancelled by Ctrl-C.
 ProgressSink stderrProgress(bool quiet);
@@ -24,6 +41,8 @@ nlohmann::json toJson(const Estimate& e);
 nlohmann::json toJson(const DeltaEstimate& d);
 /// {"mse": {...}, "psnr": {...}, "ssim": {...}}
 nlohmann::json toJson(const MetricSummary& s);
+/// {"bytes", "fp32_bytes", "ratio", "effective_bits_per_param", "params", "tensors": [{name, scheme, params, bytes}]}
+nlohmann::json toJson(const SizeReport& s);
 
 /// "0.01234 [0.01200, 0.01270]" with `digits` significant digits.
 std::string formatEstimate(const Estimate& e, int digits = 4);

@@ -3,6 +3,7 @@
 #include "clisupport.h"
 #include "commands.h"
 #include "latentoptions.h"
+#include "latentvariants.h"
 
 #include "common/atomicfile.h"
 #include "compress/schemesweep.h"
@@ -28,20 +29,13 @@ std::string num(double v) {
 
 nlohmann::json nullable(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
-nlohmann::json sizeJson(const SizeReport& s) {
-    nlohmann::json tensors = nlohmann::json::array();
-    for (const auto& t : s.tensors) tensors.push_back({{"name", t.name}, {"scheme", t.scheme}, {"params", t.params}, {"bytes", t.bytes}});
-    return {{"bytes", s.bytes}, {"fp32_bytes", s.fp32Bytes}, {"ratio", s.ratio},
-            {"effective_bits_per_param", s.effectiveBitsPerParam}, {"params", s.params}, {"tensors", tensors}};
-}
-
 nlohmann::json rowJson(const CompoundRow& r, int64_t originalFp32Bytes) {
     return {{"method", r.method},
             {"k", r.k},
             {"seed", r.seed ? nlohmann::json(*r.seed) : nlohmann::json(nullptr)},
             {"scheme", r.scheme},
             {"explained_variance", nullable(r.explainedVariance)},
-            {"size", sizeJson(r.size)},
+            {"size", toJson(r.size)},
             {"ratio_vs_original", static_cast<double>(originalFp32Bytes) / static_cast<double>(r.size.bytes)},
             {"mse", toJson(r.metrics.mse)},
             {"psnr", toJson(r.metrics.psnr)},
@@ -84,117 +78,32 @@ int runCompoundSweep(const Args& args, const std::vector<QuantPlan>& plans) {
     }
     Args a = args;  // intOr/doubleOr record errors
     const long long limit = a.intOr("limit", -1), batch = a.intOr("batch-size", 64);
-    const long long calibLimit = a.intOr("calib-limit", kDefaultCalibrationLimit);
-    const long long trainLimit = a.intOr("train-limit", -1), valLimit = a.intOr("val-limit", 2000);
-    DistillConfig dc;
-    dc.epochs = static_cast<int>(a.intOr("epochs", dc.epochs));
-    dc.teacherWeight = a.doubleOr("teacher-weight", dc.teacherWeight);
-    dc.learningRate = a.doubleOr("lr", dc.learningRate);
-    dc.seed = static_cast<uint64_t>(a.intOr("seed", static_cast<long long>(dc.seed)));
-    dc.batchSize = static_cast<int>(batch);
-    if (!a.ok() || dc.epochs < 1 || calibLimit == 0 || calibLimit == 1) {
-        std::fprintf(stderr, "pareto sweep: %s\n", !a.ok() ? a.error().c_str() : "--epochs must be positive, --calib-limit at least 2");
+    auto settings = LatentVariantSettings::fromArgs(a);
+    if (!settings) {
+        std::fprintf(stderr, "pareto sweep: %s\n", settings.error().message.c_str());
         return kExitUsage;
     }
-    bool needsCatalog = false, needsDistill = false;
-    for (const auto& item : *axis) {
-        needsCatalog = needsCatalog || item.method == "trained";
-        needsDistill = needsDistill || item.method == "distill";
-    }
-    if (needsCatalog && !a.value("catalog")) {
-        std::fprintf(stderr, "pareto sweep: --latents trained:K needs --catalog DIR (or --catalog demo)\n");
-        return kExitUsage;
-    }
-
-    auto spec = parseDataSpec(*a.value("data"));
-    if (!spec) return reportError(spec.error());
-    DatasetLoadOptions options;
-    options.limit = limit;
-    if (auto s = a.value("split")) {
-        auto split = parseSplit(*s);
-        if (!split) return reportError(split.error());
-        options.split = *split;
-    }
-    const std::string ckpt = a.positional()[0];
-    auto loaded = loadModel(ckpt);
-    if (!loaded) return reportError(loaded.error());
-    const ModelInfo info = loaded->model->info();
-    const auto* teacher = dynamic_cast<const TinyVae*>(loaded->model.get());
-    if (needsDistill && !teacher) return reportError(fail(ckpt + ": distillation needs TinyVAE weights (a " + info.arch + " model was given)"));
     for (const auto& item : *axis)
-        if (item.method != "trained" && item.k > info.latentDim)
-            return reportError(fail("--latents " + item.method + ":" + std::to_string(item.k) + " is larger than the model's latent size " +
-                                    std::to_string(info.latentDim)));
+        if (item.method == "trained" && !settings->catalog) {
+            std::fprintf(stderr, "pareto sweep: --latents trained:K needs --catalog DIR (or --catalog demo)\n");
+            return kExitUsage;
+        }
+
+    auto inputs = loadCommandInputs(a, limit, a.positional()[0]);
+    if (!inputs) return reportError(inputs.error());
+    const DataSpec* spec = &inputs->spec;
+    const LoadedModel* loaded = &inputs->loaded;
 
     const ProgressSink progress = stderrProgress(a.flag("quiet"));
-    const DatasetLoadOptions modelOptions = optionsForModel(info, options);
+    const DatasetLoadOptions& modelOptions = inputs->modelOptions;
     auto data = loadDataset(*spec, modelOptions, progress.sub(0.0, 0.03));
     if (!data) return reportError(data.error());
     auto mean = loadMeanImage(*spec, modelOptions, progress.sub(0.03, 0.05));
     if (!mean) return reportError(mean.error());
-    auto calib = loadCalibration(*spec, modelOptions, calibLimit, progress.sub(0.05, 0.08));
-    if (!calib) return reportError(calib.error());
-    auto stats = collectLatentStatistics(*loaded->model, *calib, 256, progress.sub(0.08, 0.15));
-    if (!stats) return reportError(stats.error());
-
-    std::optional<Dataset> train, val;
-    if (needsDistill) {
-        DatasetLoadOptions o = modelOptions;
-        o.split = Split::Train;
-        o.limit = trainLimit;
-        auto t = loadDataset(*spec, o, progress.sub(0.15, 0.17));
-        if (!t) return reportError(t.error());
-        o.split = Split::Validation;
-        o.limit = valLimit;
-        auto v = loadDataset(*spec, o, progress.sub(0.17, 0.18));
-        if (!v) return reportError(v.error());
-        train = std::move(*t);
-        val = std::move(*v);
-    }
-    std::optional<LatentCatalog> catalog;
-    if (needsCatalog) {
-        catalog = catalogFromArg(*a.value("catalog"));
-        for (const auto& w : catalog->warnings()) std::fprintf(stderr, "pareto: warning: %s\n", w.c_str());
-    }
-
-    // The latent axis: each point a model at k.
-    std::vector<LatentVariant> variants;
-    const double perItem = 0.3 / static_cast<double>(axis->size());
-    for (size_t i = 0; i < axis->size(); ++i) {
-        const LatentAxisItem& item = (*axis)[i];
-        const ProgressSink step = progress.sub(0.18 + perItem * i, 0.18 + perItem * (i + 1));
-        LatentVariant v;
-        v.method = item.method;
-        v.k = item.k;
-        if (item.method == "pca") {
-            auto r = reduceLatentPca(loaded->model, *stats, item.k);
-            if (!r) return reportError(r.error());
-            v.model = r->model;
-            v.explainedVariance = r->explainedVariance;
-            v.source = r->method + " on " + calib->identity;
-        } else if (item.method == "distill") {
-            auto d = distillStudent(*teacher, *stats, item.k, *train, *val, dc, step);
-            if (!d) return reportError(d.error());
-            v.model = std::make_shared<TinyVae>(d->student());
-            v.seed = dc.seed;
-            v.explainedVariance = d->projection.explainedVariance;
-            v.source = "distilled from the PCA fold, " + std::to_string(d->training.history.size()) + " epochs";
-        } else {
-            std::vector<CatalogEntry> entries;
-            for (const auto& e : catalog->entriesFor(item.k))
-                if (e.channels == info.inputShape[0]) entries.push_back(e);
-            if (entries.empty())
-                return reportError(fail("--latents trained:" + std::to_string(item.k) + ": the catalog has no trained model at k=" +
-                                        std::to_string(item.k) + " with " + std::to_string(info.inputShape[0]) + " channels"));
-            // The lowest seed: one trained model per point (`pareto catalog` shows them all).
-            auto m = loadModel(entries.front().path);
-            if (!m) return reportError(m.error());
-            v.model = m->model;
-            v.seed = entries.front().seed;
-            v.source = entries.front().path;
-        }
-        variants.push_back(std::move(v));
-    }
+    auto built = buildLatentVariants(*axis, *loaded, *spec, modelOptions, *settings, "--latents", progress.sub(0.05, 0.48));
+    if (!built) return reportError(built.error());
+    for (const auto& w : built->warnings) std::fprintf(stderr, "pareto: warning: %s\n", w.c_str());
+    const std::vector<LatentVariant>& variants = built->variants;
 
     auto grid = sweepCompound(loaded->model, variants, plans, *data, *mean, static_cast<int>(batch), progress.sub(0.48, 1.0));
     if (!grid) return reportError(grid.error());
@@ -214,7 +123,7 @@ int runCompoundSweep(const Args& args, const std::vector<QuantPlan>& plans) {
         printJson({{"checkpoint", loaded->path},
                    {"data", {{"identity", ref.dataIdentity}, {"notes", ref.dataNotes}}},
                    {"n", ref.n()},
-                   {"calibration", {{"data", calib->identity}, {"n", stats->n}}},
+                   {"calibration", {{"data", built->calibrationIdentity}, {"n", built->calibrationImages}}},
                    {"latents", sources},
                    {"csv", prefix + ".csv"},
                    {"json", prefix + ".json"},
@@ -227,7 +136,9 @@ int runCompoundSweep(const Args& args, const std::vector<QuantPlan>& plans) {
                 static_cast<long long>(ref.model.latentDim), static_cast<long long>(ref.model.params));
     std::printf("data      %s\n", ref.dataIdentity.c_str());
     for (const auto& n : ref.dataNotes) std::printf("          %s\n", n.c_str());
-    std::printf("PCA       statistics of mu on %s (%lld images)\n", calib->identity.c_str(), static_cast<long long>(stats->n));
+    if (built->calibrationImages > 0)
+        std::printf("PCA       statistics of mu on %s (%lld images)\n", built->calibrationIdentity.c_str(),
+                    static_cast<long long>(built->calibrationImages));
     for (const auto& v : variants)
         if (v.method != "pca") std::printf("%-9s k=%lld: %s\n", v.method.c_str(), static_cast<long long>(v.k), v.source.c_str());
     std::printf("n         %lld images, 95 %% bootstrap CIs; delta = point - original FP32 per image, paired\n\n",

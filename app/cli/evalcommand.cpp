@@ -48,13 +48,6 @@ void printDeltaRows(const PairedDeltas& d) {
     row("SSIM", d.ssim);
 }
 
-nlohmann::json sizeJson(const SizeReport& s) {
-    nlohmann::json tensors = nlohmann::json::array();
-    for (const auto& t : s.tensors) tensors.push_back({{"name", t.name}, {"scheme", t.scheme}, {"params", t.params}, {"bytes", t.bytes}});
-    return {{"bytes", s.bytes}, {"fp32_bytes", s.fp32Bytes}, {"ratio", s.ratio},
-            {"effective_bits_per_param", s.effectiveBitsPerParam}, {"params", s.params}, {"tensors", tensors}};
-}
-
 nlohmann::json matchJson(const PrecisionMatchReport& m) {
     nlohmann::json rules = nlohmann::json::array();
     for (const auto& r : m.rules)
@@ -87,20 +80,13 @@ int runEval(const std::vector<std::string>& argv) {
         std::fprintf(stderr, "pareto eval: %s\n%s", plan.error().message.c_str(), kEvalHelp);
         return kExitUsage;
     }
-    auto spec = parseDataSpec(*args.value("data"));
-    if (!spec) return reportError(spec.error());
-    DatasetLoadOptions options;
-    options.limit = limit;
-    if (auto s = args.value("split")) {
-        auto split = parseSplit(*s);
-        if (!split) return reportError(split.error());
-        options.split = *split;
-    }
-
-    auto loaded = loadModel(args.positional()[0]);
-    if (!loaded) return reportError(loaded.error());
+    auto inputs = loadCommandInputs(args, limit, args.positional()[0]);
+    if (!inputs) return reportError(inputs.error());
+    const DataSpec* spec = &inputs->spec;
+    const DatasetLoadOptions& options = inputs->options;
+    LoadedModel* loaded = &inputs->loaded;
     const ProgressSink progress = stderrProgress(args.flag("quiet"));
-    const DatasetLoadOptions modelOptions = optionsForModel(loaded->model->info(), options);
+    const DatasetLoadOptions& modelOptions = inputs->modelOptions;
     auto data = loadDataset(*spec, modelOptions, progress.sub(0.0, 0.1));
     if (!data) return reportError(data.error());
     auto mean = loadMeanImage(*spec, modelOptions, progress.sub(0.1, 0.2));
@@ -161,7 +147,7 @@ int runEval(const std::vector<std::string>& argv) {
         if (comp) {
             j["fp32"] = toJson(fp32.summary);
             j["delta_vs_fp32"] = deltasJson(comp->deltaVsFp32);
-            j["size"] = sizeJson(comp->quantized.size);
+            j["size"] = toJson(comp->quantized.size);
             j["warnings"] = comp->quantized.warnings;
             if (!(**plan).precisionMap.rules().empty()) j["precision_map"] = matchJson(comp->quantized.matches);
         } else {

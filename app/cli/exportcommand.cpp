@@ -1,6 +1,8 @@
 #include "args.h"
 #include "clisupport.h"
 #include "commands.h"
+#include "latentoptions.h"
+#include "latentvariants.h"
 #include "quantoptions.h"
 
 #include "data/datasetloader.h"
@@ -23,6 +25,7 @@ const char* kExportHelp =
     "usage: pareto export CKPT --data SPEC (--quant S [options] | --map FILE) --target ID --out DIR\n"
     "                     [--split S] [--limit N] [--force] [--tar] [--fp16-model] [--fit-batch N]\n"
     "                     [--golden N] [--batch-size N] [--provenance TEXT] [--json] [--quiet]\n"
+    "                     [--latent pca:K|distill:K|trained:K [--catalog DIR|demo] [latent options]]\n"
     "       pareto export --list-targets [--json]\n"
     "\n"
     "Writes a validated deployment package for a Jetson: weights.safetensors (the packed\n"
@@ -44,6 +47,13 @@ const char* kExportHelp =
     "  --fit-batch N    batch size of the memory fit estimate (default 1)\n"
     "  --golden N       images in the golden batch (default 8)\n"
     "  --provenance T   how the model was made, recorded in the manifest\n"
+    "  --latent M:K     export a model at latent size K instead of the checkpoint itself:\n"
+    "                   pca (folded into the weights; statistics of mu on the first\n"
+    "                   --calib-limit N training images, default 10000), distill (a student\n"
+    "                   trained here: --epochs, --teacher-weight, --lr, --seed, --train-limit,\n"
+    "                   --val-limit as in `pareto latent`), trained (the lowest-seed model at K of\n"
+    "                   --catalog DIR|demo). The quantization applies to that model; the manifest\n"
+    "                   also records the checkpoint's own metrics and the paired delta against it\n"
     "  --list-targets   print the device profiles\n"
     "  --json           machine-readable report (keys in the README)\n"
     "  --quiet          no progress on stderr\n";
@@ -119,6 +129,11 @@ void printReport(const ExportReport& r) {
     row("SSIM", r.baseline.ssim, r.compressed.ssim, r.packagedModel.ssim);
     std::printf("delta MSE %s %s\n", formatEstimate(r.deltaVsBaseline.mse.estimate).c_str(),
                 r.deltaVsBaseline.mse.significant ? "(significant)" : "(not significant: CI crosses 0)");
+    if (r.reference) {
+        std::printf("reference MSE %s (the checkpoint before the latent reduction)\n", formatEstimate(r.reference->mse).c_str());
+        std::printf("delta MSE vs reference %s %s\n", formatEstimate(r.deltaVsReference->mse.estimate).c_str(),
+                    r.deltaVsReference->mse.significant ? "(significant)" : "(not significant: CI crosses 0)");
+    }
     std::printf("\ngolden    %lld images, largest error %.3g (tolerance %.3g)\n", static_cast<long long>(r.goldenImages), r.goldenMaxAbsError,
                 r.goldenTolerance);
     std::printf("target    %s\n", r.fit.summary.c_str());
@@ -131,7 +146,8 @@ void printReport(const ExportReport& r) {
 }  // namespace
 
 int runExport(const std::vector<std::string>& argv) {
-    std::set<std::string> valueOpts{"data", "split", "limit", "target", "out", "fit-batch", "golden", "batch-size", "provenance"};
+    std::set<std::string> valueOpts{"data", "split", "limit", "target", "out", "fit-batch", "golden", "batch-size", "provenance", "latent"};
+    valueOpts.insert(latentVariantValueOptions().begin(), latentVariantValueOptions().end());
     std::set<std::string> flagOpts{"json", "quiet", "help", "force", "tar", "fp16-model", "list-targets"};
     valueOpts.insert(quantValueOptions().begin(), quantValueOptions().end());
     flagOpts.insert(quantFlagOptions().begin(), quantFlagOptions().end());
@@ -153,6 +169,23 @@ int runExport(const std::vector<std::string>& argv) {
     else if (!args.value("target")) why = "--target is required (" + deviceProfileIdList() + ")";
     else if (!findDeviceProfile(*args.value("target"))) why = "unknown --target '" + *args.value("target") + "' (" + deviceProfileIdList() + ")";
     else if (batch < 1 || fitBatch < 1 || goldenCount < 1) why = "--batch-size, --fit-batch and --golden must be positive";
+    std::optional<LatentAxisItem> latentItem;
+    std::optional<LatentVariantSettings> latentSettings;
+    if (why.empty() && args.value("latent")) {
+        auto axis = parseLatentAxis(*args.value("latent"));
+        auto settings = LatentVariantSettings::fromArgs(args);
+        if (!axis) why = "--latent: " + axis.error().message;
+        else if (axis->size() != 1) why = "--latent takes one METHOD:K (e.g. pca:8)";
+        else if (!settings) why = settings.error().message;
+        else if ((*axis)[0].method == "trained" && !settings->catalog) why = "--latent trained:K needs --catalog DIR (or --catalog demo)";
+        else {
+            latentItem = (*axis)[0];
+            latentSettings = *settings;
+        }
+    } else if (why.empty()) {
+        for (const std::string& o : latentVariantValueOptions())
+            if (args.value(o)) why = "--" + o + " applies to --latent only";
+    }
     if (!why.empty()) {
         std::fprintf(stderr, "pareto export: %s\n%s", why.c_str(), kExportHelp);
         return kExitUsage;
@@ -164,32 +197,43 @@ int runExport(const std::vector<std::string>& argv) {
                      kExportHelp);
         return kExitUsage;
     }
-    auto spec = parseDataSpec(*args.value("data"));
-    if (!spec) return reportError(spec.error());
-    DatasetLoadOptions options;
-    options.limit = limit;
-    if (auto s = args.value("split")) {
-        auto split = parseSplit(*s);
-        if (!split) return reportError(split.error());
-        options.split = *split;
-    }
-
-    auto loaded = loadModel(args.positional()[0]);
-    if (!loaded) return reportError(loaded.error());
-    auto tiny = std::dynamic_pointer_cast<const TinyVae>(loaded->model);
-    if (!tiny) return reportError(fail(loaded->path + ": export needs a TinyVAE state dict (this is " + loaded->model->info().arch + ")"));
+    auto inputs = loadCommandInputs(args, limit, args.positional()[0]);
+    if (!inputs) return reportError(inputs.error());
+    const DataSpec* spec = &inputs->spec;
+    const DatasetLoadOptions& options = inputs->options;
+    LoadedModel* loaded = &inputs->loaded;
     const ProgressSink progress = stderrProgress(args.flag("quiet"));
-    const DatasetLoadOptions modelOptions = optionsForModel(loaded->model->info(), options);
+    const DatasetLoadOptions& modelOptions = inputs->modelOptions;
     auto data = loadDataset(*spec, modelOptions, progress.sub(0.0, 0.05));
     if (!data) return reportError(data.error());
     auto mean = loadMeanImage(*spec, modelOptions, progress.sub(0.05, 0.1));
     if (!mean) return reportError(mean.error());
 
+    const std::string loadedFrom = "loaded from " + loaded->path + " (" + checkpointFormatName(loaded->format) +
+                                   (loaded->nestedKey.empty() ? "" : ", nested under '" + loaded->nestedKey + "'") + ")";
+    std::shared_ptr<const VaeModel> exported = loaded->model;
+    std::string provenance = loadedFrom;
+    ProgressSink rest = progress.sub(0.1, 1.0);
+    if (latentItem) {
+        auto built = buildLatentVariants({*latentItem}, *loaded, *spec, modelOptions, *latentSettings, "--latent", progress.sub(0.1, 0.4));
+        if (!built) return reportError(built.error());
+        for (const auto& w : built->warnings) std::fprintf(stderr, "pareto: warning: %s\n", w.c_str());
+        const LatentVariant& v = built->variants.front();
+        exported = v.model;
+        provenance = v.method + ":" + std::to_string(v.k) + " — " + v.source + "; the checkpoint itself was " + loadedFrom;
+        rest = progress.sub(0.4, 1.0);
+    }
+    auto tiny = std::dynamic_pointer_cast<const TinyVae>(exported);
+    if (!tiny) return reportError(fail(loaded->path + ": export needs a TinyVAE state dict (this is " + exported->info().arch + ")"));
+
     ExportRequest req;
     req.sourceCheckpoint = loaded->path;
-    req.provenance = args.valueOr("provenance", "loaded from " + loaded->path + " (" + checkpointFormatName(loaded->format) +
-                                                    (loaded->nestedKey.empty() ? "" : ", nested under '" + loaded->nestedKey + "'") + ")");
+    req.provenance = args.valueOr("provenance", provenance);
     req.model = tiny;
+    if (latentItem) {
+        req.reference = loaded->model;
+        req.referenceDescription = "the checkpoint as loaded, L = " + std::to_string(loaded->model->info().latentDim);
+    }
     req.plan = **plan;
     std::string desc;
     for (const auto& a : argv) desc += (desc.empty() ? "" : " ") + a;
@@ -208,7 +252,7 @@ int runExport(const std::vector<std::string>& argv) {
     req.batchSize = static_cast<int>(batch);
     req.goldenImages = static_cast<int>(goldenCount);
 
-    auto report = exportPackage(req, progress.sub(0.1, 1.0), hooksFromEnvironment());
+    auto report = exportPackage(req, rest, hooksFromEnvironment());
     if (!report) return reportError(report.error());
     for (const auto& w : report->warnings) std::fprintf(stderr, "pareto: warning: %s\n", w.c_str());
     if (args.flag("json")) {

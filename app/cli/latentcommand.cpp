@@ -113,18 +113,12 @@ int runLatent(const std::vector<std::string>& argv) {
         std::fprintf(stderr, "pareto latent: %s\n%s", why.c_str(), kLatentHelp);
         return kExitUsage;
     }
-    auto spec = parseDataSpec(*args.value("data"));
-    if (!spec) return reportError(spec.error());
-    DatasetLoadOptions options;
-    options.limit = limit;
-    if (auto s = args.value("split")) {
-        auto split = parseSplit(*s);
-        if (!split) return reportError(split.error());
-        options.split = *split;
-    }
     const std::string ckpt = args.positional()[0];
-    auto loaded = loadModel(ckpt);
-    if (!loaded) return reportError(loaded.error());
+    auto inputs = loadCommandInputs(args, limit, ckpt);
+    if (!inputs) return reportError(inputs.error());
+    const DataSpec* spec = &inputs->spec;
+    const DatasetLoadOptions& options = inputs->options;
+    LoadedModel* loaded = &inputs->loaded;
     const ModelInfo info = loaded->model->info();
     if (k > info.latentDim) {
         std::fprintf(stderr, "pareto latent: --k %lld is larger than the model's latent size %lld\n", k,
@@ -136,7 +130,7 @@ int runLatent(const std::vector<std::string>& argv) {
 
     const bool distill = method == "distill";
     const ProgressSink progress = stderrProgress(args.flag("quiet"));
-    const DatasetLoadOptions modelOptions = optionsForModel(info, options);
+    const DatasetLoadOptions& modelOptions = inputs->modelOptions;
     auto data = loadDataset(*spec, modelOptions, progress.sub(0.0, 0.04));
     if (!data) return reportError(data.error());
     auto mean = loadMeanImage(*spec, modelOptions, progress.sub(0.04, 0.06));

@@ -50,19 +50,12 @@ int runSensitivity(const std::vector<std::string>& argv) {
         std::fprintf(stderr, "pareto sensitivity: --quant: %s\n%s", scheme.error().message.c_str(), kSensitivityHelp);
         return kExitUsage;
     }
-    auto spec = parseDataSpec(*args.value("data"));
-    if (!spec) return reportError(spec.error());
-    DatasetLoadOptions options;
-    options.limit = limit;
-    if (auto s = args.value("split")) {
-        auto split = parseSplit(*s);
-        if (!split) return reportError(split.error());
-        options.split = *split;
-    }
-    auto loaded = loadModel(args.positional()[0]);
-    if (!loaded) return reportError(loaded.error());
+    auto inputs = loadCommandInputs(args, limit, args.positional()[0]);
+    if (!inputs) return reportError(inputs.error());
+    const DataSpec* spec = &inputs->spec;
+    LoadedModel* loaded = &inputs->loaded;
     const ProgressSink progress = stderrProgress(args.flag("quiet"));
-    auto data = loadDataset(*spec, optionsForModel(loaded->model->info(), options), progress.sub(0.0, 0.05));
+    auto data = loadDataset(*spec, inputs->modelOptions, progress.sub(0.0, 0.05));
     if (!data) return reportError(data.error());
     auto report = measureLayerSensitivity(*loaded->model, *scheme, *data, static_cast<int>(batch), progress.sub(0.05, 1.0));
     if (!report) return reportError(report.error());

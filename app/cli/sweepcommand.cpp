@@ -1,6 +1,7 @@
 #include "args.h"
 #include "clisupport.h"
 #include "commands.h"
+#include "latentvariants.h"
 #include "latentoptions.h"
 
 #include "common/atomicfile.h"
@@ -64,16 +65,9 @@ std::vector<std::string> splitList(const std::string& s) {
     return out;
 }
 
-nlohmann::json sizeJson(const SizeReport& s) {
-    nlohmann::json tensors = nlohmann::json::array();
-    for (const auto& t : s.tensors) tensors.push_back({{"name", t.name}, {"scheme", t.scheme}, {"params", t.params}, {"bytes", t.bytes}});
-    return {{"bytes", s.bytes}, {"fp32_bytes", s.fp32Bytes}, {"ratio", s.ratio},
-            {"effective_bits_per_param", s.effectiveBitsPerParam}, {"params", s.params}, {"tensors", tensors}};
-}
-
 nlohmann::json rowJson(const SweepRow& r) {
     return {{"scheme", r.scheme},
-            {"size", sizeJson(r.size)},
+            {"size", toJson(r.size)},
             {"mse", toJson(r.metrics.mse)},
             {"psnr", toJson(r.metrics.psnr)},
             {"ssim", toJson(r.metrics.ssim)},
@@ -110,10 +104,9 @@ std::string csv(const SchemeSweep& s) {
 }  // namespace
 
 int runSweep(const std::vector<std::string>& argv) {
-    Args args(argv,
-              {"data", "split", "limit", "batch-size", "schemes", "out", "latents", "calib-limit", "catalog", "epochs",
-               "teacher-weight", "lr", "seed", "train-limit", "val-limit"},
-              {"json", "quiet", "help"});
+    std::set<std::string> valueOpts{"data", "split", "limit", "batch-size", "schemes", "out", "latents"};
+    valueOpts.insert(latentVariantValueOptions().begin(), latentVariantValueOptions().end());
+    Args args(argv, valueOpts, {"json", "quiet", "help"});
     if (args.flag("help")) {
         std::printf("%s", kSweepHelp);
         return kExitOk;
@@ -134,25 +127,18 @@ int runSweep(const std::vector<std::string>& argv) {
         return kExitUsage;
     }
     if (args.value("latents")) return runCompoundSweep(args, *plans);
-    for (const char* latentOnly : {"calib-limit", "catalog", "epochs", "teacher-weight", "lr", "seed", "train-limit", "val-limit"}) {
+    for (const std::string& latentOnly : latentVariantValueOptions()) {
         if (args.value(latentOnly)) {
-            std::fprintf(stderr, "pareto sweep: --%s applies to the latent axis only (give --latents)\n%s", latentOnly, kSweepHelp);
+            std::fprintf(stderr, "pareto sweep: --%s applies to the latent axis only (give --latents)\n%s", latentOnly.c_str(), kSweepHelp);
             return kExitUsage;
         }
     }
-    auto spec = parseDataSpec(*args.value("data"));
-    if (!spec) return reportError(spec.error());
-    DatasetLoadOptions options;
-    options.limit = limit;
-    if (auto s = args.value("split")) {
-        auto split = parseSplit(*s);
-        if (!split) return reportError(split.error());
-        options.split = *split;
-    }
-    auto loaded = loadModel(args.positional()[0]);
-    if (!loaded) return reportError(loaded.error());
+    auto inputs = loadCommandInputs(args, limit, args.positional()[0]);
+    if (!inputs) return reportError(inputs.error());
+    const DataSpec* spec = &inputs->spec;
+    LoadedModel* loaded = &inputs->loaded;
     const ProgressSink progress = stderrProgress(args.flag("quiet"));
-    const DatasetLoadOptions modelOptions = optionsForModel(loaded->model->info(), options);
+    const DatasetLoadOptions& modelOptions = inputs->modelOptions;
     auto data = loadDataset(*spec, modelOptions, progress.sub(0.0, 0.05));
     if (!data) return reportError(data.error());
     auto mean = loadMeanImage(*spec, modelOptions, progress.sub(0.05, 0.1));

@@ -188,6 +188,10 @@ Json ExportJson::report(const ExportReport& r) {
     m["compressed"] = summary(r.compressed);
     m["packaged_model"] = summary(r.packagedModel);
     m["delta_compressed_vs_baseline"] = deltas(r.deltaVsBaseline);
+    if (r.reference) {
+        m["reference"] = summary(*r.reference);
+        m["delta_compressed_vs_reference"] = deltas(*r.deltaVsReference);
+    }
     m["mean_image"] = summary(r.meanImage);
     m["untrained_warning"] = r.untrainedWarning;
     m["untrained_reason"] = r.untrainedReason;

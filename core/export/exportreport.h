@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <optional>
 #include <vector>
 
 namespace pareto {
@@ -37,6 +38,8 @@ struct ExportReport {
     MetricSummary compressed;               ///< the quantized configuration (what the studio shows)
     MetricSummary packagedModel;            ///< model.pt as packaged (== compressed for FP32)
     PairedDeltas deltaVsBaseline;           ///< compressed - baseline, per image
+    std::optional<MetricSummary> reference;       ///< the request's reference model, when given
+    std::optional<PairedDeltas> deltaVsReference; ///< compressed - reference, per image
     MetricSummary meanImage;
     bool untrainedWarning = false;
     std::string untrainedReason;

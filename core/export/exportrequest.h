@@ -28,6 +28,11 @@ struct ExportRequest {
     std::string sourceCheckpoint;            ///< file the model came from; its SHA-256 goes into the manifest
     std::string provenance;                  ///< e.g. "loaded from X" or "PCA latent reduction 16 -> 8 of X"
     std::shared_ptr<const TinyVae> model;    ///< the FP32 model to export (the baseline)
+    /// Optional: the model `model` was derived from (e.g. the original L = 16 before a PCA
+    /// fold to 8), measured on the same images; the manifest then also records its metrics and
+    /// the compressed configuration's paired delta against it, the comparison the user made.
+    std::shared_ptr<const VaeModel> reference;
+    std::string referenceDescription;        ///< e.g. "the loaded model, L = 16"
     QuantPlan plan;                          ///< scheme(s): default scheme and/or precision map
     std::string planDescription;             ///< optional: how the plan was given (CLI flags, map file)
 

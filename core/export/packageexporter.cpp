@@ -184,6 +184,15 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
         packagedSummary = summarize(*m);
         packagedVsCompressed = pairedDeltas(comp->compressedPerImage, *m);
     }
+    // The model this one was derived from (a latent reduction's original), same images.
+    if (req.reference) {
+        if (req.reference->info().inputShape != req.model->info().inputShape)
+            return fail("export: the reference model's input differs from the exported model's");
+        auto refMetrics = evaluateModel(*req.reference, *req.data, req.batchSize, progress.sub(0.4, 0.45));
+        if (!refMetrics) return refMetrics.error();
+        report.reference = summarize(*refMetrics);
+        report.deltaVsReference = pairedDeltas(*refMetrics, comp->compressedPerImage);
+    }
     if (req.studioMetrics && summaryDiff(*req.studioMetrics, comp->compressed) > kMetricRelTolerance)
         return fail(dest + ": the export measured MSE " + std::to_string(comp->compressed.mse.mean) + " but the studio showed " +
                     std::to_string(req.studioMetrics->mse.mean) + " for this configuration: not exporting numbers the user did not see");
@@ -311,6 +320,12 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
         met["packaged_model"] = ExportJson::summary(packagedSummary);
         met["delta_compressed_vs_baseline"] = ExportJson::deltas(comp->deltaVsFp32);
         if (precision != ModelPrecision::Fp32) met["delta_packaged_vs_compressed"] = ExportJson::deltas(packagedVsCompressed);
+        if (report.reference) {
+            Json ref = ExportJson::summary(*report.reference);
+            ref["model"] = req.referenceDescription;
+            met["reference"] = std::move(ref);
+            met["delta_compressed_vs_reference"] = ExportJson::deltas(*report.deltaVsReference);
+        }
         Json mean = ExportJson::summary(comp->fp32.baselineSummary);
         mean["source"] = comp->fp32.baselineSource;
         met["mean_image"] = std::move(mean);

@@ -93,6 +93,7 @@ private Q_SLOTS:
     void cancelLeavesNothing();
     void refusesExistingWithoutForce();
     void listTargets();
+    void latentReducedExport();
     void usageErrors_data();
     void usageErrors();
 
@@ -314,6 +315,44 @@ void TestCliExport::listTargets() {
     QVERIFY(r.out.contains("agx-orin-64gb"));
 }
 
+void TestCliExport::latentReducedExport() {
+    // PCA k = 8 of the demo model, then INT4 group 64: the package holds an L = 8 TinyVAE whose
+    // numbers equal `pareto latent` + `pareto eval` of the same thing, and the manifest also
+    // carries the L = 16 checkpoint's metrics and the paired delta against it.
+    const QString pkg = m_dir.filePath("pca8-int4"), folded = m_dir.filePath("pca8.safetensors");
+    const QString data = "fashion-mnist:" + test::resource("demo/fashion-mnist-subset");
+    const QString demo = test::resource("demo/tinyvae-fmnist-l16.safetensors");
+    auto r = test::runCli(exportArgs(pkg) << "--latent" << "pca:8" << "--calib-limit" << "300" << "--json");
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    r = test::runCli({"verify", pkg, "--quiet"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+
+    r = test::runCli({"latent", demo, "--data", data, "--method", "pca", "--k", "8", "--calib-limit", "300", "--out", folded, "--quiet"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    r = test::runCli({"eval", folded, "--data", data, "--limit", "12", "--quant", "int4", "--granularity", "group", "--group-size", "64",
+                      "--json", "--quiet"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QJsonObject eval = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    r = test::runCli({"eval", demo, "--data", data, "--limit", "12", "--json", "--quiet"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QJsonObject original = QJsonDocument::fromJson(r.out.toUtf8()).object();
+
+    const QJsonObject m = readJson(pkg + "/manifest.json");
+    QCOMPARE(m["architecture"].toObject()["latent_dim"].toInt(), 8);
+    // 12,290 parameters per latent dimension: 227,371 at L = 16 (1 channel), 129,051 at 8.
+    QCOMPARE(m["architecture"].toObject()["params"].toInteger(), qint64(227371 - 12290 * 8));
+    QCOMPARE(m["architecture"].toObject()["params"].toInteger(), eval["params"].toInteger());
+    QCOMPARE(m["weights"].toObject()["bytes"].toInteger(), eval["size"].toObject()["bytes"].toInteger());
+    QVERIFY(m["source"].toObject()["provenance"].toString().startsWith("pca:8"));
+    const QJsonObject metrics = m["metrics"].toObject();
+    QCOMPARE(metrics["reference"].toObject()["mse"].toObject()["mean"].toDouble(), original["mse"].toObject()["mean"].toDouble());
+    QCOMPARE(metrics["compressed"].toObject()["mse"].toObject()["mean"].toDouble(), eval["mse"].toObject()["mean"].toDouble());
+    QCOMPARE(metrics["baseline"].toObject()["mse"].toObject()["mean"].toDouble(), eval["fp32"].toObject()["mse"].toObject()["mean"].toDouble());
+    const QJsonObject d = metrics["delta_compressed_vs_reference"].toObject()["mse"].toObject();
+    QVERIFY(d["mean"].toDouble() > 0);  // losing half the latent costs quality
+    QVERIFY(d.contains("significant"));
+}
+
 void TestCliExport::usageErrors_data() {
     QTest::addColumn<QStringList>("args");
     const QString ckpt = "x.pt";
@@ -321,6 +360,12 @@ void TestCliExport::usageErrors_data() {
     QTest::newRow("export with an unknown target") << QStringList{"export", ckpt, "--data", "folder:.", "--quant", "int8", "--out", "o", "--target", "tx2"};
     QTest::newRow("export without a configuration") << QStringList{"export", ckpt, "--data", "folder:.", "--out", "o", "--target", "orin-nano-8gb"};
     QTest::newRow("export without --out") << QStringList{"export", ckpt, "--data", "folder:.", "--quant", "int8", "--target", "orin-nano-8gb"};
+    QTest::newRow("export with two latent points") << QStringList{"export", ckpt, "--data", "folder:.", "--quant", "int8", "--out", "o",
+                                                               "--target", "orin-nano-8gb", "--latent", "pca:4,8"};
+    QTest::newRow("export trained latent without a catalog") << QStringList{"export", ckpt, "--data", "folder:.", "--quant", "int8", "--out", "o",
+                                                                         "--target", "orin-nano-8gb", "--latent", "trained:8"};
+    QTest::newRow("export with a latent option but no --latent") << QStringList{"export", ckpt, "--data", "folder:.", "--quant", "int8",
+                                                                             "--out", "o", "--target", "orin-nano-8gb", "--calib-limit", "10"};
     QTest::newRow("verify without a package") << QStringList{"verify"};
     QTest::newRow("verify with an unknown option") << QStringList{"verify", "p", "--bogus"};
 }
