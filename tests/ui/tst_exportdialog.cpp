@@ -183,6 +183,12 @@ void TestExportDialog::pcaExportNamesTheLatentChoice() {
     QVERIFY2(provenance.startsWith("PCA latent reduction 16 -> 8") && provenance.contains("keeps"), qPrintable(provenance));
     QCOMPARE(m["architecture"].toObject()["latent_dim"].toInt(), 8);
     QCOMPARE(m["metrics"].toObject()["compressed"].toObject()["mse"].toObject()["mean"].toDouble(), shown.mean);
+    // The comparison the user made: the opened L = 16 model is the reference, with the paired delta.
+    const QJsonObject metrics = m["metrics"].toObject();
+    QVERIFY2(metrics.contains("reference") && metrics.contains("delta_compressed_vs_reference"), qPrintable(QJsonDocument(metrics).toJson()));
+    const QJsonObject refMse = metrics["reference"].toObject()["mse"].toObject();
+    QVERIFY(refMse["mean"].toDouble() > 0.0);
+    QVERIFY2(refMse["mean"].toDouble() < shown.mean, "PCA k=8 is worse than the L = 16 model it came from");
 }
 
 void TestExportDialog::cancelLeavesNothing() {

@@ -145,6 +145,11 @@ ExportJobRequest ExportController::request(const QString& destination, const Exp
     r.configLabel = config.label();
     r.sourceCheckpoint = provider->sourceCheckpoint(s, config.latent);
     r.provenance = provider->provenance(s, config.latent);
+    // The user compared against the model they opened: the manifest records it and the paired delta.
+    if (config.latent.method != LatentMethod::Original && s->model != r.model) {
+        r.reference = s->model;
+        r.referenceDescription = tr("the opened model %1, L = %2").arg(QFileInfo(s->info.modelPath).fileName()).arg(s->info.latentDim);
+    }
     r.target = o.target;
     r.fitBatch = o.fitBatch;
     r.destination = destination;

@@ -72,6 +72,8 @@ bool ExportJob::start(const ExportJobRequest& in) {
     r.force = in.force;
     r.tar = in.tar;
     r.modelPrecision = in.fp16Model ? ModelPrecision::Fp16 : ModelPrecision::Fp32;
+    r.reference = in.reference;
+    r.referenceDescription = in.referenceDescription.toStdString();
     if (in.shown) r.studioMetrics = MetricSummary{in.shown->mse, in.shown->psnr, in.shown->ssim};
 
     m_running = true;

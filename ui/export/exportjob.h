@@ -41,6 +41,9 @@ struct ExportJobRequest {
     bool tar = false;
     bool fp16Model = false;
     std::optional<ShownMetrics> shown;      ///< ExportRequest::studioMetrics
+    /// The session's own model when the latent choice made another one (ExportRequest::reference).
+    std::shared_ptr<const VaeModel> reference;
+    QString referenceDescription;
 };
 
 /// @brief Runs core exportPackage() — measure, write, re-open from disk with the verifier,

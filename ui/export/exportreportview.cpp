@@ -85,6 +85,9 @@ void ExportReportView::setReport(const ExportReport& r, const QString& provenanc
     metric(QStringLiteral("SSIM"), r.baseline.ssim, r.compressed.ssim, r.packagedModel.ssim, 3);
     h += QStringLiteral("</table>");
     h += tr("<p>ΔMSE compressed − baseline (paired): %1</p>").arg(formatDelta(r.deltaVsBaseline.mse, 3));
+    if (r.reference && r.deltaVsReference)
+        h += tr("<p>Against the model it was reduced from (MSE %1): ΔMSE compressed − reference (paired) %2</p>")
+                 .arg(formatEstimate(r.reference->mse, 4), formatDelta(r.deltaVsReference->mse, 3));
     if (r.untrainedWarning) h += QStringLiteral("<p style='color:#8a6d00'>%1</p>").arg(qs(r.untrainedReason));
     if (r.verification.metricsChecked)
         h += tr("<p>Re-measured from the files: model.pt and the dequantized weights agree with the in-memory figures to a relative %1.</p>")
