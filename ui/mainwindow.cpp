@@ -1,9 +1,12 @@
 #include "mainwindow.h"
 
 #include "charts/chartspanel.h"
+#include "charts/latentgridpanel.h"
 #include "controls/controlspanel.h"
 #include "data/datapanel.h"
+#include "export/exportcontroller.h"
 #include "jobs/jobprogresswidget.h"
+#include "latent/corelatentprovider.h"
 #include "metrics/metricspanel.h"
 #include "model/modelpanel.h"
 #include "model/recentfiles.h"
@@ -33,6 +36,7 @@ namespace pareto::ui {
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       m_controller(new StudioController(this)),
+      m_latent(new CoreLatentProvider),
       m_recent(new RecentFiles(this)),
       m_model(new ModelPanel),
       m_data(new DataPanel),
@@ -41,7 +45,9 @@ MainWindow::MainWindow(QWidget* parent)
       m_reconstructions(new ReconstructionPanel),
       m_charts(new ChartsPanel),
       m_warnings(new WarningsPanel),
-      m_jobs(new JobProgressWidget) {
+      m_jobs(new JobProgressWidget),
+      m_latentGrid(new LatentGridPanel),
+      m_export(new ExportController(m_controller, this)) {
     setWindowTitle(tr("Pareto Studio"));
     setAcceptDrops(true);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
@@ -64,16 +70,19 @@ MainWindow::MainWindow(QWidget* parent)
     // The data settings are set once per session: a tab behind the model keeps the column short.
     tabifyDockWidget(model, data);
     model->raise();
-    resizeDocks({model, controls, metrics}, {300, 420, 260}, Qt::Vertical);
+    resizeDocks({model, controls, metrics}, {250, 540, 230}, Qt::Vertical);
     resizeDocks({m_warningsDock}, {110}, Qt::Vertical);
     statusBar()->addPermanentWidget(m_jobs);
 
+    m_controller->setLatentProvider(m_latent);
+    m_latentGrid->setup(m_controller, m_latent, [this] { return m_charts->sweepGrid(); });
     m_model->setController(m_controller);
     m_data->setController(m_controller);
     m_controls->setController(m_controller);
     m_metrics->setController(m_controller);
     m_reconstructions->setController(m_controller);
     m_charts->setController(m_controller);
+    m_charts->addView(tr("Latent × bits"), m_latentGrid);
     buildMenus();
     wireJobs();
 
@@ -92,11 +101,17 @@ MainWindow::MainWindow(QWidget* parent)
         if (QFileInfo(path) != QFileInfo(QString::fromStdString(demoModelPath()))) m_recent->add(path);
         setWindowTitle(tr("%1 — Pareto Studio").arg(QFileInfo(path).fileName()));
     });
-    connect(m_charts, &ChartsPanel::configActivated, this, [this](const StudioConfig& c) { m_controls->setScheme(c.scheme); });
-    connect(m_charts, &ChartsPanel::exported, this, [this](const QString& path, const QString& error) {
+    const auto activate = [this](const StudioConfig& c) { m_controls->setConfig(c); };
+    connect(m_charts, &ChartsPanel::configActivated, this, activate);
+    connect(m_latentGrid, &LatentGridPanel::configActivated, this, activate);
+    const auto wrote = [this](const QString& path, const QString& error) {
         if (error.isEmpty()) statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
         else m_warnings->add(Severity::Error, tr("Export"), error);
-    });
+    };
+    connect(m_charts, &ChartsPanel::exported, this, wrote);
+    connect(m_latentGrid, &LatentGridPanel::exported, this, wrote);
+    connect(m_export, &ExportController::liveFindings, m_warnings, &WarningsPanel::setLive);
+    connect(m_export, &ExportController::finding, m_warnings, &WarningsPanel::add);
     connect(m_controller, &StudioController::settled, this, &MainWindow::studioSettled);
     connect(m_controller, &StudioController::metricsChanged, this, [this] {
         const EvaluatedConfig* c = m_controller->currentMetrics();
@@ -149,10 +164,13 @@ void MainWindow::buildMenus() {
         const QString p = QFileDialog::getSaveFileName(this, tr("Export table"), QStringLiteral("configurations.csv"), tr("CSV (*.csv)"));
         if (!p.isEmpty()) m_charts->exportTable(p);
     });
-    QAction* jetson = file->addAction(tr("Export for &Jetson…"));
-    jetson->setEnabled(false);
-    jetson->setToolTip(tr("Coming: the validated Jetson deployment package arrives with the export module"));
-    jetson->setStatusTip(jetson->toolTip());
+    QAction* jetson = file->addAction(tr("Export for &Jetson…"), this, [this] { m_export->openDialog(this); });
+    jetson->setShortcut(tr("Ctrl+E"));
+    jetson->setObjectName(QStringLiteral("exportJetsonAction"));
+    jetson->setToolTip(tr("A validated deployment package of the configuration on the sliders"));
+    file->addSeparator();
+    file->addAction(tr("Add &trained models folder…"), this, &MainWindow::addTrainedFolderDialog);
+    file->addAction(tr("Forget added trained-model folders"), m_latent, &CoreLatentProvider::clearTrainedFolders);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     file->setToolTipsVisible(true);
@@ -170,6 +188,8 @@ void MainWindow::buildMenus() {
 }
 
 void MainWindow::wireJobs() {
+    m_jobs->track(m_latent);
+    m_jobs->track(m_latentGrid);
     StudioController* c = m_controller;
     connect(c, &StudioController::loadStarted, this,
             [this](const QString& what) { m_jobs->begin(QStringLiteral("load"), what, [this] { m_controller->cancelLoad(); }); });
@@ -208,6 +228,15 @@ void MainWindow::openDialog() {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open checkpoint"), dir,
                                                       tr("Checkpoints (*.pt *.pth *.ckpt *.bin *.safetensors);;All files (*)"));
     if (!path.isEmpty()) openPath(path);
+}
+
+void MainWindow::addTrainedFolderDialog() {
+    const QStringList known = m_latent->trainedFolders();
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder of trained TinyVAE checkpoints (e.g. a pareto sweep-latent cache)"),
+                                                          known.isEmpty() ? QString() : known.last());
+    if (dir.isEmpty()) return;
+    m_latent->addTrainedFolder(dir);
+    statusBar()->showMessage(tr("Trained models from %1 are offered for every model with the same channels").arg(dir), 8000);
 }
 
 QString MainWindow::writeReport(const QString& basePath) {

@@ -10,8 +10,11 @@ namespace pareto::ui {
 
 class ChartsPanel;
 class ControlsPanel;
+class CoreLatentProvider;
 class DataPanel;
+class ExportController;
 class JobProgressWidget;
+class LatentGridPanel;
 class MetricsPanel;
 class ModelPanel;
 class RecentFiles;
@@ -43,6 +46,9 @@ public:
     ChartsPanel* chartsPanel() const { return m_charts; }
     WarningsPanel* warningsPanel() const { return m_warnings; }
     JobProgressWidget* jobProgress() const { return m_jobs; }
+    CoreLatentProvider* latentProvider() const { return m_latent; }
+    LatentGridPanel* latentGridPanel() const { return m_latentGrid; }
+    ExportController* exportController() const { return m_export; }
 
 Q_SIGNALS:
     /// The open session's preview and metrics for the current configuration are on screen,
@@ -61,8 +67,10 @@ private:
     void openDialog();
     void reportDialog();
     void openPath(const QString& path);
+    void addTrainedFolderDialog();
 
     StudioController* m_controller;
+    CoreLatentProvider* m_latent;
     RecentFiles* m_recent;
     ModelPanel* m_model;
     DataPanel* m_data;
@@ -72,6 +80,8 @@ private:
     ChartsPanel* m_charts;
     WarningsPanel* m_warnings;
     JobProgressWidget* m_jobs;
+    LatentGridPanel* m_latentGrid;
+    ExportController* m_export;
     QDockWidget* m_warningsDock = nullptr;
     QMenu* m_viewMenu = nullptr;
     QAction* m_reportAction = nullptr;

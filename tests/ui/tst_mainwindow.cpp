@@ -16,6 +16,7 @@
 #include "session/studiocontroller.h"
 #include "warnings/warningspanel.h"
 
+#include "latent/corelatentprovider.h"
 #include "latent/latentoptions.h"
 
 #include <QApplication>
@@ -44,7 +45,7 @@ private Q_SLOTS:
     void corruptCheckpointGoesToWarnings();
     void corruptCheckpointBeforeAnyModel();
     void recentFilesAndDataPanel();
-    void latentSliderOffersTheModelsOwnL();
+    void latentSliderOffersEveryMethod();
 
 private:
     static QString writeCorrupt(const QTemporaryDir& dir);
@@ -160,21 +161,28 @@ void TestMainWindow::recentFilesAndDataPanel() {
     QCOMPARE(w.metricsPanel()->shownMse().n, qint64(24));
 }
 
-void TestMainWindow::latentSliderOffersTheModelsOwnL() {
+void TestMainWindow::latentSliderOffersEveryMethod() {
     ui::MainWindow w;
     w.show();
     QVERIFY(test::openDemo(w, 40));
-    // Only the loaded model's own L is offered; the other methods are listed, disabled, with why.
+    // The model's own L at once; PCA once the statistics of mu are in; the demo catalog's
+    // trained models (at least the demo model itself, L = 16 seed 1); distilled on demand.
+    QTRY_VERIFY_WITH_TIMEOUT(w.latentProvider()->statistics() && w.latentProvider()->catalogReady(), 60000);
     const ui::LatentOptions o = w.controller()->latentOptions();
     QCOMPARE(o.originalK, 16);
     QCOMPARE(o.methods.size(), 4);
     QCOMPARE(o.methods[0].ks, QVector<int>{16});
-    for (int i = 1; i < 4; ++i) QVERIFY(o.methods[i].ks.isEmpty() && !o.methods[i].unavailableReason.isEmpty());
+    QCOMPARE(o.methods[1].method, ui::LatentMethod::Pca);
+    QCOMPARE(o.methods[1].ks.size(), 16);
+    QCOMPARE(o.methods[2].method, ui::LatentMethod::Trained);
+    QVERIFY(o.methods[2].ks.contains(16));
+    QVERIFY(o.seedsAt(ui::LatentMethod::Trained, 16).contains(1));
+    QCOMPARE(o.methods[3].method, ui::LatentMethod::Distilled);
+    QVERIFY(o.methods[3].onDemand && o.methods[3].ks.isEmpty());
     QComboBox* method = w.controlsPanel()->latentMethodBox();
     QCOMPARE(method->count(), 4);
     auto* model = qobject_cast<QStandardItemModel*>(method->model());
-    QVERIFY(model->item(0)->isEnabled());
-    for (int i = 1; i < 4; ++i) QVERIFY(!model->item(i)->isEnabled());
+    for (int i = 0; i < 4; ++i) QVERIFY(model->item(i)->isEnabled());
     QCOMPARE(w.controlsPanel()->latentSlider()->maximum(), 0);
     QCOMPARE(w.controller()->currentConfig().latent.k, 16);
     QCOMPARE(w.controller()->currentConfig().key(), QStringLiteral("int8"));

@@ -1,6 +1,7 @@
 #include "controls/controlspanel.h"
 
 #include "controls/labeledslider.h"
+#include "controls/latentcontrols.h"
 #include "session/studiocontroller.h"
 
 #include <QComboBox>
@@ -26,9 +27,7 @@ ControlsPanel::ControlsPanel(QWidget* parent)
       m_range(new QComboBox(this)),
       m_clip(new QComboBox(this)),
       m_percentile(new QDoubleSpinBox(this)),
-      m_method(new QComboBox(this)),
-      m_latent(new LabeledSlider(this)),
-      m_latentText(new QLabel(this)) {
+      m_latentControls(new LatentControls(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
 
@@ -75,15 +74,7 @@ ControlsPanel::ControlsPanel(QWidget* parent)
     wl->addLayout(form);
     layout->addWidget(weights);
 
-    auto* latent = new QGroupBox(tr("Latent dimension"), this);
-    auto* ll = new QFormLayout(latent);
-    m_method->setToolTip(tr("How models at other latent sizes are made"));
-    m_latent->slider()->setObjectName(QStringLiteral("latentSlider"));
-    m_latentText->setWordWrap(true);
-    ll->addRow(tr("Method"), m_method);
-    ll->addRow(tr("k"), m_latent);
-    ll->addRow(m_latentText);
-    layout->addWidget(latent);
+    layout->addWidget(m_latentControls);
     layout->addStretch(1);
 
     m_bits->slider()->setValue(stopIndexFor(QuantScheme::integer(8)));
@@ -91,20 +82,13 @@ ControlsPanel::ControlsPanel(QWidget* parent)
     for (QComboBox* box : {m_granularity, m_groupSize, m_range, m_clip})
         connect(box, &QComboBox::currentIndexChanged, this, &ControlsPanel::emitScheme);
     connect(m_percentile, &QDoubleSpinBox::valueChanged, this, &ControlsPanel::emitScheme);
-    connect(m_method, &QComboBox::currentIndexChanged, this, &ControlsPanel::methodChanged);
-    connect(m_latent->slider(), &QSlider::valueChanged, this, [this] {
-        if (!m_updating) Q_EMIT latentChoiceChanged(latentChoice());
-    });
     refreshLabels();
-    setLatentOptions({}, {});
 }
 
 void ControlsPanel::setController(StudioController* c) {
     m_controller = c;
     connect(this, &ControlsPanel::schemeChanged, c, &StudioController::setScheme);
-    connect(this, &ControlsPanel::latentChoiceChanged, c, &StudioController::setLatentChoice);
-    const auto refreshLatent = [this] { setLatentOptions(m_controller->latentOptions(), m_controller->currentConfig().latent); };
-    connect(c, &StudioController::latentOptionsChanged, this, refreshLatent);
+    m_latentControls->setController(c);
     connect(c, &StudioController::sessionChanged, this, [this] {
         const bool ok = m_controller->session() && m_controller->session()->info.quantizable;
         setEnabled(ok);
@@ -116,7 +100,8 @@ void ControlsPanel::setController(StudioController* c) {
 }
 
 QSlider* ControlsPanel::bitWidthSlider() const { return m_bits->slider(); }
-QSlider* ControlsPanel::latentSlider() const { return m_latent->slider(); }
+QSlider* ControlsPanel::latentSlider() const { return m_latentControls->slider(); }
+QComboBox* ControlsPanel::latentMethodBox() const { return m_latentControls->methodBox(); }
 
 QuantScheme ControlsPanel::scheme() const {
     SchemeOptions o;
@@ -187,61 +172,11 @@ void ControlsPanel::updateEnabled() {
     m_clip->setToolTip(m_clip->isEnabled() ? tr("How the quantization range is chosen") : na);
 }
 
-LatentChoice ControlsPanel::latentChoice() const {
-    LatentChoice c;
-    c.method = static_cast<LatentMethod>(m_method->currentData().toInt());
-    const LatentMethodOptions* o = m_latentOptions.find(c.method);
-    const int i = m_latent->slider()->value();
-    c.k = o && i >= 0 && i < o->ks.size() ? o->ks[i] : m_latentOptions.originalK;
-    return c;
-}
+LatentChoice ControlsPanel::latentChoice() const { return m_latentControls->choice(); }
 
-void ControlsPanel::setLatentOptions(const LatentOptions& options, const LatentChoice& current) {
-    m_updating = true;
-    m_latentOptions = options;
-    {
-        const QSignalBlocker block(m_method);
-        m_method->clear();
-        auto* model = qobject_cast<QStandardItemModel*>(m_method->model());
-        for (const auto& m : options.methods) {
-            m_method->addItem(latentMethodName(m.method), static_cast<int>(m.method));
-            QStandardItem* item = model->item(m_method->count() - 1);
-            if (m.ks.isEmpty()) {
-                item->setEnabled(false);
-                item->setToolTip(m.unavailableReason);
-                item->setText(tr("%1 (not available)").arg(latentMethodName(m.method)));
-            }
-        }
-        m_method->setCurrentIndex(std::max(0, m_method->findData(static_cast<int>(current.method))));
-    }
-    m_updating = false;
-    methodChanged();
-    if (const LatentMethodOptions* o = options.find(current.method)) {
-        const QSignalBlocker block(m_latent->slider());
-        m_latent->slider()->setValue(std::max(0, static_cast<int>(o->ks.indexOf(current.k))));
-    }
-}
-
-void ControlsPanel::methodChanged() {
-    const auto method = static_cast<LatentMethod>(m_method->currentData().toInt());
-    const LatentMethodOptions* o = m_latentOptions.find(method);
-    QStringList labels;
-    if (o)
-        for (int k : o->ks) labels << QString::number(k);
-    {
-        const QSignalBlocker block(m_latent->slider());
-        m_latent->setLabels(labels);
-    }
-    m_latent->slider()->setEnabled(labels.size() > 1);
-    if (m_latentOptions.methods.isEmpty()) {
-        m_latentText->setText(tr("Open a model to see its latent size."));
-    } else if (method == LatentMethod::Original) {
-        m_latentText->setText(tr("The loaded model's own L = %1. PCA, trained and distilled models at other k arrive with the latent module.")
-                                  .arg(m_latentOptions.originalK));
-    } else {
-        m_latentText->setText(tr("%1 models at k = %2").arg(latentMethodName(method), labels.join(QStringLiteral(", "))));
-    }
-    if (!m_updating && o && !o->ks.isEmpty()) Q_EMIT latentChoiceChanged(latentChoice());
+void ControlsPanel::setConfig(const StudioConfig& config) {
+    if (config.latent != m_latentControls->choice()) m_latentControls->setChoice(config.latent);
+    setScheme(config.scheme);
 }
 
 }  // namespace pareto::ui

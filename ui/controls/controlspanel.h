@@ -2,6 +2,7 @@
 
 #include "controls/bitwidthstops.h"
 #include "latent/latentoptions.h"
+#include "session/studioconfig.h"
 
 #include <QWidget>
 
@@ -13,12 +14,13 @@ class QSlider;
 namespace pareto::ui {
 
 class LabeledSlider;
+class LatentControls;
 class StudioController;
 
 /// @brief The Controls panel: the bit-width slider (FP32, FP16, BF16, INT8 … INT2, NF4,
 /// ternary) with granularity, group size, symmetric/asymmetric and clip method, mapped to a
-/// core QuantScheme; and the latent slider (method + k) fed by the controller's
-/// LatentOptions. Every change goes straight to the controller. UI thread only.
+/// core QuantScheme; and the latent group (LatentControls: method, k, seed, Distill) fed by
+/// the controller's LatentOptions. Every change goes straight to the controller. UI thread only.
 class ControlsPanel : public QWidget {
     Q_OBJECT
 public:
@@ -30,22 +32,22 @@ public:
     /// Sets every widget from `scheme` and applies it.
     void setScheme(const QuantScheme& scheme);
     LatentChoice latentChoice() const;
+    /// Puts a whole configuration (latent choice and scheme) on the sliders and applies it.
+    void setConfig(const StudioConfig& config);
+    LatentControls* latentControls() const { return m_latentControls; }
 
     QSlider* bitWidthSlider() const;
     QSlider* latentSlider() const;
     QComboBox* granularityBox() const { return m_granularity; }
-    QComboBox* latentMethodBox() const { return m_method; }
+    QComboBox* latentMethodBox() const;
 
 Q_SIGNALS:
     void schemeChanged(const pareto::QuantScheme& scheme);
-    void latentChoiceChanged(const pareto::ui::LatentChoice& choice);
 
 private:
     void emitScheme();
     void refreshLabels();
     void updateEnabled();
-    void setLatentOptions(const LatentOptions& options, const LatentChoice& current);
-    void methodChanged();
 
     StudioController* m_controller = nullptr;
     LabeledSlider* m_bits;
@@ -56,10 +58,7 @@ private:
     QComboBox* m_range;
     QComboBox* m_clip;
     QDoubleSpinBox* m_percentile;
-    QComboBox* m_method;
-    LabeledSlider* m_latent;
-    QLabel* m_latentText;
-    LatentOptions m_latentOptions;
+    LatentControls* m_latentControls;
     bool m_updating = false;
 };
 

@@ -28,6 +28,16 @@ public:
     void end(const QString& id);
     bool isActive(const QString& id) const;
 
+    /// Shows the jobs a source announces: it has the signals jobStarted(id, label),
+    /// jobProgress(id, fraction, stage), jobEnded(id) and a cancelJob(id) method.
+    template <class Source>
+    void track(Source* source) {
+        connect(source, &Source::jobStarted, this,
+                [this, source](const QString& id, const QString& label) { begin(id, label, [source, id] { source->cancelJob(id); }); });
+        connect(source, &Source::jobProgress, this, &JobProgressWidget::update);
+        connect(source, &Source::jobEnded, this, &JobProgressWidget::end);
+    }
+
     QPushButton* cancelButton() const { return m_cancel; }
     /// The text shown beside the bar (for tests).
     QString text() const;

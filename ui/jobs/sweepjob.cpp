@@ -63,7 +63,8 @@ bool SweepJob::start(const SweepRequest& request) {
     for (const auto& s : request.schemes) {
         QuantPlan p;
         p.defaultScheme = s;
-        if (!isPlainFp32Plan(p)) plans.push_back(p);  // the FP32 row is the session's baseline
+        // The original model's FP32 row is the session's baseline; another latent's is a point of its own.
+        if (!isPlainFp32Plan(p) || request.latent.method != LatentMethod::Original) plans.push_back(p);
     }
     m_running = true;
     m_cancel = makeCancelToken();

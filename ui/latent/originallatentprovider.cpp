@@ -6,7 +6,7 @@ LatentOptions OriginalLatentProvider::options(const SessionPtr& session) const {
     LatentOptions o;
     o.originalK = session ? static_cast<int>(session->info.latentDim) : 0;
     o.methods.push_back({LatentMethod::Original, {o.originalK}, {}});
-    const QString why = tr("Not available in this build yet: models at other latent sizes come with the latent module");
+    const QString why = tr("Not offered by this latent provider");
     for (LatentMethod m : {LatentMethod::Pca, LatentMethod::Trained, LatentMethod::Distilled}) o.methods.push_back({m, {}, why});
     return o;
 }
@@ -17,7 +17,7 @@ void OriginalLatentProvider::requestModel(const SessionPtr& session, const Laten
         Q_EMIT modelReady(session->id, choice, session->model);
         return;
     }
-    Q_EMIT failed(session->id, choice, tr("%1 k=%2 is not available in this build").arg(latentMethodName(choice.method)).arg(choice.k));
+    Q_EMIT failed(session->id, choice, tr("%1 k=%2 is not offered by this latent provider").arg(latentMethodName(choice.method)).arg(choice.k));
 }
 
 }  // namespace pareto::ui

@@ -4,9 +4,10 @@
 
 namespace pareto::ui {
 
-/// @brief The provider of this build: only the loaded model's own latent size (method
-/// "original", k = L). PCA, trained and distilled models are listed as unavailable with the
-/// reason, until core/latent provides them. UI thread.
+/// @brief The smallest provider: only the loaded model's own latent size (method
+/// "original", k = L); PCA, trained and distilled models are listed as unavailable with the
+/// reason. The studio window uses CoreLatentProvider; this one serves a controller used
+/// without it. UI thread.
 class OriginalLatentProvider : public LatentModelProvider {
     Q_OBJECT
 public:

@@ -75,19 +75,18 @@ void MetricsPanel::refresh() {
     m_title->setText(config.label().toHtmlEscaped());
     const PreviewResult* p = m_controller->lastPreview();
     const EvaluatedConfig* m = m_controller->currentMetrics();
-    if (m) {
-        m_size->setText(tr("%1 stored · %2× smaller than FP32 · %3 bits/param")
-                            .arg(formatBytes(m->bytes))
-                            .arg(m->ratio, 0, 'f', 2)
-                            .arg(m->bitsPerParam, 0, 'f', 2));
-    } else if (p && p->key == config.key()) {
-        m_size->setText(tr("%1 stored · %2× smaller than FP32 · %3 bits/param")
-                            .arg(formatBytes(p->bytes))
-                            .arg(p->ratio, 0, 'f', 2)
-                            .arg(p->bitsPerParam, 0, 'f', 2));
-    } else {
-        m_size->setText(tr("quantizing…"));
-    }
+    // Sizes against the original FP32 model: at another latent size that is what was shrunk.
+    const qint64 originalBytes = m_controller->session()->info.fp32Bytes;
+    const auto sizeText = [&](qint64 bytes, double bitsPerParam) {
+        return tr("%1 stored · %2× smaller than the original FP32 · %3 bits/param")
+            .arg(formatBytes(bytes))
+            .arg(bytes > 0 ? static_cast<double>(originalBytes) / static_cast<double>(bytes) : 0.0, 0, 'f', 2)
+            .arg(bitsPerParam, 0, 'f', 2);
+    };
+    if (m) m_size->setText(sizeText(m->bytes, m->bitsPerParam));
+    else if (p && p->key == config.key()) m_size->setText(sizeText(p->bytes, p->bitsPerParam));
+    else if (m_controller->latentPending()) m_size->setText(tr("making the model at %1…").arg(config.latent.label()));
+    else m_size->setText(tr("quantizing…"));
     const qint64 total = m_controller->session()->info.n;
     if (!m) {
         m_n->setText(tr("Held-out metrics follow when the sliders rest (n = %1)").arg(total));

@@ -77,6 +77,10 @@ void ReconstructionPanel::setController(StudioController* c) {
     connect(m_pin, &QPushButton::clicked, c, &StudioController::pinCurrent);
     connect(m_unpin, &QPushButton::clicked, c, &StudioController::clearPin);
     connect(c, &StudioController::previewRequested, this, [this] { m_grid->setStale(true); });
+    // A latent model being made (a fold, a checkpoint, a student): what is shown is of earlier settings.
+    connect(c, &StudioController::configChanged, this, [this] {
+        if (m_controller->latentPending()) m_grid->setStale(true);
+    });
     connect(c, &StudioController::previewChanged, this, &ReconstructionPanel::refreshPreview);
     connect(c, &StudioController::sessionChanged, this, [this] {
         m_grid->clear(tr("Reconstructing…"));

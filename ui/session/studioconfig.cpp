@@ -11,7 +11,7 @@ QString StudioConfig::key() const {
 QString StudioConfig::label() const {
     const QString s = QString::fromStdString(scheme.toString());
     if (latent.method == LatentMethod::Original) return s;
-    return QStringLiteral("%1 k=%2 · %3").arg(latentMethodName(latent.method)).arg(latent.k).arg(s);
+    return latent.label() + QStringLiteral(" · ") + s;
 }
 
 }  // namespace pareto::ui

@@ -15,7 +15,7 @@ struct StudioConfig {
 
     /// Unique, stable identity: "int4-g64", "pca-k8|int4-g64". Equal keys mean equal configs.
     QString key() const;
-    /// What a person reads: "int4-g64", or "PCA k=8 · int4-g64".
+    /// What a person reads: "int4-g64", or "PCA k=8 · int4-g64", "trained k=8 (seed 1) · nf4".
     QString label() const;
     bool operator==(const StudioConfig& o) const { return latent == o.latent && scheme == o.scheme; }
     bool operator!=(const StudioConfig& o) const { return !(*this == o); }

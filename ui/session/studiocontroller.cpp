@@ -189,9 +189,11 @@ void StudioController::onSessionLoaded(const SessionPtr& session) {
     m_metricsKey.clear();
     m_preview.reset();
     m_previewError.clear();
-    m_latent = LatentChoice{LatentMethod::Original, static_cast<int>(session->info.latentDim)};
-    m_base = session->model;
+    m_latent = m_readyLatent = LatentChoice{LatentMethod::Original, static_cast<int>(session->info.latentDim)};
+    m_base = m_readyBase = session->model;
+    m_latentPending = false;
     m_configs->upsert(baselineRecord(*session));
+    m_latentProvider->sessionOpened(session);
 
     const SessionInfo& info = session->info;
     const QString model = QFileInfo(info.modelPath).fileName();
@@ -221,10 +223,23 @@ void StudioController::setLatentChoice(const LatentChoice& choice) {
     if (choice == m_latent || !m_session) return;
     m_latent = choice;
     m_base.reset();
-    m_latentProvider->requestModel(m_session, choice);
+    m_latentPending = true;
+    m_latentProvider->requestModel(m_session, choice);  // may answer at once (cached models)
+    if (m_latentPending) configurationChanged();          // the panels show the choice while its model is made
+}
+
+void StudioController::revertLatent() {
+    m_latent = m_readyLatent;
+    m_base = m_readyBase;
+    m_latentPending = false;
+    Q_EMIT latentOptionsChanged();
+    configurationChanged();
 }
 
 LatentOptions StudioController::latentOptions() const { return m_latentProvider->options(m_session); }
+
+QString StudioController::latentDescription() const { return m_latentProvider->describe(m_session, m_latent); }
+QString StudioController::latentHeadline() const { return m_latentProvider->headline(m_session, m_latent); }
 
 void StudioController::setLatentProvider(LatentModelProvider* provider) {
     delete m_latentProvider;
@@ -232,21 +247,22 @@ void StudioController::setLatentProvider(LatentModelProvider* provider) {
     provider->setParent(this);
     connect(provider, &LatentModelProvider::modelReady, this,
             [this](quint64 sessionId, const LatentChoice& choice, const std::shared_ptr<const VaeModel>& model) {
-                if (!m_session || sessionId != m_session->id || choice != m_latent) return;  // the user moved on
-                m_base = model;
+                if (!m_session || sessionId != m_session->id || choice != m_latent || !m_latentPending) return;  // the user moved on
+                m_base = m_readyBase = model;
+                m_readyLatent = choice;
+                m_latentPending = false;
                 configurationChanged();
             });
     connect(provider, &LatentModelProvider::failed, this, [this](quint64 sessionId, const LatentChoice& choice, const QString& message) {
         if (!m_session || sessionId != m_session->id) return;
-        Q_EMIT finding(Severity::Error, tr("Latent"), message);
-        if (choice == m_latent) {
-            m_latent = LatentChoice{LatentMethod::Original, static_cast<int>(m_session->info.latentDim)};
-            m_base = m_session->model;
-            Q_EMIT latentOptionsChanged();
-            configurationChanged();
-        }
+        Q_EMIT finding(Severity::Error, tr("Latent %1").arg(choice.label()), message);
+        if (choice == m_latent && m_latentPending) revertLatent();
+    });
+    connect(provider, &LatentModelProvider::cancelled, this, [this](quint64 sessionId, const LatentChoice& choice) {
+        if (m_session && sessionId == m_session->id && choice == m_latent && m_latentPending) revertLatent();
     });
     connect(provider, &LatentModelProvider::optionsChanged, this, &StudioController::latentOptionsChanged);
+    connect(provider, &LatentModelProvider::finding, this, &StudioController::finding);
 }
 
 void StudioController::configurationChanged() {
@@ -383,10 +399,18 @@ void StudioController::onMetrics(quint64 sessionId, const EvaluatedConfig& recor
     if (record.complete) {
         m_configs->upsert(record);  // any complete figure of this session is worth keeping
         const SessionInfo& info = m_session->info;
-        if (!record.baseline && record.mse.lo > info.meanImageMse.hi)
+        if (!record.baseline && record.mse.lo > info.meanImageMse.hi) {
             Q_EMIT finding(Severity::Warning, record.label,
                            tr("held-out MSE %1 is worse than predicting the mean image (%2): this configuration has lost what the model learned")
                                .arg(formatEstimate(record.mse, 3), formatEstimate(info.meanImageMse, 3)));
+        } else if (record.config.latent.method != LatentMethod::Original) {
+            // A model at another latent size is a model of its own: it must look trained before it is compared.
+            const UntrainedCheck u = checkUntrained(MetricSummary{record.mse, record.psnr, record.ssim},
+                                                    MetricSummary{info.meanImageMse, info.meanImagePsnr, info.meanImageSsim});
+            if (u.warning)
+                Q_EMIT finding(Severity::Warning, record.label,
+                               tr("looks untrained: %1; compare only trained models").arg(QString::fromStdString(u.reason)));
+        }
         if (m_metricsKey == record.key) m_metricsKey.clear();
         if (current) {
             m_running.reset();
@@ -463,7 +487,12 @@ void StudioController::updateComparison() {
 bool StudioController::runSweep(const std::vector<QuantScheme>& schemes) {
     if (!m_session || !m_base || m_sweep->isRunning()) return false;
     m_sweepSession = m_session->id;
-    return m_sweep->start(SweepRequest{m_session, m_base, m_latent, schemes});
+    std::vector<QuantScheme> grid = schemes;
+    // At another latent size the FP32 point is a configuration of its own, not the baseline.
+    if (m_latent.method != LatentMethod::Original &&
+        std::none_of(grid.begin(), grid.end(), [](const QuantScheme& s) { return s.kind == QuantKind::Float32; }))
+        grid.insert(grid.begin(), QuantScheme::fp32());
+    return m_sweep->start(SweepRequest{m_session, m_base, m_latent, grid});
 }
 
 void StudioController::cancelSweep() { m_sweep->cancel(); }
@@ -482,7 +511,7 @@ void StudioController::cancelSensitivity() { m_sensitivityJob->cancel(); }
 bool StudioController::sensitivityRunning() const { return m_sensitivityJob->isRunning(); }
 
 bool StudioController::isSettled() const {
-    if (!m_session || m_load->isRunning()) return false;
+    if (!m_session || m_load->isRunning() || m_latentPending) return false;
     if (m_previewError.size() && m_previewErrorGeneration == m_generation) return true;  // nothing more will come
     const EvaluatedConfig* c = currentMetrics();
     return preview() && c && c->complete;

@@ -86,8 +86,16 @@ public:
     void setLatentChoice(const LatentChoice& choice);
     StudioConfig currentConfig() const { return {m_latent, m_scheme}; }
     LatentOptions latentOptions() const;
-    /// Replaces the latent provider (takes ownership). Phase 2 plugs core/latent in here.
+    /// What the latent provider says about the current latent choice (rich text), and in one line.
+    QString latentDescription() const;
+    QString latentHeadline() const;
+    /// Replaces the latent provider (takes ownership).
     void setLatentProvider(LatentModelProvider* provider);
+    LatentModelProvider* latentProvider() const { return m_latentProvider; }
+    /// True while the FP32 model of the chosen latent is being made (no preview until then).
+    bool latentPending() const { return m_latentPending; }
+    /// The FP32 model at the current latent choice (compression applies to it); null while pending.
+    std::shared_ptr<const VaeModel> baseModel() const { return m_base; }
 
     // --- preview -------------------------------------------------------------------------
     void setSampleSelection(const SampleSelection& selection);
@@ -164,6 +172,8 @@ private:
     void onPreview(const PreviewResult& result);
     void onMetrics(quint64 sessionId, const EvaluatedConfig& record);
     void configurationChanged();
+    /// Back to the last latent choice whose model was ready (its job failed or was cancelled).
+    void revertLatent();
     void requestPreview();
     void startMetrics();
     QVector<int> sampleIndices() const;
@@ -187,6 +197,9 @@ private:
 
     LatentChoice m_latent;
     std::shared_ptr<const VaeModel> m_base;  ///< FP32 model at m_latent
+    bool m_latentPending = false;
+    LatentChoice m_readyLatent;              ///< the last choice whose model arrived
+    std::shared_ptr<const VaeModel> m_readyBase;
     QuantScheme m_scheme = QuantScheme::integer(8);
 
     SampleSelection m_selection;

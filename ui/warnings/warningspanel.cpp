@@ -1,6 +1,7 @@
 #include "warnings/warningspanel.h"
 
 #include <QHeaderView>
+#include <QLabel>
 #include <QPushButton>
 #include <QStyle>
 #include <QTreeWidget>
@@ -11,13 +12,33 @@ namespace {
 
 enum Column { kTime, kSource, kMessage };
 constexpr int kCountRole = Qt::UserRole + 1;
+constexpr int kLiveRole = Qt::UserRole + 2;      // the live group an item belongs to ("" for a plain finding)
+constexpr int kSeverityRole = Qt::UserRole + 3;
 
 }  // namespace
 
 WarningsPanel::WarningsPanel(QWidget* parent)
-    : QWidget(parent), m_tree(new QTreeWidget(this)), m_clear(new QPushButton(tr("Clear"), this)) {
+    : QWidget(parent),
+      m_tree(new QTreeWidget(this)),
+      m_live(new QTreeWidget(this)),
+      m_liveTitle(new QLabel(tr("Now, for the configuration on the sliders:"), this)),
+      m_clear(new QPushButton(tr("Clear"), this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
+    m_live->setColumnCount(2);
+    m_live->setHeaderHidden(true);
+    m_live->setRootIsDecorated(false);
+    m_live->setWordWrap(true);
+    m_live->setUniformRowHeights(false);
+    m_live->header()->setStretchLastSection(true);
+    m_live->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_live->setObjectName(QStringLiteral("liveFindings"));
+    auto* liveColumn = new QVBoxLayout;
+    liveColumn->setContentsMargins(0, 0, 0, 0);
+    liveColumn->addWidget(m_liveTitle);
+    liveColumn->addWidget(m_live, 1);
+    m_liveTitle->setVisible(false);
+    m_live->setVisible(false);
     m_tree->setColumnCount(3);
     m_tree->setHeaderLabels({tr("Time"), tr("Source"), tr("Finding")});
     m_tree->setRootIsDecorated(false);
@@ -31,9 +52,29 @@ WarningsPanel::WarningsPanel(QWidget* parent)
     auto* row = new QHBoxLayout;
     row->addStretch(1);
     row->addWidget(m_clear);
-    layout->addWidget(m_tree, 1);
+    auto* lists = new QHBoxLayout;
+    lists->addWidget(m_tree, 3);
+    lists->addLayout(liveColumn, 2);
+    layout->addLayout(lists, 1);
     layout->addLayout(row);
     connect(m_clear, &QPushButton::clicked, this, &WarningsPanel::clear);
+}
+
+QTreeWidgetItem* WarningsPanel::makeItem(Severity severity, const QString& source, const QString& message) {
+    auto* item = new QTreeWidgetItem;
+    item->setText(kTime, QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")));
+    item->setText(kSource, source);
+    item->setText(kMessage, message);
+    item->setData(kMessage, Qt::UserRole, message);
+    item->setData(kMessage, kCountRole, 1);
+    item->setData(kMessage, kSeverityRole, static_cast<int>(severity));
+    item->setToolTip(kMessage, message);
+    const QStyle::StandardPixmap icon = severity == Severity::Error     ? QStyle::SP_MessageBoxCritical
+                                        : severity == Severity::Warning ? QStyle::SP_MessageBoxWarning
+                                                                        : QStyle::SP_MessageBoxInformation;
+    item->setIcon(kTime, style()->standardIcon(icon));
+    if (severity == Severity::Error) item->setForeground(kMessage, QColor(0xb0, 0x00, 0x20));
+    return item;
 }
 
 void WarningsPanel::add(Severity severity, const QString& source, const QString& message) {
@@ -47,36 +88,69 @@ void WarningsPanel::add(Severity severity, const QString& source, const QString&
         item->setText(kTime, time);
         return;
     }
-    auto* item = new QTreeWidgetItem;
-    item->setText(kTime, time);
-    item->setText(kSource, source);
-    item->setText(kMessage, message);
-    item->setData(kMessage, Qt::UserRole, message);
-    item->setData(kMessage, kCountRole, 1);
-    item->setToolTip(kMessage, message);
-    const QStyle::StandardPixmap icon = severity == Severity::Error     ? QStyle::SP_MessageBoxCritical
-                                        : severity == Severity::Warning ? QStyle::SP_MessageBoxWarning
-                                                                        : QStyle::SP_MessageBoxInformation;
-    item->setIcon(kTime, style()->standardIcon(icon));
-    if (severity == Severity::Error) {
-        item->setForeground(kMessage, QColor(0xb0, 0x00, 0x20));
-        ++m_errors;
-    }
+    QTreeWidgetItem* item = makeItem(severity, source, message);
+    if (severity == Severity::Error) ++m_errors;
     m_tree->addTopLevelItem(item);
     m_tree->scrollToItem(item);
-    Q_EMIT countChanged(count(), m_errors);
+    announce();
+}
+
+void WarningsPanel::setLive(const QString& source, const QVector<LiveFinding>& findings) {
+    int at = -1;  // groups keep the place they first appeared at
+    for (int i = m_live->topLevelItemCount() - 1; i >= 0; --i) {
+        if (m_live->topLevelItem(i)->data(kSource, kLiveRole).toString() != source) continue;
+        delete m_live->takeTopLevelItem(i);
+        at = i;
+    }
+    if (at < 0) at = m_live->topLevelItemCount();
+    for (const LiveFinding& f : findings) {
+        QTreeWidgetItem* item = makeItem(f.severity, source, f.message);
+        item->setData(kSource, kLiveRole, source);
+        // The live list has two columns: source (with the icon) and the finding.
+        item->setIcon(0, item->icon(kTime));
+        item->setText(0, source);
+        item->setText(1, f.message);
+        item->setToolTip(1, f.message);
+        if (f.severity == Severity::Error) item->setForeground(1, QColor(0xb0, 0x00, 0x20));
+        m_live->insertTopLevelItem(at++, item);
+    }
+    const bool any = m_live->topLevelItemCount() > 0;
+    m_live->setVisible(any);
+    m_liveTitle->setVisible(any);
+    announce();
+}
+
+void WarningsPanel::announce() {
+    int liveErrors = 0;
+    for (int i = 0; i < m_live->topLevelItemCount(); ++i)
+        if (m_live->topLevelItem(i)->data(kMessage, kSeverityRole).toInt() == static_cast<int>(Severity::Error)) ++liveErrors;
+    Q_EMIT countChanged(count(), m_errors + liveErrors);
 }
 
 void WarningsPanel::clear() {
+    // Plain findings go; live groups describe the present and stay.
     m_tree->clear();
     m_errors = 0;
-    Q_EMIT countChanged(0, 0);
+    announce();
+}
+
+QStringList WarningsPanel::liveMessages(const QString& source) const {
+    QStringList out;
+    for (int i = 0; i < m_live->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem* item = m_live->topLevelItem(i);
+        if (item->data(kSource, kLiveRole).toString() == source) out << item->data(kMessage, Qt::UserRole).toString();
+    }
+    return out;
 }
 
 int WarningsPanel::count() const { return m_tree->topLevelItemCount(); }
 
 QStringList WarningsPanel::messages() const {
     QStringList out;
+    for (int i = 0; i < m_live->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem* item = m_live->topLevelItem(i);
+        out << item->text(0) + QStringLiteral(": ") + item->data(kMessage, Qt::UserRole).toString();
+    }
     for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
         const QTreeWidgetItem* item = m_tree->topLevelItem(i);
         out << item->text(kSource) + QStringLiteral(": ") + item->data(kMessage, Qt::UserRole).toString();

@@ -1,0 +1,207 @@
+#include "jobs/latentgridjob.h"
+
+#include "jobs/computethreads.h"
+#include "jobs/promisesink.h"
+#include "jobs/workergate.h"
+
+#include "data/datasetloader.h"
+#include "latent/compoundsweep.h"
+#include "latent/latentreduction.h"
+#include "latent/latentstatistics.h"
+#include "model/modelloader.h"
+
+#include <QElapsedTimer>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <exception>
+#include <mutex>
+
+namespace pareto::ui {
+
+const LatentGridCell* LatentGridResult::cell(int row, int column) const {
+    const int i = row * static_cast<int>(columns.size()) + column;
+    if (row < 0 || column < 0 || column >= columns.size() || i >= cells.size() || !cells[i].valid) return nullptr;
+    return &cells[i];
+}
+
+QVector<LatentGridCell> LatentGridResult::measured() const {
+    QVector<LatentGridCell> out;
+    for (const auto& c : cells)
+        if (c.valid) out << c;
+    return out;
+}
+
+struct LatentGridJob::Outcome {
+    LatentGridResult result;
+    bool ok = false;
+    bool cancelled = false;
+    QString error;
+};
+
+namespace {
+
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+LatentMethod methodOf(const std::string& m) {
+    if (m == "pca") return LatentMethod::Pca;
+    if (m == "trained") return LatentMethod::Trained;
+    if (m == "distill") return LatentMethod::Distilled;
+    return LatentMethod::Original;
+}
+
+}  // namespace
+
+LatentGridJob::LatentGridJob(QObject* parent) : QObject(parent) {
+    m_pool.setMaxThreadCount(1);
+    connect(&m_watcher, &QFutureWatcher<std::shared_ptr<Outcome>>::progressValueChanged, this,
+            [this](int v) { Q_EMIT progress(v / 1000.0, m_watcher.progressText()); });
+    connect(&m_watcher, &QFutureWatcher<std::shared_ptr<Outcome>>::finished, this, [this] {
+        m_running = false;
+        const auto out = m_watcher.future().resultCount() ? m_watcher.result() : nullptr;
+        if (!out) return;
+        if (out->cancelled) Q_EMIT cancelled();
+        else if (!out->ok) Q_EMIT failed(out->error);
+        else Q_EMIT finished(out->result);
+    });
+}
+
+LatentGridJob::~LatentGridJob() {
+    cancel();
+    if (m_gate) m_gate->release();
+    m_pool.waitForDone();
+}
+
+void LatentGridJob::cancel() {
+    if (m_cancel) m_cancel->store(true);
+}
+
+bool LatentGridJob::start(const LatentGridRequest& request) {
+    if (m_running || !request.session) return false;
+    m_running = true;
+    m_cancel = makeCancelToken();
+    const CancelToken token = m_cancel;
+    const std::shared_ptr<WorkerGate> gate = m_gate;
+    const LatentGridRequest req = request;
+    std::vector<QuantScheme> schemes;
+    for (const auto& s : req.schemes)
+        if (s.kind != QuantKind::Float32) schemes.push_back(s);
+    const int points = (1 + req.pcaKs.size() + req.models.size()) * (1 + static_cast<int>(schemes.size()));
+    Q_EMIT started(points);
+    m_watcher.setFuture(QtConcurrent::run(&m_pool, [req, schemes, token, gate](QPromise<std::shared_ptr<Outcome>>& promise) {
+        auto out = std::make_shared<Outcome>();
+        LatentGridResult& r = out->result;
+        r.sessionId = req.session->id;
+        // Core reports errors as Results; anything thrown past it still must not reach the UI thread.
+        try {
+            useOneComputeThread();  // a background job: one core stays with the window and the preview
+            QElapsedTimer clock;
+            clock.start();
+            const auto finish = [&](const Error& e) {
+                out->cancelled = e.isCancelled();
+                out->error = qs(e.message);
+                promise.addResult(out);
+            };
+            // The gate is passed as each grid point starts ("grid <row> <scheme>" stages).
+            auto point = std::make_shared<int>(0);
+            QPromise<std::shared_ptr<Outcome>>* p = &promise;
+            const ProgressSink sink(
+                [p, gate, point](double f, const std::string& stage) {
+                    if (gate && stage.rfind("grid ", 0) == 0 && stage != "grid done") gate->pass((*point)++);
+                    p->setProgressValueAndText(static_cast<int>(f * 1000.0), QString::fromStdString(stage));
+                    return !p->isCanceled();
+                },
+                token);
+
+            const SessionData& s = *req.session;
+            const int L = static_cast<int>(s.info.latentDim);
+            r.rows.push_back({LatentChoice{LatentMethod::Original, L, 0}, LatentChoice{LatentMethod::Original, L, 0}.label(),
+                              QObject::tr("as loaded"), std::numeric_limits<double>::quiet_NaN()});
+            std::vector<LatentVariant> variants;
+            for (int k : req.pcaKs) {
+                if (!req.stats) return finish(fail("PCA rows need the statistics of mu"));
+                auto red = reduceLatentPca(s.model, *req.stats, k);
+                if (!red) return finish(red.error());
+                LatentVariant v;
+                v.method = "pca";
+                v.k = k;
+                v.model = red->model;
+                v.source = red->method + " on " + req.stats->dataIdentity;
+                v.explainedVariance = red->explainedVariance;
+                variants.push_back(v);
+                const LatentChoice c{LatentMethod::Pca, k, 0};
+                r.rows.push_back({c, c.label(), qs(v.source), v.explainedVariance});
+            }
+            for (const auto& m : req.models) {
+                LatentVariant v;
+                v.method = latentMethodId(m.latent.method).toStdString();
+                v.k = m.latent.k;
+                if (m.latent.seed > 0) v.seed = static_cast<uint64_t>(m.latent.seed);
+                v.model = m.model;
+                v.source = m.source.toStdString();
+                if (!v.model) {
+                    auto loaded = loadModel(m.path.toStdString());
+                    if (!loaded) return finish(loaded.error());
+                    v.model = loaded->model;
+                }
+                variants.push_back(v);
+                r.rows.push_back({m.latent, m.latent.label(), m.source, std::numeric_limits<double>::quiet_NaN()});
+            }
+            std::vector<QuantPlan> plans;
+            r.columns << QStringLiteral("fp32");
+            for (const auto& q : schemes) {
+                QuantPlan plan;
+                plan.defaultScheme = q;
+                plans.push_back(plan);
+                r.columns << QString::fromStdString(q.toString());
+            }
+            auto grid = sweepCompound(s.model, variants, plans, *s.data, *s.meanImage, 64, sink);
+            if (!grid) return finish(grid.error());
+
+            r.n = grid->original.n();
+            r.dataIdentity = qs(grid->original.dataIdentity);
+            for (const auto& w : grid->warnings) r.warnings << qs(w);
+            r.originalFp32Bytes = grid->rows.empty() ? 0 : grid->rows.front().size.bytes;
+            r.cells.resize(r.rows.size() * r.columns.size());
+            for (const CompoundRow& row : grid->rows) {
+                const LatentMethod method = methodOf(row.method);
+                int ri = -1;
+                for (int i = 0; i < r.rows.size() && ri < 0; ++i) {
+                    const LatentChoice& c = r.rows[i].latent;
+                    const int seed = row.seed && method == LatentMethod::Trained ? static_cast<int>(*row.seed) : 0;
+                    if (c.method == method && c.k == row.k && (method != LatentMethod::Trained || c.seed == seed)) ri = i;
+                }
+                const int ci = static_cast<int>(r.columns.indexOf(qs(row.scheme)));
+                if (ri < 0 || ci < 0) continue;
+                LatentGridCell& cell = r.cells[ri * r.columns.size() + ci];
+                auto scheme = QuantScheme::parse(row.scheme);
+                cell.valid = true;
+                cell.config = StudioConfig{r.rows[ri].latent, scheme ? *scheme : QuantScheme::fp32()};
+                cell.scheme = qs(row.scheme);
+                cell.params = row.size.params;
+                cell.bytes = row.size.bytes;
+                cell.fp32Bytes = row.size.fp32Bytes;
+                cell.ratio = row.size.ratio;
+                cell.ratioVsOriginal = row.size.bytes > 0 ? static_cast<double>(r.originalFp32Bytes) / static_cast<double>(row.size.bytes) : 0;
+                cell.bitsPerParam = row.size.effectiveBitsPerParam;
+                cell.mse = row.metrics.mse;
+                cell.psnr = row.metrics.psnr;
+                cell.ssim = row.metrics.ssim;
+                cell.deltaMse = row.deltaVsOriginal.mse;
+                cell.deltaPsnr = row.deltaVsOriginal.psnr;
+                cell.deltaSsim = row.deltaVsOriginal.ssim;
+                cell.reference = row.reference;
+                cell.pareto = row.pareto;
+                cell.untrained = row.untrainedWarning;
+            }
+            r.seconds = static_cast<double>(clock.elapsed()) / 1000.0;
+            out->ok = true;
+            promise.addResult(out);
+        } catch (const std::exception& e) {
+            out->error = QStringLiteral("the latent x bits grid failed: %1").arg(QString::fromUtf8(e.what()));
+            promise.addResult(out);
+        }
+    }));
+    return true;
+}
+
+}  // namespace pareto::ui

@@ -1,0 +1,178 @@
+#include "latent/distilljob.h"
+
+#include "jobs/computethreads.h"
+#include "jobs/promisesink.h"
+#include "jobs/workergate.h"
+
+#include "data/datasetloader.h"
+#include "eval/evaluator.h"
+#include "eval/modelevaluation.h"
+#include "latent/distillation.h"
+#include "latent/gaprecovered.h"
+#include "model/modelloader.h"
+#include "model/tinyvae.h"
+
+#include <QElapsedTimer>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <exception>
+
+namespace pareto::ui {
+
+struct DistillJob::Outcome {
+    DistilledModel result;
+    bool cancelled = false;
+    QString error;
+};
+
+namespace {
+
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+}  // namespace
+
+DistillJob::DistillJob(QObject* parent) : QObject(parent) {
+    m_pool.setMaxThreadCount(1);
+    connect(&m_watcher, &QFutureWatcher<std::shared_ptr<Outcome>>::progressValueChanged, this,
+            [this](int v) { Q_EMIT progress(v / 1000.0, m_watcher.progressText()); });
+    connect(&m_watcher, &QFutureWatcher<std::shared_ptr<Outcome>>::finished, this, [this] {
+        m_running = false;
+        const int k = m_k;
+        m_k = 0;
+        const auto out = m_watcher.future().resultCount() ? m_watcher.result() : nullptr;
+        if (out) {
+            if (out->cancelled) Q_EMIT cancelled(out->result.sessionId, k);
+            else if (!out->result.model) Q_EMIT failed(out->result.sessionId, k, out->error);
+            else Q_EMIT finished(out->result);
+        }
+        if (m_pending) {
+            DistillRequest next = std::move(*m_pending);
+            m_pending.reset();
+            launch(next);
+        }
+    });
+}
+
+DistillJob::~DistillJob() {
+    m_pending.reset();
+    cancel();
+    if (m_gate) m_gate->release();
+    m_pool.waitForDone();
+}
+
+void DistillJob::cancel() {
+    m_pending.reset();
+    if (m_cancel) m_cancel->store(true);
+}
+
+int DistillJob::runningK() const { return m_pending ? m_pending->k : m_running ? m_k : 0; }
+
+void DistillJob::request(const DistillRequest& request) {
+    if (m_running) {
+        if (m_cancel) m_cancel->store(true);
+        m_pending = request;
+        return;
+    }
+    launch(request);
+}
+
+void DistillJob::launch(const DistillRequest& req) {
+    m_running = true;
+    m_k = req.k;
+    m_cancel = makeCancelToken();
+    const CancelToken token = m_cancel;
+    const std::shared_ptr<WorkerGate> gate = m_gate;
+    Q_EMIT started(req.session->id, req.k);
+    m_watcher.setFuture(QtConcurrent::run(&m_pool, [req, token, gate](QPromise<std::shared_ptr<Outcome>>& promise) {
+        auto out = std::make_shared<Outcome>();
+        DistilledModel& r = out->result;
+        r.sessionId = req.session->id;
+        r.k = req.k;
+        r.settings = req.settings;
+        // Core reports errors as Results; anything thrown past it still must not reach the UI thread.
+        try {
+            useOneComputeThread();  // a background job: one core stays with the window and the preview
+            QElapsedTimer clock;
+            clock.start();
+            const ProgressSink sink = promiseSink(promise, token);
+            const auto finish = [&](const Error& e) {
+                out->cancelled = e.isCancelled();
+                out->error = qs(e.message);
+                promise.addResult(out);
+            };
+            const auto* teacher = dynamic_cast<const TinyVae*>(req.session->model.get());
+            if (!teacher) return finish(fail("distillation needs TinyVAE weights"));
+            auto spec = parseDataSpec(req.session->info.dataSpec.toStdString());
+            if (!spec) return finish(spec.error());
+            DatasetLoadOptions o = optionsForModel(teacher->info(), {});
+            o.split = Split::Train;
+            o.limit = req.settings.trainImages;
+            auto train = loadDataset(*spec, o, sink.sub(0.0, 0.04));
+            if (!train) return finish(train.error());
+            o.split = Split::Validation;
+            o.limit = req.settings.valImages;
+            auto val = loadDataset(*spec, o, sink.sub(0.04, 0.06));
+            if (!val) return finish(val.error());
+            if (gate) gate->pass(0);
+
+            DistillConfig dc;
+            dc.epochs = req.settings.epochs;
+            dc.batchSize = req.settings.batchSize;
+            dc.learningRate = req.settings.learningRate;
+            dc.beta = req.settings.beta;
+            dc.teacherWeight = req.settings.teacherWeight;
+            dc.seed = static_cast<uint64_t>(req.settings.seed);
+            dc.patience = req.settings.patience;
+            auto d = distillStudent(*teacher, *req.stats, req.k, *train, *val, dc, sink.sub(0.06, 0.85));
+            if (!d) return finish(d.error());
+            r.model = std::make_shared<const TinyVae>(d->student());
+            r.trainData = qs(d->trainData);
+            r.trainImages = train->size();
+            r.epochsRun = static_cast<int>(d->training.history.size());
+            r.bestEpoch = d->training.bestEpoch;
+            r.stoppedEarly = d->training.stoppedEarly;
+            r.secondsPerEpoch = d->training.secondsPerEpoch;
+            r.explainedVariance = d->projection.explainedVariance;
+
+            // The gap recovered, on the held-out images (as `pareto latent --method distill`).
+            const Dataset& data = *req.session->data;
+            auto pca = evaluateModel(d->pcaInit, data, 64, sink.sub(0.85, 0.88));
+            if (!pca) return finish(pca.error());
+            auto student = evaluateModel(*r.model, data, 64, sink.sub(0.88, 0.91));
+            if (!student) return finish(student.error());
+            std::vector<std::vector<double>> scratch;
+            const double per = req.scratchPaths.isEmpty() ? 0.0 : 0.09 / req.scratchPaths.size();
+            for (int i = 0; i < req.scratchPaths.size(); ++i) {
+                const std::string path = req.scratchPaths[i].toStdString();
+                auto m = loadModel(path);
+                if (!m || m->model->info().latentDim != req.k) {
+                    r.warnings << (m ? QObject::tr("%1: latent size %2, not %3: left out of the gap recovered")
+                                           .arg(req.scratchPaths[i]).arg(m->model->info().latentDim).arg(req.k)
+                                     : qs(m.error().message));
+                    continue;
+                }
+                auto e = evaluateModel(*m->model, data, 64, sink.sub(0.91 + per * i, 0.91 + per * (i + 1)));
+                if (!e) return finish(e.error());
+                scratch.push_back(e->mse);
+            }
+            const GapRecovered g = gapRecovered(pca->mse, student->mse, scratch);
+            r.n = g.n;
+            r.scratchModels = g.scratchModels;
+            r.gapDefined = g.defined;
+            r.gap = g.recovered;
+            r.msePca = g.msePca;
+            r.mseStudent = g.mseStudent;
+            r.mseScratch = g.mseScratch;
+            r.gapNote = qs(g.note);
+            r.seconds = static_cast<double>(clock.elapsed()) / 1000.0;
+            sink.update(1.0, "student ready");
+            promise.addResult(out);
+        } catch (const std::exception& e) {
+            out->error = QStringLiteral("distilling a student at k=%1 failed: %2").arg(req.k).arg(QString::fromUtf8(e.what()));
+            out->result.model.reset();
+            promise.addResult(out);
+        }
+    }));
+}
+
+}  // namespace pareto::ui
