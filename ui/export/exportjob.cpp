@@ -1,12 +1,8 @@
 #include "export/exportjob.h"
 
-#include "jobs/promisesink.h"
-
 #include "data/dataspec.h"
 #include "export/packageexporter.h"
 #include "model/tinyvae.h"
-
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <exception>
 
@@ -18,31 +14,23 @@ struct ExportJob::Outcome {
     QString error;
 };
 
-ExportJob::ExportJob(QObject* parent) : QObject(parent) {
-    m_pool.setMaxThreadCount(1);
-    connect(&m_watcher, &QFutureWatcher<std::shared_ptr<Outcome>>::progressValueChanged, this,
-            [this](int v) { Q_EMIT progress(v / 1000.0, m_watcher.progressText()); });
-    connect(&m_watcher, &QFutureWatcher<std::shared_ptr<Outcome>>::finished, this, [this] {
-        m_running = false;
-        const auto out = m_watcher.future().resultCount() ? m_watcher.result() : nullptr;
-        if (!out) return;
-        if (out->cancelled) Q_EMIT cancelled();
-        else if (!out->report) Q_EMIT failed(out->error);
-        else Q_EMIT finished(out->report);
-    });
-}
+ExportJob::ExportJob(QObject* parent)
+    : QObject(parent),
+      m_worker(
+          this, [this](double f, const QString& stage) { Q_EMIT progress(f, stage); },
+          [this](const std::shared_ptr<Outcome>& out) {
+              if (!out) return;
+              if (out->cancelled) Q_EMIT cancelled();
+              else if (!out->report) Q_EMIT failed(out->error);
+              else Q_EMIT finished(out->report);
+          }) {}
 
-ExportJob::~ExportJob() {
-    cancel();
-    m_pool.waitForDone();
-}
+ExportJob::~ExportJob() = default;
 
-void ExportJob::cancel() {
-    if (m_cancel) m_cancel->store(true);
-}
+void ExportJob::cancel() { m_worker.cancel(); }
 
 bool ExportJob::start(const ExportJobRequest& in) {
-    if (m_running) return false;
+    if (m_worker.isRunning()) return false;
     auto tiny = std::dynamic_pointer_cast<const TinyVae>(in.model);
     if (!in.session || !tiny) {
         Q_EMIT failed(tr("export needs a TinyVAE at the chosen latent size"));
@@ -76,15 +64,12 @@ bool ExportJob::start(const ExportJobRequest& in) {
     r.referenceDescription = in.referenceDescription.toStdString();
     if (in.shown) r.studioMetrics = MetricSummary{in.shown->mse, in.shown->psnr, in.shown->ssim};
 
-    m_running = true;
-    m_cancel = makeCancelToken();
-    const CancelToken token = m_cancel;
     const ExportHooks hooks = m_hooks;
-    m_watcher.setFuture(QtConcurrent::run(&m_pool, [r, token, hooks](QPromise<std::shared_ptr<Outcome>>& promise) {
+    m_worker.start([r, hooks](const ProgressSink& sink) {
         auto out = std::make_shared<Outcome>();
         // Core reports errors as Results; anything thrown past it still must not reach the UI thread.
         try {
-            auto report = exportPackage(r, promiseSink(promise, token), hooks);
+            auto report = exportPackage(r, sink, hooks);
             if (!report) {
                 out->cancelled = report.error().isCancelled();
                 out->error = QString::fromStdString(report.error().message);
@@ -94,8 +79,8 @@ bool ExportJob::start(const ExportJobRequest& in) {
         } catch (const std::exception& e) {
             out->error = QStringLiteral("export failed: %1").arg(QString::fromUtf8(e.what()));
         }
-        promise.addResult(out);
-    }));
+        return out;
+    });
     return true;
 }
 

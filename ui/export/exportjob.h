@@ -1,16 +1,14 @@
 #pragma once
 
+#include "jobs/backgroundworker.h"
 #include "session/sessiondata.h"
 
 #include "eval/bootstrap.h"
 #include "export/exporthooks.h"
 #include "quant/quantscheme.h"
 
-#include <QFutureWatcher>
 #include <QObject>
-#include <QThreadPool>
 
-#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -62,7 +60,7 @@ public:
     /// (then failed() says why).
     bool start(const ExportJobRequest& request);
     void cancel();
-    bool isRunning() const { return m_running; }
+    bool isRunning() const { return m_worker.isRunning(); }
     /// Test hook: core's per-stage hook (ExportHooks::atStage), called on the worker.
     void setHooks(ExportHooks hooks) { m_hooks = std::move(hooks); }
 
@@ -74,11 +72,8 @@ Q_SIGNALS:
 
 private:
     struct Outcome;
-    QThreadPool m_pool;
-    QFutureWatcher<std::shared_ptr<Outcome>> m_watcher;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
     ExportHooks m_hooks;
-    bool m_running = false;
+    BackgroundWorker<Outcome> m_worker;
 };
 
 }  // namespace pareto::ui

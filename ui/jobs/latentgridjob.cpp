@@ -1,7 +1,6 @@
 #include "jobs/latentgridjob.h"
 
 #include "jobs/computethreads.h"
-#include "jobs/promisesink.h"
 #include "jobs/workergate.h"
 
 #include "data/datasetloader.h"
@@ -11,7 +10,6 @@
 #include "model/modelloader.h"
 
 #include <QElapsedTimer>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <exception>
 #include <mutex>
@@ -51,35 +49,26 @@ LatentMethod methodOf(const std::string& m) {
 
 }  // namespace
 
-LatentGridJob::LatentGridJob(QObject* parent) : QObject(parent) {
-    m_pool.setMaxThreadCount(1);
-    connect(&m_watcher, &QFutureWatcher<std::shared_ptr<Outcome>>::progressValueChanged, this,
-            [this](int v) { Q_EMIT progress(v / 1000.0, m_watcher.progressText()); });
-    connect(&m_watcher, &QFutureWatcher<std::shared_ptr<Outcome>>::finished, this, [this] {
-        m_running = false;
-        const auto out = m_watcher.future().resultCount() ? m_watcher.result() : nullptr;
-        if (!out) return;
-        if (out->cancelled) Q_EMIT cancelled();
-        else if (!out->ok) Q_EMIT failed(out->error);
-        else Q_EMIT finished(out->result);
-    });
-}
+LatentGridJob::LatentGridJob(QObject* parent)
+    : QObject(parent),
+      m_worker(
+          this, [this](double f, const QString& stage) { Q_EMIT progress(f, stage); },
+          [this](const std::shared_ptr<Outcome>& out) {
+              if (!out) return;
+              if (out->cancelled) Q_EMIT cancelled();
+              else if (!out->ok) Q_EMIT failed(out->error);
+              else Q_EMIT finished(out->result);
+          }) {}
 
 LatentGridJob::~LatentGridJob() {
-    cancel();
-    if (m_gate) m_gate->release();
-    m_pool.waitForDone();
+    m_worker.cancel();
+    if (m_gate) m_gate->release();  // the worker waits for it in its destructor
 }
 
-void LatentGridJob::cancel() {
-    if (m_cancel) m_cancel->store(true);
-}
+void LatentGridJob::cancel() { m_worker.cancel(); }
 
 bool LatentGridJob::start(const LatentGridRequest& request) {
-    if (m_running || !request.session) return false;
-    m_running = true;
-    m_cancel = makeCancelToken();
-    const CancelToken token = m_cancel;
+    if (m_worker.isRunning() || !request.session) return false;
     const std::shared_ptr<WorkerGate> gate = m_gate;
     const LatentGridRequest req = request;
     std::vector<QuantScheme> schemes;
@@ -87,7 +76,7 @@ bool LatentGridJob::start(const LatentGridRequest& request) {
         if (s.kind != QuantKind::Float32) schemes.push_back(s);
     const int points = (1 + req.pcaKs.size() + req.models.size()) * (1 + static_cast<int>(schemes.size()));
     Q_EMIT started(points);
-    m_watcher.setFuture(QtConcurrent::run(&m_pool, [req, schemes, token, gate](QPromise<std::shared_ptr<Outcome>>& promise) {
+    m_worker.start([req, schemes, gate](const ProgressSink& progress) {
         auto out = std::make_shared<Outcome>();
         LatentGridResult& r = out->result;
         r.sessionId = req.session->id;
@@ -99,18 +88,16 @@ bool LatentGridJob::start(const LatentGridRequest& request) {
             const auto finish = [&](const Error& e) {
                 out->cancelled = e.isCancelled();
                 out->error = qs(e.message);
-                promise.addResult(out);
+                return out;
             };
             // The gate is passed as each grid point starts ("grid <row> <scheme>" stages).
             auto point = std::make_shared<int>(0);
-            QPromise<std::shared_ptr<Outcome>>* p = &promise;
             const ProgressSink sink(
-                [p, gate, point](double f, const std::string& stage) {
+                [progress, gate, point](double f, const std::string& stage) {
                     if (gate && stage.rfind("grid ", 0) == 0 && stage != "grid done") gate->pass((*point)++);
-                    p->setProgressValueAndText(static_cast<int>(f * 1000.0), QString::fromStdString(stage));
-                    return !p->isCanceled();
+                    return progress.update(f, stage);
                 },
-                token);
+                progress.token());
 
             const SessionData& s = *req.session;
             const int L = static_cast<int>(s.info.latentDim);
@@ -195,12 +182,12 @@ bool LatentGridJob::start(const LatentGridRequest& request) {
             }
             r.seconds = static_cast<double>(clock.elapsed()) / 1000.0;
             out->ok = true;
-            promise.addResult(out);
+            return out;
         } catch (const std::exception& e) {
             out->error = QStringLiteral("the latent x bits grid failed: %1").arg(QString::fromUtf8(e.what()));
-            promise.addResult(out);
+            return out;
         }
-    }));
+    });
     return true;
 }
 

@@ -1,18 +1,16 @@
 #pragma once
 
+#include "jobs/backgroundworker.h"
 #include "session/sessiondata.h"
 #include "session/studioconfig.h"
 
 #include "eval/bootstrap.h"
 #include "quant/quantscheme.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QStringList>
-#include <QThreadPool>
 #include <QVector>
 
-#include <atomic>
 #include <limits>
 #include <memory>
 #include <vector>
@@ -98,7 +96,7 @@ public:
     /// False (and nothing started) while a grid runs.
     bool start(const LatentGridRequest& request);
     void cancel();
-    bool isRunning() const { return m_running; }
+    bool isRunning() const { return m_worker.isRunning(); }
     /// Test hook: the worker calls gate->pass(i) as it starts grid point i (0 = the original at FP32).
     void setGate(std::shared_ptr<WorkerGate> gate) { m_gate = std::move(gate); }
 
@@ -111,11 +109,8 @@ Q_SIGNALS:
 
 private:
     struct Outcome;
-    QThreadPool m_pool;
-    QFutureWatcher<std::shared_ptr<Outcome>> m_watcher;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
     std::shared_ptr<WorkerGate> m_gate;
-    bool m_running = false;
+    BackgroundWorker<Outcome> m_worker;
 };
 
 }  // namespace pareto::ui

@@ -1,15 +1,12 @@
 #include "jobs/sensitivityjob.h"
 
 #include "jobs/computethreads.h"
-#include "jobs/promisesink.h"
 
 #include "compress/layersensitivity.h"
 #include "data/dataset.h"
 #include "eval/modelevaluation.h"
 
 #include <ATen/ATen.h>
-
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <exception>
 
@@ -24,41 +21,29 @@ struct SensitivityJob::Outcome {
     QString error;
 };
 
-SensitivityJob::SensitivityJob(QObject* parent) : QObject(parent) {
-    m_pool.setMaxThreadCount(1);
-    connect(&m_watcher, &QFutureWatcher<std::shared_ptr<Outcome>>::progressValueChanged, this,
-            [this](int v) { Q_EMIT progress(v / 1000.0, m_watcher.progressText()); });
-    connect(&m_watcher, &QFutureWatcher<std::shared_ptr<Outcome>>::finished, this, [this] {
-        m_running = false;
-        const auto out = m_watcher.future().resultCount() ? m_watcher.result() : nullptr;
-        if (!out) return;
-        if (out->ok) Q_EMIT finished(out->result);
-        else if (out->cancelled) Q_EMIT cancelled();
-        else Q_EMIT failed(out->error);
-    });
-}
+SensitivityJob::SensitivityJob(QObject* parent)
+    : QObject(parent),
+      m_worker(
+          this, [this](double f, const QString& stage) { Q_EMIT progress(f, stage); },
+          [this](const std::shared_ptr<Outcome>& out) {
+              if (!out) return;
+              if (out->ok) Q_EMIT finished(out->result);
+              else if (out->cancelled) Q_EMIT cancelled();
+              else Q_EMIT failed(out->error);
+          }) {}
 
-SensitivityJob::~SensitivityJob() {
-    cancel();
-    m_pool.waitForDone();
-}
+SensitivityJob::~SensitivityJob() = default;
 
-void SensitivityJob::cancel() {
-    if (m_cancel) m_cancel->store(true);
-}
+void SensitivityJob::cancel() { m_worker.cancel(); }
 
 bool SensitivityJob::start(const SensitivityRequest& request) {
-    if (m_running) return false;
-    m_running = true;
-    m_cancel = makeCancelToken();
-    const CancelToken token = m_cancel;
+    if (m_worker.isRunning()) return false;
     const SensitivityRequest req = request;
-    m_watcher.setFuture(QtConcurrent::run(&m_pool, [req, token](QPromise<std::shared_ptr<Outcome>>& promise) {
+    m_worker.start([req](const ProgressSink& sink) {
         // Core reports errors as Results; anything thrown past it still must not reach the UI thread.
         try {
             useOneComputeThread();  // a background job: one core stays with the UI and the preview
             auto out = std::make_shared<Outcome>();
-            const ProgressSink sink = promiseSink(promise, token);
             const Dataset& all = *req.session->data;
             const int64_t m = std::min<int64_t>(std::max(1, req.calibrationImages), all.size());
             Dataset calibration;
@@ -79,8 +64,7 @@ bool SensitivityJob::start(const SensitivityRequest& request) {
             if (!report) {
                 out->cancelled = report.error().isCancelled();
                 out->error = QString::fromStdString(report.error().message);
-                promise.addResult(out);
-                return;
+                return out;
             }
             SensitivityResult& r = out->result;
             r.scheme = QString::fromStdString(report->scheme);
@@ -99,13 +83,13 @@ bool SensitivityJob::start(const SensitivityRequest& request) {
                 r.layers.push_back(s);
             }
             out->ok = true;
-            promise.addResult(out);
+            return out;
         } catch (const std::exception& e) {
             auto out = std::make_shared<Outcome>();
             out->error = QStringLiteral("per-layer sensitivity failed: %1").arg(QString::fromUtf8(e.what()));
-            promise.addResult(out);
+            return out;
         }
-    }));
+    });
     return true;
 }
 

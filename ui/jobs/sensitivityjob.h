@@ -1,16 +1,14 @@
 #pragma once
 
+#include "jobs/backgroundworker.h"
 #include "session/sessiondata.h"
 
 #include "eval/bootstrap.h"
 #include "quant/quantscheme.h"
 
-#include <QFutureWatcher>
 #include <QObject>
-#include <QThreadPool>
 #include <QVector>
 
-#include <atomic>
 #include <memory>
 
 namespace pareto::ui {
@@ -50,7 +48,7 @@ public:
 
     bool start(const SensitivityRequest& request);
     void cancel();
-    bool isRunning() const { return m_running; }
+    bool isRunning() const { return m_worker.isRunning(); }
 
 Q_SIGNALS:
     void progress(double fraction, const QString& stage);
@@ -60,10 +58,7 @@ Q_SIGNALS:
 
 private:
     struct Outcome;
-    QThreadPool m_pool;
-    QFutureWatcher<std::shared_ptr<Outcome>> m_watcher;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
-    bool m_running = false;
+    BackgroundWorker<Outcome> m_worker;
 };
 
 }  // namespace pareto::ui

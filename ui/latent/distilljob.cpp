@@ -1,7 +1,6 @@
 #include "latent/distilljob.h"
 
 #include "jobs/computethreads.h"
-#include "jobs/promisesink.h"
 #include "jobs/workergate.h"
 
 #include "data/datasetloader.h"
@@ -13,7 +12,6 @@
 #include "model/tinyvae.h"
 
 #include <QElapsedTimer>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <exception>
 
@@ -31,45 +29,41 @@ QString qs(const std::string& s) { return QString::fromStdString(s); }
 
 }  // namespace
 
-DistillJob::DistillJob(QObject* parent) : QObject(parent) {
-    m_pool.setMaxThreadCount(1);
-    connect(&m_watcher, &QFutureWatcher<std::shared_ptr<Outcome>>::progressValueChanged, this,
-            [this](int v) { Q_EMIT progress(v / 1000.0, m_watcher.progressText()); });
-    connect(&m_watcher, &QFutureWatcher<std::shared_ptr<Outcome>>::finished, this, [this] {
-        m_running = false;
-        const int k = m_k;
-        m_k = 0;
-        const auto out = m_watcher.future().resultCount() ? m_watcher.result() : nullptr;
-        if (out) {
-            if (out->cancelled) Q_EMIT cancelled(out->result.sessionId, k);
-            else if (!out->result.model) Q_EMIT failed(out->result.sessionId, k, out->error);
-            else Q_EMIT finished(out->result);
-        }
-        if (m_pending) {
-            DistillRequest next = std::move(*m_pending);
-            m_pending.reset();
-            launch(next);
-        }
-    });
-}
+DistillJob::DistillJob(QObject* parent)
+    : QObject(parent),
+      m_worker(
+          this, [this](double f, const QString& stage) { Q_EMIT progress(f, stage); },
+          [this](const std::shared_ptr<Outcome>& out) {
+              const int k = m_k;
+              m_k = 0;
+              if (out) {
+                  if (out->cancelled) Q_EMIT cancelled(out->result.sessionId, k);
+                  else if (!out->result.model) Q_EMIT failed(out->result.sessionId, k, out->error);
+                  else Q_EMIT finished(out->result);
+              }
+              if (m_pending) {
+                  DistillRequest next = std::move(*m_pending);
+                  m_pending.reset();
+                  launch(next);
+              }
+          }) {}
 
 DistillJob::~DistillJob() {
     m_pending.reset();
-    cancel();
-    if (m_gate) m_gate->release();
-    m_pool.waitForDone();
+    m_worker.cancel();
+    if (m_gate) m_gate->release();  // the worker waits for it in its destructor
 }
 
 void DistillJob::cancel() {
     m_pending.reset();
-    if (m_cancel) m_cancel->store(true);
+    m_worker.cancel();
 }
 
-int DistillJob::runningK() const { return m_pending ? m_pending->k : m_running ? m_k : 0; }
+int DistillJob::runningK() const { return m_pending ? m_pending->k : m_worker.isRunning() ? m_k : 0; }
 
 void DistillJob::request(const DistillRequest& request) {
-    if (m_running) {
-        if (m_cancel) m_cancel->store(true);
+    if (m_worker.isRunning()) {
+        m_worker.cancel();
         m_pending = request;
         return;
     }
@@ -77,13 +71,10 @@ void DistillJob::request(const DistillRequest& request) {
 }
 
 void DistillJob::launch(const DistillRequest& req) {
-    m_running = true;
     m_k = req.k;
-    m_cancel = makeCancelToken();
-    const CancelToken token = m_cancel;
     const std::shared_ptr<WorkerGate> gate = m_gate;
     Q_EMIT started(req.session->id, req.k);
-    m_watcher.setFuture(QtConcurrent::run(&m_pool, [req, token, gate](QPromise<std::shared_ptr<Outcome>>& promise) {
+    m_worker.start([req, gate](const ProgressSink& sink) {
         auto out = std::make_shared<Outcome>();
         DistilledModel& r = out->result;
         r.sessionId = req.session->id;
@@ -94,11 +85,10 @@ void DistillJob::launch(const DistillRequest& req) {
             useOneComputeThread();  // a background job: one core stays with the window and the preview
             QElapsedTimer clock;
             clock.start();
-            const ProgressSink sink = promiseSink(promise, token);
             const auto finish = [&](const Error& e) {
                 out->cancelled = e.isCancelled();
                 out->error = qs(e.message);
-                promise.addResult(out);
+                return out;
             };
             const auto* teacher = dynamic_cast<const TinyVae*>(req.session->model.get());
             if (!teacher) return finish(fail("distillation needs TinyVAE weights"));
@@ -166,13 +156,13 @@ void DistillJob::launch(const DistillRequest& req) {
             r.gapNote = qs(g.note);
             r.seconds = static_cast<double>(clock.elapsed()) / 1000.0;
             sink.update(1.0, "student ready");
-            promise.addResult(out);
+            return out;
         } catch (const std::exception& e) {
             out->error = QStringLiteral("distilling a student at k=%1 failed: %2").arg(req.k).arg(QString::fromUtf8(e.what()));
             out->result.model.reset();
-            promise.addResult(out);
+            return out;
         }
-    }));
+    });
 }
 
 }  // namespace pareto::ui

@@ -1,15 +1,13 @@
 #pragma once
 
+#include "jobs/backgroundworker.h"
 #include "session/sessiondata.h"
 
 #include "eval/bootstrap.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QStringList>
-#include <QThreadPool>
 
-#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -84,7 +82,7 @@ public:
 
     void request(const DistillRequest& request);
     void cancel();
-    bool isRunning() const { return m_running; }
+    bool isRunning() const { return m_worker.isRunning(); }
     /// k of the running (or next) student; 0 when idle.
     int runningK() const;
     /// Test hook: the worker calls gate->pass(0) once its images are loaded, before training.
@@ -101,13 +99,10 @@ private:
     struct Outcome;
     void launch(const DistillRequest& request);
 
-    QThreadPool m_pool;
-    QFutureWatcher<std::shared_ptr<Outcome>> m_watcher;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
     std::shared_ptr<WorkerGate> m_gate;
     std::optional<DistillRequest> m_pending;
     int m_k = 0;
-    bool m_running = false;
+    BackgroundWorker<Outcome> m_worker;
 };
 
 }  // namespace pareto::ui

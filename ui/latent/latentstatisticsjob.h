@@ -1,13 +1,11 @@
 #pragma once
 
+#include "jobs/backgroundworker.h"
 #include "session/sessiondata.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QStringList>
-#include <QThreadPool>
 
-#include <atomic>
 #include <memory>
 
 namespace pareto {
@@ -48,7 +46,7 @@ public:
 
     void start(const SessionPtr& session, qint64 calibrationImages = kCalibrationImages);
     void cancel();
-    bool isRunning() const { return m_running; }
+    bool isRunning() const { return m_worker.isRunning(); }
     /// Test hook: the worker calls gate->pass(0) once the images are loaded.
     void setGate(std::shared_ptr<WorkerGate> gate) { m_gate = std::move(gate); }
 
@@ -60,12 +58,8 @@ Q_SIGNALS:
 
 private:
     struct Outcome;
-    QThreadPool m_pool;
-    QFutureWatcher<std::shared_ptr<Outcome>> m_watcher;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
     std::shared_ptr<WorkerGate> m_gate;
-    quint64 m_generation = 0;
-    bool m_running = false;
+    BackgroundWorker<Outcome> m_worker;
 };
 
 }  // namespace pareto::ui

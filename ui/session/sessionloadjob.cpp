@@ -1,6 +1,5 @@
 #include "session/sessionloadjob.h"
 
-#include "jobs/promisesink.h"
 
 #include "data/datasetloader.h"
 #include "eval/modelevaluation.h"
@@ -8,14 +7,12 @@
 #include "model/modelloader.h"
 #include "model/tinyvae.h"
 
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <exception>
 
 namespace pareto::ui {
 
 struct SessionLoadJob::Outcome {
-    quint64 generation = 0;
     SessionPtr session;
     bool cancelled = false;
     QString error;
@@ -35,49 +32,31 @@ QStringList qsList(const std::vector<std::string>& v) {
 
 }  // namespace
 
-SessionLoadJob::SessionLoadJob(QObject* parent) : QObject(parent) {
-    m_pool.setMaxThreadCount(1);
-    connect(&m_watcher, &QFutureWatcher<std::shared_ptr<Outcome>>::progressValueChanged, this, [this](int v) {
-        Q_EMIT progress(v / 1000.0, m_watcher.progressText());
-    });
-    connect(&m_watcher, &QFutureWatcher<std::shared_ptr<Outcome>>::finished, this, [this] {
-        if (m_watcher.future().resultCount() == 0) return;
-        const auto out = m_watcher.result();
-        if (!out || out->generation != m_generation) return;  // superseded: drop it
-        m_running = false;
-        if (out->cancelled) Q_EMIT cancelled();
-        else if (!out->session) Q_EMIT failed(out->error);
-        else Q_EMIT loaded(out->session);
-    });
-}
+SessionLoadJob::SessionLoadJob(QObject* parent)
+    : QObject(parent),
+      m_worker(
+          this, [this](double f, const QString& stage) { Q_EMIT progress(f, stage); },
+          [this](const std::shared_ptr<Outcome>& out) {
+              if (!out) return;
+              if (out->cancelled) Q_EMIT cancelled();
+              else if (!out->session) Q_EMIT failed(out->error);
+              else Q_EMIT loaded(out->session);
+          }) {}
 
-SessionLoadJob::~SessionLoadJob() {
-    cancel();
-    m_pool.waitForDone();
-}
+SessionLoadJob::~SessionLoadJob() = default;
 
-void SessionLoadJob::cancel() {
-    if (m_cancel) m_cancel->store(true);
-}
+void SessionLoadJob::cancel() { m_worker.cancel(); }
 
 void SessionLoadJob::start(const SessionRequest& request) {
-    cancel();
-    m_cancel = makeCancelToken();
-    const quint64 generation = ++m_generation;
-    m_running = true;
-    const CancelToken token = m_cancel;
     const SessionRequest req = request;
-
-    m_watcher.setFuture(QtConcurrent::run(&m_pool, [req, token, generation](QPromise<std::shared_ptr<Outcome>>& promise) {
+    m_worker.start([req](const ProgressSink& sink) {
         // Core reports errors as Results; anything thrown past it still must not reach the UI thread.
         try {
             auto out = std::make_shared<Outcome>();
-            out->generation = generation;
-            const ProgressSink sink = promiseSink(promise, token);
             const auto finish = [&](const Error& e) {
                 out->cancelled = e.isCancelled();
                 out->error = qs(e.message);
-                promise.addResult(out);
+                return out;
             };
 
             auto session = std::make_shared<SessionData>();
@@ -155,14 +134,13 @@ void SessionLoadJob::start(const SessionRequest& request) {
             session->meanImage = std::make_shared<const MeanImage>(std::move(*mean));
             session->fp32 = std::make_shared<const ModelEvaluation>(std::move(*ev));
             out->session = std::move(session);
-            promise.addResult(out);
+            return out;
         } catch (const std::exception& e) {
             auto failed = std::make_shared<Outcome>();
-            failed->generation = generation;
             failed->error = QString::fromUtf8(e.what());
-            promise.addResult(failed);
+            return failed;
         }
-    }));
+    });
 }
 
 }  // namespace pareto::ui

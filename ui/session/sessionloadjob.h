@@ -1,12 +1,10 @@
 #pragma once
 
+#include "jobs/backgroundworker.h"
 #include "session/sessiondata.h"
 
-#include <QFutureWatcher>
 #include <QObject>
-#include <QThreadPool>
 
-#include <atomic>
 #include <memory>
 
 namespace pareto::ui {
@@ -36,7 +34,7 @@ public:
     void start(const SessionRequest& request);
     void cancel();
     /// True from start() until its answer (loaded, failed, cancelled) has been emitted.
-    bool isRunning() const { return m_running; }
+    bool isRunning() const { return m_worker.isRunning(); }
 
 Q_SIGNALS:
     /// fraction in [0, 1] and a short stage label.
@@ -48,11 +46,7 @@ Q_SIGNALS:
 
 private:
     struct Outcome;
-    QThreadPool m_pool;
-    QFutureWatcher<std::shared_ptr<Outcome>> m_watcher;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
-    quint64 m_generation = 0;
-    bool m_running = false;  ///< until the newest start() has been answered on the UI thread
+    BackgroundWorker<Outcome> m_worker;  ///< running until the newest start() is answered
 };
 
 }  // namespace pareto::ui
