@@ -86,6 +86,15 @@ void TestExportDialog::liveCheckFollowsTheSliders() {
 
     ui::ExportDialog* d = openDialog(w);
     QVERIFY(d && d->isVisible());
+    // The suggested destination names the configuration and follows the sliders until edited.
+    QVERIFY2(d->destinationBox()->text().endsWith("tinyvae-fmnist-l16-int4"), qPrintable(d->destinationBox()->text()));
+    QTest::keyClick(bits, Qt::Key_Right);
+    QTRY_VERIFY2(d->destinationBox()->text().endsWith("tinyvae-fmnist-l16-int3"), qPrintable(d->destinationBox()->text()));
+    d->destinationBox()->setText(QStringLiteral("/tmp/my-package"));
+    QTest::keyClick(bits, Qt::Key_Left);
+    QCOMPARE(QString::fromStdString(w.controlsPanel()->scheme().toString()), QStringLiteral("int4"));
+    QCOMPARE(d->destinationBox()->text(), QStringLiteral("/tmp/my-package"));
+    QVERIFY(test::waitSettled(w));
     QVERIFY2(d->checkText().contains("Jetson Orin Nano 8 GB") && d->checkText().contains("TensorRT"), qPrintable(d->checkText()));
     // The Jetson Nano (Maxwell, TensorRT 8.2) has no INT8: the check says so as soon as it is chosen.
     d->targetBox()->setFocus();

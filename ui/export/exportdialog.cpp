@@ -200,9 +200,12 @@ void ExportDialog::refresh() {
                         .arg(m->n);
     }
     m_config->setText(head);
-    if (m_destination->text().isEmpty() && s) {
-        const QString folder = QSettings().value(QStringLiteral("export/folder"), QDir::homePath()).toString();
-        m_destination->setText(QDir(folder).filePath(m_controller->suggestedName()));
+    // The suggested folder follows the sliders until the user types one of their own.
+    if (s && !m_running && (m_destination->text().isEmpty() || m_destination->text() == m_suggested)) {
+        const QString folder = m_suggested.isEmpty() ? QSettings().value(QStringLiteral("export/folder"), QDir::homePath()).toString()
+                                                     : QFileInfo(m_suggested).absolutePath();
+        m_suggested = QDir(folder).filePath(m_controller->suggestedName());
+        m_destination->setText(m_suggested);
     }
 
     const DeploymentSummary d = m_controller->check(options());

@@ -74,6 +74,7 @@ private:
     QPushButton* m_close;
     ExportReportView* m_report;
     QString m_runningProvenance;
+    QString m_suggested;  ///< the destination last filled in for the user (followed while not edited)
     bool m_running = false;
     bool m_outcomeShown = false;  ///< the status line shows the last export's outcome
 };
