@@ -3,7 +3,6 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -27,7 +26,6 @@ private Q_SLOTS:
     void cancelReturnsCancelled_data();
     void cancelReturnsCancelled();
     void reportsProgressToTheEnd();
-    void timesFullFashionMnist();
 
 private:
     QTemporaryDir m_idx;
@@ -201,45 +199,6 @@ void TestDatasetLoader::reportsProgressToTheEnd() {
     QCOMPARE(fractions.front(), 0.0);
     QCOMPARE(fractions.back(), 1.0);
     QVERIFY(std::is_sorted(fractions.begin(), fractions.end()));
-}
-
-// Not a pass/fail check: prints load times for the real dataset when asked to.
-// PARETO_DATA_TIMING=1 times every case in one process; =SPLIT:CHANNELS (e.g. train:3)
-// times one, so its output tensor lands in fresh memory as in a real run.
-void TestDatasetLoader::timesFullFashionMnist() {
-    const QString only = qEnvironmentVariable("PARETO_DATA_TIMING");
-    if (only.isEmpty()) QSKIP("set PARETO_DATA_TIMING=1 (or e.g. train:3) to time the real dataset");
-    const DataSpec spec = *parseDataSpec("fashion-mnist");
-    for (const char* split : {"test", "train", "val", "all"})
-        for (int channels : {1, 3}) {
-            if (only != "1" && only != QString("%1:%2").arg(split).arg(channels)) continue;
-            DatasetLoadOptions o;
-            o.split = *parseSplit(split);
-            o.channels = channels;
-            o.height = o.width = 64;
-            QElapsedTimer t;
-            t.start();
-            const auto ds = loadDataset(spec, o);
-            const qint64 ms = t.elapsed();
-            QVERIFY(ds.ok());
-            qInfo("%s: %lld images -> %dx64x64 in %lld ms", split, (long long)ds->size(), channels, (long long)ms);
-        }
-    if (only != "1") return;
-    QElapsedTimer t;
-    t.start();
-    DatasetLoadOptions limited;
-    limited.limit = 500;
-    limited.channels = 3;
-    limited.height = limited.width = 64;
-    QVERIFY(loadDataset(spec, limited).ok());
-    qInfo("test limit 500 -> 3x64x64 in %lld ms", (long long)t.elapsed());
-    t.restart();
-    DatasetLoadOptions o;
-    o.channels = 3;
-    o.height = o.width = 64;
-    const auto mean = loadMeanImage(spec, o);
-    QVERIFY(mean.ok());
-    qInfo("mean of 54000 train images -> 3x64x64 in %lld ms", (long long)t.elapsed());
 }
 
 QTEST_GUILESS_MAIN(TestDatasetLoader)
