@@ -85,6 +85,7 @@ private Q_SLOTS:
     void initTestCase();
     void pcaFoldAtK8();
     void trainedCatalogWithSeeds();
+    void demoCatalogOnFirstLaunch();
     void distillCancelled();
     void distillWithGapRecovered();
 
@@ -245,6 +246,44 @@ void TestLatentSlider::trainedCatalogWithSeeds() {
     QVERIFY2(flagged == untrained, qPrintable(warnings));
     QVERIFY(!test::screenshot(&w, "latent-trained-k8-seed2").isEmpty());
     provider->clearTrainedFolders();
+}
+
+// The demo's own trained models (resources/demo/latent plus the demo model as L = 16 seed 1)
+// are on the slider with no folder added: L in {4, 8, 16, 32, 64}, two seeds each.
+void TestLatentSlider::demoCatalogOnFirstLaunch() {
+    ui::MainWindow w;
+    ui::CoreLatentProvider* provider = w.latentProvider();
+    w.show();
+    QVERIFY(test::openDemo(w, kImages));
+    QTRY_VERIFY_WITH_TIMEOUT(provider->catalogReady(), 60000);
+    const ui::LatentOptions o = w.controller()->latentOptions();
+    QCOMPARE(o.find(ui::LatentMethod::Trained)->ks, (QVector<int>{4, 8, 16, 32, 64}));
+    for (int L : {4, 8, 16, 32, 64}) {
+        QCOMPARE(o.seedsAt(ui::LatentMethod::Trained, L), (QVector<int>{1, 2}));
+        QCOMPARE(provider->trainedMse(L).n, int64_t(2));
+    }
+    press(w.controlsPanel()->latentMethodBox(), Qt::Key_Down, 2);
+    QCOMPARE(w.controller()->currentConfig().key(), QStringLiteral("trained-k16-s1|int8"));
+    press(w.controlsPanel()->latentSlider(), Qt::Key_Left);
+    QCOMPARE(w.controller()->currentConfig().key(), QStringLiteral("trained-k8-s1|int8"));
+    QVERIFY(test::waitSettled(w));
+
+    const CatalogEntry* e = provider->trainedEntry(8, 1);
+    QVERIFY(e);
+    QVERIFY2(QString::fromStdString(e->path).endsWith("latent/tinyvae-fmnist-l8-s1.safetensors"), e->path.c_str());
+    auto model = loadModel(e->path);
+    QVERIFY(model.ok());
+    QuantPlan plan;
+    plan.defaultScheme = QuantScheme::integer(8);
+    auto core = evaluateCompression(*model->model, plan, m_demo->data, m_demo->mean, 64);
+    QVERIFY(core.ok());
+    QCOMPARE(w.metricsPanel()->shownMse().mean, core->compressed.mse.mean);
+    // Really trained: clearly better than the mean image, and the studio does not flag it.
+    QVERIFY(!checkUntrained(core->compressed, core->fp32.baselineSummary).warning);
+    const QString warnings = w.warningsPanel()->messages().join('\n');
+    QVERIFY2(!warnings.contains("trained k=8 (seed 1) · int8: looks untrained") && !warnings.contains("trained k=8 (seed 1) · int8: held-out MSE"),
+             qPrintable(warnings));
+    QVERIFY(!test::screenshot(&w, "latent-demo-trained-k8").isEmpty());
 }
 
 void TestLatentSlider::distillCancelled() {
