@@ -1,6 +1,7 @@
 #include "clisupport.h"
 
 #include "eval/modelevaluation.h"
+#include "model/tinyvae.h"
 
 #include <chrono>
 #include <csignal>
@@ -20,6 +21,25 @@ CancelToken& interruptToken() {
 extern "C" void onInterrupt(int) { interruptToken()->store(true); }
 
 }  // namespace
+
+Result<TrainingData> loadTrainingData(const DataSpec& spec, int channels, long long trainLimit, long long valLimit, const ProgressSink& progress) {
+    TrainingData d;
+    DatasetLoadOptions& opts = d.options;
+    opts.channels = channels;
+    opts.height = opts.width = static_cast<int>(TinyVaeConfig::kImageSize);
+    opts.split = Split::Train;
+    opts.limit = trainLimit;
+    auto train = loadDataset(spec, opts, progress.sub(0, 0.7));
+    if (!train) return train.error();
+    opts.channels = static_cast<int>(train->images.size(1));
+    opts.split = Split::Validation;
+    opts.limit = valLimit;
+    auto val = loadDataset(spec, opts, progress.sub(0.7, 1.0));
+    if (!val) return val.error();
+    d.train = std::move(*train);
+    d.val = std::move(*val);
+    return d;
+}
 
 Result<CommandInputs> loadCommandInputs(const Args& args, long long limit, const std::string& checkpoint) {
     auto spec = parseDataSpec(args.valueOr("data", ""));

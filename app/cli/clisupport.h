@@ -29,6 +29,17 @@ struct CommandInputs {
 /// that order; the error names the spec or the file.
 Result<CommandInputs> loadCommandInputs(const Args& args, long long limit, const std::string& checkpoint);
 
+/// @brief The images a training command learns from: the spec's training and validation parts.
+struct TrainingData {
+    Dataset train, val;
+    DatasetLoadOptions options;  ///< 64x64, the channels the data resolved to; split and limit as last used
+};
+
+/// Loads the training part (first `trainLimit`, < 0: all) and the validation part (first
+/// `valLimit`) of `spec` at 64x64 with `channels` (0: the data's own), as `pareto train` and
+/// `pareto sweep-latent` do; progress over `progress`'s whole range.
+Result<TrainingData> loadTrainingData(const DataSpec& spec, int channels, long long trainLimit, long long valLimit, const ProgressSink& progress);
+
 /// A sink that prints progress to stderr (throttled) and is cancelled by Ctrl-C.
 ProgressSink stderrProgress(bool quiet);
 

@@ -91,18 +91,11 @@ int runSweepLatent(const std::vector<std::string>& argv) {
     if (!spec) return reportError(spec.error());
 
     const ProgressSink progress = stderrProgress(args.flag("quiet"));
-    DatasetLoadOptions opts;
-    opts.channels = channels;
-    opts.height = opts.width = static_cast<int>(TinyVaeConfig::kImageSize);
-    opts.split = Split::Train;
-    opts.limit = limit;
-    auto train = loadDataset(*spec, opts, progress.sub(0, 0.01));
-    if (!train) return reportError(train.error());
-    opts.channels = static_cast<int>(train->images.size(1));
-    opts.split = Split::Validation;
-    opts.limit = valLimit;
-    auto val = loadDataset(*spec, opts, progress.sub(0.01, 0.015));
-    if (!val) return reportError(val.error());
+    auto data = loadTrainingData(*spec, channels, limit, valLimit, progress.sub(0, 0.015));
+    if (!data) return reportError(data.error());
+    const Dataset* train = &data->train;
+    const Dataset* val = &data->val;
+    DatasetLoadOptions opts = data->options;
     opts.split = Split::Test;
     opts.limit = testLimit;
     auto test = loadDataset(*spec, opts, progress.sub(0.015, 0.02));

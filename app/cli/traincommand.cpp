@@ -57,18 +57,11 @@ int runTrain(const std::vector<std::string>& argv) {
     if (!spec) return reportError(spec.error());
 
     const ProgressSink progress = stderrProgress(args.flag("quiet"));
-    DatasetLoadOptions opts;
-    opts.channels = channels;
-    opts.height = opts.width = static_cast<int>(TinyVaeConfig::kImageSize);
-    opts.split = Split::Train;
-    opts.limit = limit;
-    auto train = loadDataset(*spec, opts, progress.sub(0, 0.05));
-    if (!train) return reportError(train.error());
-    opts.channels = static_cast<int>(train->images.size(1));
-    opts.split = Split::Validation;
-    opts.limit = valLimit;
-    auto val = loadDataset(*spec, opts, progress.sub(0.05, 0.07));
-    if (!val) return reportError(val.error());
+    auto data = loadTrainingData(*spec, channels, limit, valLimit, progress.sub(0, 0.07));
+    if (!data) return reportError(data.error());
+    const Dataset* train = &data->train;
+    const Dataset* val = &data->val;
+    DatasetLoadOptions opts = data->options;
 
     std::fprintf(stderr, "training TinyVAE C=%lld L=%lld on %lld images (val %lld), BLAS: %s\n",
                  static_cast<long long>(train->images.size(1)), static_cast<long long>(tc.latentDim),

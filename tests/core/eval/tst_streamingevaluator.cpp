@@ -2,6 +2,7 @@
 // evaluateModel()/summarize() on the whole set, bit for bit.
 #include "eval/streamingevaluator.h"
 #include "model/tinyvae.h"
+#include "noiseimages.h"
 
 #include <ATen/ATen.h>
 
@@ -11,14 +12,7 @@ using namespace pareto;
 
 namespace {
 
-Dataset noiseImages(int n) {
-    at::Generator gen = at::detail::createCPUGenerator(7);
-    Dataset d;
-    d.images = at::rand({n, 1, 64, 64}, gen);
-    d.ids.resize(static_cast<size_t>(n));
-    d.identity = "noise";
-    return d;
-}
+Dataset noiseImages(int n) { return test::noiseImages(n, 7); }
 
 }  // namespace
 
