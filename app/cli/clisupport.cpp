@@ -22,6 +22,14 @@ extern "C" void onInterrupt(int) { interruptToken()->store(true); }
 
 }  // namespace
 
+Result<EvaluationImages> loadEvaluationImages(const CommandInputs& inputs, const ProgressSink& progress) {
+    auto data = loadDataset(inputs.spec, inputs.modelOptions, progress.sub(0.0, 0.5));
+    if (!data) return data.error();
+    auto mean = loadMeanImage(inputs.spec, inputs.modelOptions, progress.sub(0.5, 1.0));
+    if (!mean) return mean.error();
+    return EvaluationImages{std::move(*data), std::move(*mean)};
+}
+
 Result<TrainingData> loadTrainingData(const DataSpec& spec, int channels, long long trainLimit, long long valLimit, const ProgressSink& progress) {
     TrainingData d;
     DatasetLoadOptions& opts = d.options;

@@ -29,6 +29,16 @@ struct CommandInputs {
 /// that order; the error names the spec or the file.
 Result<CommandInputs> loadCommandInputs(const Args& args, long long limit, const std::string& checkpoint);
 
+/// @brief The held-out images of a command and the mean image of their data's training part.
+struct EvaluationImages {
+    Dataset data;
+    MeanImage mean;
+};
+
+/// Loads `inputs`' images in the model's input format, then their mean image (loadMeanImage);
+/// progress over `progress`'s whole range. The error names the data.
+Result<EvaluationImages> loadEvaluationImages(const CommandInputs& inputs, const ProgressSink& progress);
+
 /// @brief The images a training command learns from: the spec's training and validation parts.
 struct TrainingData {
     Dataset train, val;

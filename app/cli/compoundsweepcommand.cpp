@@ -96,10 +96,10 @@ int runCompoundSweep(const Args& args, const std::vector<QuantPlan>& plans) {
 
     const ProgressSink progress = stderrProgress(a.flag("quiet"));
     const DatasetLoadOptions& modelOptions = inputs->modelOptions;
-    auto data = loadDataset(*spec, modelOptions, progress.sub(0.0, 0.03));
-    if (!data) return reportError(data.error());
-    auto mean = loadMeanImage(*spec, modelOptions, progress.sub(0.03, 0.05));
-    if (!mean) return reportError(mean.error());
+    auto images = loadEvaluationImages(*inputs, progress.sub(0.0, 0.05));
+    if (!images) return reportError(images.error());
+    Dataset* data = &images->data;
+    MeanImage* mean = &images->mean;
     auto built = buildLatentVariants(*axis, *loaded, *spec, modelOptions, *settings, "--latents", progress.sub(0.05, 0.48));
     if (!built) return reportError(built.error());
     for (const auto& w : built->warnings) std::fprintf(stderr, "pareto: warning: %s\n", w.c_str());

@@ -86,11 +86,10 @@ int runEval(const std::vector<std::string>& argv) {
     const DatasetLoadOptions& options = inputs->options;
     LoadedModel* loaded = &inputs->loaded;
     const ProgressSink progress = stderrProgress(args.flag("quiet"));
-    const DatasetLoadOptions& modelOptions = inputs->modelOptions;
-    auto data = loadDataset(*spec, modelOptions, progress.sub(0.0, 0.1));
-    if (!data) return reportError(data.error());
-    auto mean = loadMeanImage(*spec, modelOptions, progress.sub(0.1, 0.2));
-    if (!mean) return reportError(mean.error());
+    auto images = loadEvaluationImages(*inputs, progress.sub(0.0, 0.2));
+    if (!images) return reportError(images.error());
+    Dataset* data = &images->data;
+    MeanImage* mean = &images->mean;
 
     // The FP32 model always; a quantized copy when asked for.
     std::optional<CompressionEvaluation> comp;

@@ -204,10 +204,10 @@ int runExport(const std::vector<std::string>& argv) {
     LoadedModel* loaded = &inputs->loaded;
     const ProgressSink progress = stderrProgress(args.flag("quiet"));
     const DatasetLoadOptions& modelOptions = inputs->modelOptions;
-    auto data = loadDataset(*spec, modelOptions, progress.sub(0.0, 0.05));
-    if (!data) return reportError(data.error());
-    auto mean = loadMeanImage(*spec, modelOptions, progress.sub(0.05, 0.1));
-    if (!mean) return reportError(mean.error());
+    auto images = loadEvaluationImages(*inputs, progress.sub(0.0, 0.1));
+    if (!images) return reportError(images.error());
+    Dataset* data = &images->data;
+    MeanImage* mean = &images->mean;
 
     const std::string loadedFrom = "loaded from " + loaded->path + " (" + checkpointFormatName(loaded->format) +
                                    (loaded->nestedKey.empty() ? "" : ", nested under '" + loaded->nestedKey + "'") + ")";

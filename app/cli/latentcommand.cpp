@@ -131,10 +131,10 @@ int runLatent(const std::vector<std::string>& argv) {
     const bool distill = method == "distill";
     const ProgressSink progress = stderrProgress(args.flag("quiet"));
     const DatasetLoadOptions& modelOptions = inputs->modelOptions;
-    auto data = loadDataset(*spec, modelOptions, progress.sub(0.0, 0.04));
-    if (!data) return reportError(data.error());
-    auto mean = loadMeanImage(*spec, modelOptions, progress.sub(0.04, 0.06));
-    if (!mean) return reportError(mean.error());
+    auto images = loadEvaluationImages(*inputs, progress.sub(0.0, 0.06));
+    if (!images) return reportError(images.error());
+    Dataset* data = &images->data;
+    MeanImage* mean = &images->mean;
     auto calib = loadCalibration(*spec, modelOptions, calibLimit, progress.sub(0.06, 0.1));
     if (!calib) return reportError(calib.error());
     std::vector<std::string> notes;

@@ -135,14 +135,12 @@ int runSweep(const std::vector<std::string>& argv) {
     }
     auto inputs = loadCommandInputs(args, limit, args.positional()[0]);
     if (!inputs) return reportError(inputs.error());
-    const DataSpec* spec = &inputs->spec;
     LoadedModel* loaded = &inputs->loaded;
     const ProgressSink progress = stderrProgress(args.flag("quiet"));
-    const DatasetLoadOptions& modelOptions = inputs->modelOptions;
-    auto data = loadDataset(*spec, modelOptions, progress.sub(0.0, 0.05));
-    if (!data) return reportError(data.error());
-    auto mean = loadMeanImage(*spec, modelOptions, progress.sub(0.05, 0.1));
-    if (!mean) return reportError(mean.error());
+    auto images = loadEvaluationImages(*inputs, progress.sub(0.0, 0.1));
+    if (!images) return reportError(images.error());
+    Dataset* data = &images->data;
+    MeanImage* mean = &images->mean;
 
     auto sweep = sweepSchemes(*loaded->model, *plans, *data, *mean, static_cast<int>(batch), progress.sub(0.1, 1.0));
     if (!sweep) return reportError(sweep.error());
