@@ -4,6 +4,7 @@
 #include "model/tinyvae.h"
 
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -99,6 +100,27 @@ int reportError(const Error& error) {
 }
 
 nlohmann::json toJson(const Estimate& e) { return {{"mean", e.mean}, {"ci95", {e.lo, e.hi}}}; }
+
+std::string csvNumber(double v) {
+    if (std::isnan(v)) return "";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.9g", v);
+    return buf;
+}
+
+std::string csvEstimate(const Estimate& e) { return csvNumber(e.mean) + "," + csvNumber(e.lo) + "," + csvNumber(e.hi); }
+
+std::string csvDelta(const DeltaEstimate& d) { return csvEstimate(d.estimate) + "," + (d.significant ? "true" : "false"); }
+
+std::string csvMetricColumns() {
+    std::string out;
+    for (const char* m : {"mse", "psnr", "ssim"}) out += std::string(out.empty() ? "" : ",") + m + "," + m + "_lo," + m + "_hi";
+    for (const char* m : {"mse", "psnr", "ssim"}) {
+        const std::string d = std::string("delta_") + m;
+        out += "," + d + "," + d + "_lo," + d + "_hi," + d + "_significant";
+    }
+    return out;
+}
 
 nlohmann::json toJson(const DeltaEstimate& d) {
     nlohmann::json j = toJson(d.estimate);

@@ -50,6 +50,15 @@ struct TrainingData {
 /// `pareto sweep-latent` do; progress over `progress`'s whole range.
 Result<TrainingData> loadTrainingData(const DataSpec& spec, int channels, long long trainLimit, long long valLimit, const ProgressSink& progress);
 
+/// CSV cells of the sweep tables: a number to 9 significant digits ("" for NaN), an estimate
+/// as `mean,lo,hi`, a paired delta as `mean,lo,hi,significant`.
+std::string csvNumber(double v);
+std::string csvEstimate(const Estimate& e);
+std::string csvDelta(const DeltaEstimate& d);
+/// The header columns for csvEstimate of MSE, PSNR and SSIM then csvDelta of each:
+/// `mse,mse_lo,mse_hi,...,delta_mse,delta_mse_lo,delta_mse_hi,delta_mse_significant,...`.
+std::string csvMetricColumns();
+
 /// A sink that prints progress to stderr (throttled) and is cancelled by Ctrl-C.
 ProgressSink stderrProgress(bool quiet);
 

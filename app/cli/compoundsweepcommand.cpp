@@ -20,13 +20,6 @@
 namespace pareto::cli {
 namespace {
 
-std::string num(double v) {
-    if (std::isnan(v)) return "";
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.9g", v);
-    return buf;
-}
-
 nlohmann::json nullable(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 nlohmann::json rowJson(const CompoundRow& r, int64_t originalFp32Bytes) {
@@ -48,22 +41,15 @@ nlohmann::json rowJson(const CompoundRow& r, int64_t originalFp32Bytes) {
 
 std::string csv(const CompoundSweep& s, int64_t originalFp32Bytes) {
     std::string out =
-        "method,k,seed,scheme,params,bytes,fp32_bytes,ratio,ratio_vs_original,effective_bits_per_param,explained_variance,mse,mse_lo,mse_hi,psnr,psnr_lo,"
-        "psnr_hi,ssim,ssim_lo,ssim_hi";
-    for (const char* m : {"mse", "psnr", "ssim"}) {
-        const std::string d = std::string("delta_") + m;
-        out += "," + d + "," + d + "_lo," + d + "_hi," + d + "_significant";
-    }
-    out += ",pareto\n";
-    const auto est = [](const Estimate& e) { return num(e.mean) + "," + num(e.lo) + "," + num(e.hi); };
-    const auto delta = [&](const DeltaEstimate& d) { return est(d.estimate) + "," + (d.significant ? "true" : "false"); };
+        "method,k,seed,scheme,params,bytes,fp32_bytes,ratio,ratio_vs_original,effective_bits_per_param,explained_variance," + csvMetricColumns() +
+        ",pareto\n";
     for (const auto& r : s.rows) {
         out += r.method + "," + std::to_string(r.k) + "," + (r.seed ? std::to_string(*r.seed) : "") + "," + r.scheme + "," +
                std::to_string(r.size.params) + "," + std::to_string(r.size.bytes) + "," + std::to_string(r.size.fp32Bytes) + "," +
-               num(r.size.ratio) + "," + num(static_cast<double>(originalFp32Bytes) / static_cast<double>(r.size.bytes)) + "," +
-               num(r.size.effectiveBitsPerParam) + "," + num(r.explainedVariance) + "," +
-               est(r.metrics.mse) + "," + est(r.metrics.psnr) + "," + est(r.metrics.ssim) + "," + delta(r.deltaVsOriginal.mse) + "," +
-               delta(r.deltaVsOriginal.psnr) + "," + delta(r.deltaVsOriginal.ssim) + "," + (r.pareto ? "true" : "false") + "\n";
+               csvNumber(r.size.ratio) + "," + csvNumber(static_cast<double>(originalFp32Bytes) / static_cast<double>(r.size.bytes)) + "," +
+               csvNumber(r.size.effectiveBitsPerParam) + "," + csvNumber(r.explainedVariance) + "," +
+               csvEstimate(r.metrics.mse) + "," + csvEstimate(r.metrics.psnr) + "," + csvEstimate(r.metrics.ssim) + "," + csvDelta(r.deltaVsOriginal.mse) + "," +
+               csvDelta(r.deltaVsOriginal.psnr) + "," + csvDelta(r.deltaVsOriginal.ssim) + "," + (r.pareto ? "true" : "false") + "\n";
     }
     return out;
 }

@@ -76,26 +76,13 @@ nlohmann::json rowJson(const SweepRow& r) {
             {"pareto", r.pareto}};
 }
 
-std::string num(double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.9g", v);
-    return buf;
-}
-
 std::string csv(const SchemeSweep& s) {
-    std::string out = "scheme,bytes,fp32_bytes,ratio,effective_bits_per_param,mse,mse_lo,mse_hi,psnr,psnr_lo,psnr_hi,ssim,ssim_lo,ssim_hi";
-    for (const char* m : {"mse", "psnr", "ssim"}) {
-        const std::string d = std::string("delta_") + m;
-        out += "," + d + "," + d + "_lo," + d + "_hi," + d + "_significant";
-    }
-    out += ",pareto\n";
-    const auto est = [](const Estimate& e) { return num(e.mean) + "," + num(e.lo) + "," + num(e.hi); };
-    const auto delta = [&](const DeltaEstimate& d) { return est(d.estimate) + "," + (d.significant ? "true" : "false"); };
+    std::string out = "scheme,bytes,fp32_bytes,ratio,effective_bits_per_param," + csvMetricColumns() + ",pareto\n";
     for (const auto& r : s.rows) {
         // Scheme strings hold no commas or quotes; a "+map" label neither.
-        out += r.scheme + "," + std::to_string(r.size.bytes) + "," + std::to_string(r.size.fp32Bytes) + "," + num(r.size.ratio) + "," +
-               num(r.size.effectiveBitsPerParam) + "," + est(r.metrics.mse) + "," + est(r.metrics.psnr) + "," + est(r.metrics.ssim) + "," +
-               delta(r.deltaVsFp32.mse) + "," + delta(r.deltaVsFp32.psnr) + "," + delta(r.deltaVsFp32.ssim) + "," +
+        out += r.scheme + "," + std::to_string(r.size.bytes) + "," + std::to_string(r.size.fp32Bytes) + "," + csvNumber(r.size.ratio) + "," +
+               csvNumber(r.size.effectiveBitsPerParam) + "," + csvEstimate(r.metrics.mse) + "," + csvEstimate(r.metrics.psnr) + "," + csvEstimate(r.metrics.ssim) + "," +
+               csvDelta(r.deltaVsFp32.mse) + "," + csvDelta(r.deltaVsFp32.psnr) + "," + csvDelta(r.deltaVsFp32.ssim) + "," +
                (r.pareto ? "true" : "false") + "\n";
     }
     return out;
