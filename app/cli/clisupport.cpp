@@ -1,5 +1,6 @@
 #include "clisupport.h"
 
+#include "common/resourcepaths.h"
 #include "eval/modelevaluation.h"
 #include "model/tinyvae.h"
 
@@ -51,7 +52,10 @@ Result<TrainingData> loadTrainingData(const DataSpec& spec, int channels, long l
 }
 
 Result<CommandInputs> loadCommandInputs(const Args& args, long long limit, const std::string& checkpoint) {
-    auto spec = parseDataSpec(args.valueOr("data", ""));
+    // 'demo' names the installed demo model and its held-out images, wherever the
+    // package was unpacked: `pareto eval demo --data demo`.
+    const std::string dataArg = args.valueOr("data", "");
+    auto spec = parseDataSpec(dataArg == "demo" ? demoDataSpec() : dataArg);
     if (!spec) return spec.error();
     DatasetLoadOptions options;
     options.limit = limit;
@@ -60,7 +64,7 @@ Result<CommandInputs> loadCommandInputs(const Args& args, long long limit, const
         if (!split) return split.error();
         options.split = *split;
     }
-    auto loaded = loadModel(checkpoint);
+    auto loaded = loadModel(checkpoint == "demo" ? demoModelPath() : checkpoint);
     if (!loaded) return loaded.error();
     const DatasetLoadOptions modelOptions = optionsForModel(loaded->model->info(), options);
     return CommandInputs{std::move(*spec), options, std::move(*loaded), modelOptions};

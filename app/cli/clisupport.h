@@ -26,7 +26,8 @@ struct CommandInputs {
 };
 
 /// Parses --data and --split (`limit` from --limit, < 0: all), then loads `checkpoint`, in
-/// that order; the error names the spec or the file.
+/// that order; the error names the spec or the file. `demo` as the checkpoint or the data
+/// spec means the embedded demo model or its held-out images (resourceDir()).
 Result<CommandInputs> loadCommandInputs(const Args& args, long long limit, const std::string& checkpoint);
 
 /// @brief The held-out images of a command and the mean image of their data's training part.

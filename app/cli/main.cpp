@@ -16,7 +16,7 @@ const char* kUsage =
     "commands:\n"
     "  inspect CKPT              what a checkpoint holds: format, architecture, parameters\n"
     "  eval CKPT --data SPEC     quality on held-out data with 95 % CIs, beside the mean image\n"
-    "  train --data SPEC --out F train a SAGE TinyVAE\n"
+    "  train --data SPEC --out F  train a SAGE TinyVAE\n"
     "  sweep CKPT --data SPEC --out PREFIX\n"
     "                            size vs quality of many quantization schemes, Pareto front marked\n"
     "  sensitivity CKPT --data SPEC\n"

@@ -2,6 +2,7 @@
 // --screenshot FILE grabs the window once the first preview and its held-out metrics are on
 // screen; --bench-interaction times slider-to-painted-preview and event-loop stalls.
 #include "bench/interactionbenchmark.h"
+#include "help/appicon.h"
 #include "mainwindow.h"
 
 #include "common/resourcepaths.h"
@@ -12,57 +13,111 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+/// @brief The studio's command line; --help and --version come from the same parser.
+struct StudioOptions {
+    QCommandLineOption data{QStringLiteral("data"), QStringLiteral("Data spec (default: the embedded held-out subset)."), QStringLiteral("spec")};
+    QCommandLineOption limit{QStringLiteral("limit"), QStringLiteral("Use the first N held-out images (default: all)."), QStringLiteral("N")};
+    QCommandLineOption shot{QStringLiteral("screenshot"),
+                            QStringLiteral("Save a PNG of the window once the first preview and its held-out metrics are shown, print "
+                                           "the model and data it showed, then quit."),
+                            QStringLiteral("file")};
+    QCommandLineOption bench{QStringLiteral("bench-interaction"),
+                             QStringLiteral("Benchmark: slider change to painted preview (p50/p95 over --changes), and the longest "
+                                            "event-loop stall during a sweep; prints the numbers and quits.")};
+    QCommandLineOption changes{QStringLiteral("changes"), QStringLiteral("Slider changes for --bench-interaction (default 100)."), QStringLiteral("N"),
+                               QStringLiteral("100")};
+    QCommandLineOption out{QStringLiteral("out"), QStringLiteral("Write the --bench-interaction results as JSON to FILE."), QStringLiteral("file")};
+
+    void addTo(QCommandLineParser& cli) const {
+        cli.setApplicationDescription(QStringLiteral("Explore neural-network compression interactively."));
+        cli.addHelpOption();
+        cli.addVersionOption();
+        cli.addPositionalArgument(QStringLiteral("checkpoint"), QStringLiteral("Model to open (default: the embedded demo)."), QStringLiteral("[checkpoint]"));
+        for (const auto* o : {&data, &limit, &shot, &bench, &changes, &out}) cli.addOption(*o);
+    }
+};
+
+bool asksForHelpOrVersion(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i)
+        for (const char* o : {"-h", "-?", "--help", "--help-all", "-v", "--version"})
+            if (!std::strcmp(argv[i], o)) return true;
+    return false;
+}
+
+// No QApplication: --help and --version work without a display (help2man runs them at
+// build time). argv[0] without its folder keeps build paths out of the man page.
+int printHelpOrVersion(int argc, char** argv) {
+    std::string name = "pareto-studio";
+    std::vector<char*> args(argv, argv + argc);
+    args[0] = name.data();
+    int n = argc;
+    QCoreApplication app(n, args.data());
+    QCoreApplication::setApplicationName(QStringLiteral("pareto-studio"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PARETO_VERSION));
+    QCommandLineParser cli;
+    StudioOptions options;
+    options.addTo(cli);
+    cli.process(app);  // prints the help or the version and exits
+    return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+    if (asksForHelpOrVersion(argc, argv)) return printHelpOrVersion(argc, argv);
     pareto::reexecWithSingleThreadedBlas(argv);
     QApplication app(argc, argv);
+    // The name keys QSettings (recent files, export folder): keep it as it was.
     QApplication::setApplicationName(QStringLiteral("Pareto Studio"));
+    QApplication::setApplicationVersion(QStringLiteral(PARETO_VERSION));
     QApplication::setOrganizationName(QStringLiteral("Pareto"));
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.paretostudio.ParetoStudio"));
+    QApplication::setWindowIcon(pareto::ui::applicationIcon());
     pareto::configureComputeThreads();
 
     QCommandLineParser cli;
-    cli.setApplicationDescription(QStringLiteral("Explore neural-network compression interactively."));
-    cli.addHelpOption();
-    cli.addPositionalArgument(QStringLiteral("checkpoint"), QStringLiteral("Model to open (default: the embedded demo)."));
-    QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Data spec (default: the embedded held-out subset)."), QStringLiteral("spec"));
-    QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("Use the first N held-out images (default: all)."), QStringLiteral("N"));
-    QCommandLineOption shot(QStringLiteral("screenshot"),
-                            QStringLiteral("Save a PNG of the window once the first preview and its held-out metrics are shown, then quit."),
-                            QStringLiteral("file"));
-    QCommandLineOption bench(QStringLiteral("bench-interaction"),
-                             QStringLiteral("Benchmark: slider change to painted preview (p50/p95 over --changes), and the longest "
-                                            "event-loop stall during a sweep; prints the numbers and quits."));
-    QCommandLineOption changes(QStringLiteral("changes"), QStringLiteral("Slider changes for --bench-interaction (default 100)."), QStringLiteral("N"), QStringLiteral("100"));
-    QCommandLineOption out(QStringLiteral("out"), QStringLiteral("Write the --bench-interaction results as JSON to FILE."), QStringLiteral("file"));
-    for (const auto* o : {&data, &limit, &shot, &bench, &changes, &out}) cli.addOption(*o);
+    StudioOptions o;
+    o.addTo(cli);
     cli.process(app);
 
     pareto::ui::MainWindow window;
     const QString checkpoint = cli.positionalArguments().value(0, QString::fromStdString(pareto::demoModelPath()));
-    const QString spec = cli.value(data).isEmpty() ? QString::fromStdString(pareto::demoDataSpec()) : cli.value(data);
+    const QString spec = cli.value(o.data).isEmpty() ? QString::fromStdString(pareto::demoDataSpec()) : cli.value(o.data);
     bool limitOk = true;
-    const qint64 n = cli.isSet(limit) ? cli.value(limit).toLongLong(&limitOk) : -1;
-    if (!limitOk || (cli.isSet(limit) && n <= 0)) {
+    const qint64 n = cli.isSet(o.limit) ? cli.value(o.limit).toLongLong(&limitOk) : -1;
+    if (!limitOk || (cli.isSet(o.limit) && n <= 0)) {
         std::fprintf(stderr, "pareto-studio: --limit must be a positive number\n");
         return 2;
     }
     window.show();
     window.openModel(checkpoint, spec, n);
 
-    if (cli.isSet(shot)) {
-        const QString file = cli.value(shot);
-        QObject::connect(&window, &pareto::ui::MainWindow::studioSettled, &window, [&window, file] {
+    if (cli.isSet(o.shot)) {
+        const QString file = cli.value(o.shot);
+        QObject::connect(&window, &pareto::ui::MainWindow::studioSettled, &window, [&window, file, checkpoint, spec] {
             // Let the last results lay out and paint before grabbing.
-            QTimer::singleShot(50, &window, [&window, file] {
+            QTimer::singleShot(50, &window, [&window, file, checkpoint, spec] {
                 const bool ok = window.grab().save(file);
-                if (!ok) std::fprintf(stderr, "pareto-studio: %s: could not write the screenshot\n", qPrintable(file));
+                if (ok) {
+                    // What was on screen, so a script can tell which demo an installed copy found.
+                    std::printf("screenshot %s\nmodel      %s\ndata       %s\n", qPrintable(file), qPrintable(checkpoint), qPrintable(spec));
+                    std::fflush(stdout);
+                } else {
+                    std::fprintf(stderr, "pareto-studio: %s: could not write the screenshot\n", qPrintable(file));
+                }
                 QApplication::exit(ok ? 0 : 1);
             });
         });
     }
     pareto::ui::InteractionBenchmark* benchmark = nullptr;
-    if (cli.isSet(bench)) {
-        benchmark = new pareto::ui::InteractionBenchmark(&window, std::max(1, cli.value(changes).toInt()), cli.value(out), &window);
+    if (cli.isSet(o.bench)) {
+        benchmark = new pareto::ui::InteractionBenchmark(&window, std::max(1, cli.value(o.changes).toInt()), cli.value(o.out), &window);
         QObject::connect(&window, &pareto::ui::MainWindow::studioSettled, benchmark, [benchmark] {
             static bool started = false;
             if (started) return;
