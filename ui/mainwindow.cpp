@@ -5,6 +5,7 @@
 #include "controls/controlspanel.h"
 #include "data/datapanel.h"
 #include "export/exportcontroller.h"
+#include "help/helpmenu.h"
 #include "jobs/jobprogresswidget.h"
 #include "latent/corelatentprovider.h"
 #include "metrics/metricspanel.h"
@@ -185,6 +186,8 @@ void MainWindow::buildMenus() {
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* d : findChildren<QDockWidget*>()) m_viewMenu->addAction(d->toggleViewAction());
+
+    menuBar()->addMenu(new HelpMenu(this));
 }
 
 void MainWindow::wireJobs() {
