@@ -22,6 +22,10 @@ PACKAGES=(
   dataset-fashion-mnist python3-torch python3-numpy
   # fonts so offscreen screenshots show text
   fonts-dejavu-core
+  # the .deb's desktop files: PNG icons rendered from the SVG, man pages from --help, and
+  # the validators and MIME database tool its tests run (dpkg-dev for CPack comes with
+  # build-essential)
+  librsvg2-bin help2man desktop-file-utils appstream shared-mime-info
 )
 
 SUDO=""

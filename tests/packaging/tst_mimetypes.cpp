@@ -22,15 +22,22 @@ private:
 
 void TestMimeTypes::initTestCase() {
     QVERIFY(m_dir.isValid());
+    // One database of the system's definitions plus ours, as update-mime-database makes it
+    // in /usr/share/mime once the package is installed (Qt stops at the first database that
+    // knows a suffix, so a separate database of ours alone would hide the system's *.ts).
     const QString mime = m_dir.filePath(QStringLiteral("share/mime"));
     QVERIFY(QDir().mkpath(mime + "/packages"));
+    const QDir system(QStringLiteral("/usr/share/mime/packages"));
+    const QStringList systemXml = system.entryList({QStringLiteral("*.xml")}, QDir::Files);
+    QVERIFY(systemXml.contains(QStringLiteral("freedesktop.org.xml")));
+    for (const QString& f : systemXml) QVERIFY(QFile::copy(system.filePath(f), mime + "/packages/" + f));
     const QString xml = QStringLiteral(PARETO_SOURCE_DIR "/packaging/desktop/org.paretostudio.ParetoStudio.mime.xml");
     QVERIFY(QFile::copy(xml, mime + "/packages/org.paretostudio.ParetoStudio.xml"));
     QProcess update;
     update.start(QStringLiteral("update-mime-database"), {mime});
     QVERIFY2(update.waitForFinished(60000) && update.exitCode() == 0, update.readAllStandardError().constData());
-    // Ours first, then the system's database, as on a desktop with the package installed.
-    qputenv("XDG_DATA_DIRS", (m_dir.filePath(QStringLiteral("share")) + ":/usr/local/share:/usr/share").toUtf8());
+    qputenv("XDG_DATA_DIRS", m_dir.filePath(QStringLiteral("share")).toUtf8());
+    qputenv("XDG_DATA_HOME", m_dir.filePath(QStringLiteral("home")).toUtf8());
 }
 
 void TestMimeTypes::resolvesFile_data() {

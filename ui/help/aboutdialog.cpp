@@ -70,8 +70,8 @@ AboutDialog::AboutDialog(QWidget* parent) : QDialog(parent) {
                      "every quality figure a held-out measurement with its 95 % CI.<br><br>"
                      "<b>Built with</b><br>%1<br><br>"
                      "Licensed under the Apache License 2.0 (the Licence tab). It links Qt, LibTorch, OpenCV and "
-                     "other libraries under their own licences (the Third-party tab); because Qt Charts is GPL-3.0, "
-                     "this program as a whole is distributed under the GPL-3.0.")
+                     "other libraries under their own licences (the Third-party software tab); as it links Qt Charts, "
+                     "which is GPL-3.0, this program as a whole may be distributed only under the GPL-3.0.")
                       .arg(libraryVersions().toHtmlEscaped().replace(QLatin1Char('\n'), QLatin1String("<br>"))));
     aboutLayout->addWidget(text);
     aboutLayout->addStretch();
