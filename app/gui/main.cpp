@@ -2,16 +2,21 @@
 // --screenshot FILE grabs the window once the first preview and its held-out metrics are on
 // screen; --bench-interaction times slider-to-painted-preview and event-loop stalls.
 #include "bench/interactionbenchmark.h"
+#include "jobs/abandonedjobs.h"
 #include "mainwindow.h"
+#include "session/truststore.h"
 
 #include "common/resourcepaths.h"
 #include "common/threads.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSettings>
 #include <QTimer>
 
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
 
 int main(int argc, char** argv) {
     pareto::reexecWithSingleThreadedBlas(argv);
@@ -34,10 +39,14 @@ int main(int argc, char** argv) {
                                             "event-loop stall during a sweep; prints the numbers and quits."));
     QCommandLineOption changes(QStringLiteral("changes"), QStringLiteral("Slider changes for --bench-interaction (default 100)."), QStringLiteral("N"), QStringLiteral("100"));
     QCommandLineOption out(QStringLiteral("out"), QStringLiteral("Write the --bench-interaction results as JSON to FILE."), QStringLiteral("file"));
-    for (const auto* o : {&data, &limit, &shot, &bench, &changes, &out}) cli.addOption(*o);
+    QCommandLineOption trust(QStringLiteral("trust-code"),
+                             QStringLiteral("Run TorchScript files without asking (they are programs; for tests and scripts)."));
+    for (const auto* o : {&data, &limit, &shot, &bench, &changes, &out, &trust}) cli.addOption(*o);
     cli.process(app);
+    pareto::ui::TrustStore::setTrustAll(cli.isSet(trust));
 
-    pareto::ui::MainWindow window;
+    auto owned = std::make_unique<pareto::ui::MainWindow>();
+    pareto::ui::MainWindow& window = *owned;
     const QString checkpoint = cli.positionalArguments().value(0, QString::fromStdString(pareto::demoModelPath()));
     const QString spec = cli.value(data).isEmpty() ? QString::fromStdString(pareto::demoDataSpec()) : cli.value(data);
     bool limitOk = true;
@@ -71,5 +80,16 @@ int main(int argc, char** argv) {
         });
         QObject::connect(benchmark, &pareto::ui::InteractionBenchmark::finished, &app, [](int code) { QApplication::exit(code); });
     }
-    return QApplication::exec();
+    const int rc = QApplication::exec();
+    owned.reset();  // the jobs' destructors wait for their threads, or abandon stuck ones
+    if (pareto::ui::AbandonedJobs::instance().count() > 0) {
+        // A thread is still inside a model call that never returned: destroying the
+        // application under it could crash. Keep what the user set, then leave at once.
+        QSettings().sync();
+        std::fprintf(stderr, "pareto-studio: %d background job(s) did not stop (a model call that does not return); exiting without waiting\n",
+                     pareto::ui::AbandonedJobs::instance().count());
+        std::fflush(nullptr);
+        std::_Exit(rc);
+    }
+    return rc;
 }
