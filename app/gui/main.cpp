@@ -15,12 +15,35 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <exception>
 #include <cstdlib>
 #include <memory>
 
+namespace {
+
+// An exception that escapes an event handler would otherwise terminate the process with
+// nothing said: report it in one line and leave with exit status 1.
+class StudioApplication : public QApplication {
+public:
+    using QApplication::QApplication;
+    bool notify(QObject* receiver, QEvent* event) override {
+        try {
+            return QApplication::notify(receiver, event);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "pareto-studio: internal error: %s\n", e.what());
+        } catch (...) {
+            std::fprintf(stderr, "pareto-studio: internal error (unknown exception)\n");
+        }
+        QCoreApplication::exit(1);
+        return false;
+    }
+};
+
+}  // namespace
+
 int main(int argc, char** argv) {
     pareto::reexecWithSingleThreadedBlas(argv);
-    QApplication app(argc, argv);
+    StudioApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Pareto Studio"));
     QApplication::setOrganizationName(QStringLiteral("Pareto"));
     pareto::configureComputeThreads();
