@@ -16,6 +16,8 @@ PACKAGES=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   # small libraries used by core
   zlib1g-dev nlohmann-json3-dev libssl-dev
+  # image decoding with the decoders' own error reasons (core/data/imagedecoder.cpp)
+  libpng-dev libjpeg-dev
   # benchmarks
   libbenchmark-dev
   # real data and the real PyTorch writer used by the tests' fixtures

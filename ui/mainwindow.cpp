@@ -10,7 +10,9 @@
 #include "latent/corelatentprovider.h"
 #include "metrics/metricspanel.h"
 #include "model/modelpanel.h"
+#include "jobs/abandonedjobs.h"
 #include "model/recentfiles.h"
+#include "model/trustbanner.h"
 #include "reconstruction/reconstructionpanel.h"
 #include "report/reportwriter.h"
 #include "session/studiocontroller.h"
@@ -31,6 +33,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QVBoxLayout>
 
 namespace pareto::ui {
 
@@ -48,7 +51,8 @@ MainWindow::MainWindow(QWidget* parent)
       m_warnings(new WarningsPanel),
       m_jobs(new JobProgressWidget),
       m_latentGrid(new LatentGridPanel),
-      m_export(new ExportController(m_controller, this)) {
+      m_export(new ExportController(m_controller, this)),
+      m_trust(new TrustBanner) {
     setWindowTitle(tr("Pareto Studio"));
     setAcceptDrops(true);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
@@ -61,7 +65,13 @@ MainWindow::MainWindow(QWidget* parent)
     split->setStretchFactor(0, 5);
     split->setStretchFactor(1, 4);
     split->setChildrenCollapsible(false);
-    setCentralWidget(split);
+    // The trust question sits above the work area, where the model would appear.
+    auto* centre = new QWidget(this);
+    auto* centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->addWidget(m_trust);
+    centreLayout->addWidget(split, 1);
+    setCentralWidget(centre);
 
     QDockWidget* model = addPanel(m_model, tr("Model"), Qt::LeftDockWidgetArea, QStringLiteral("modelDock"));
     QDockWidget* data = addPanel(m_data, tr("Data"), Qt::LeftDockWidgetArea, QStringLiteral("dataDock"));
@@ -92,6 +102,15 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_recent, &RecentFiles::changed, m_model, &ModelPanel::setRecentFiles);
     m_model->setRecentFiles(m_recent->files());
     connect(m_controller, &StudioController::finding, m_warnings, &WarningsPanel::add);
+    connect(m_controller, &StudioController::trustRequested, m_trust, &TrustBanner::ask);
+    connect(m_controller, &StudioController::loadStarted, m_trust, &QWidget::hide);
+    connect(m_trust, &TrustBanner::trustRequested, m_controller, &StudioController::trustPendingAndOpen);
+    connect(m_trust, &TrustBanner::declined, m_controller, &StudioController::declinePending);
+    connect(&AbandonedJobs::instance(), &AbandonedJobs::abandoned, m_warnings, [this](const QString& what) {
+        m_warnings->add(Severity::Error, tr("Jobs"),
+                        tr("%1 did not stop when cancelled (a model call that does not return); it was abandoned and "
+                           "keeps a CPU core busy until Pareto Studio quits").arg(what));
+    });
     connect(m_warnings, &WarningsPanel::countChanged, this, [this](int n, int errors) {
         const QString e = errors == 0 ? QString() : errors == 1 ? tr(", 1 error") : tr(", %1 errors").arg(errors);
         m_warningsDock->setWindowTitle(n ? tr("Warnings (%1%2)").arg(n).arg(e) : tr("Warnings"));

@@ -20,6 +20,7 @@ class ModelPanel;
 class RecentFiles;
 class ReconstructionPanel;
 class StudioController;
+class TrustBanner;
 class WarningsPanel;
 
 /// @brief The studio window. It only assembles the panels around one StudioController and
@@ -49,6 +50,7 @@ public:
     CoreLatentProvider* latentProvider() const { return m_latent; }
     LatentGridPanel* latentGridPanel() const { return m_latentGrid; }
     ExportController* exportController() const { return m_export; }
+    TrustBanner* trustBanner() const { return m_trust; }
 
 Q_SIGNALS:
     /// The open session's preview and metrics for the current configuration are on screen,
@@ -82,6 +84,7 @@ private:
     JobProgressWidget* m_jobs;
     LatentGridPanel* m_latentGrid;
     ExportController* m_export;
+    TrustBanner* m_trust;
     QDockWidget* m_warningsDock = nullptr;
     QMenu* m_viewMenu = nullptr;
     QAction* m_reportAction = nullptr;

@@ -1,10 +1,16 @@
 #include "clisupport.h"
+#include "common/jsontext.h"
 
 #include "common/resourcepaths.h"
 #include "eval/modelevaluation.h"
 #include "model/tinyvae.h"
 
+#include "common/utf8text.h"
+
+#include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
@@ -20,9 +26,62 @@ CancelToken& interruptToken() {
     return token;
 }
 
-extern "C" void onInterrupt(int) { interruptToken()->store(true); }
+// The first Ctrl-C asks the work to stop at its next check; a second one ends the process
+// at once (a trusted TorchScript call that never returns cannot be asked).
+extern "C" void onInterrupt(int) {
+    static std::atomic<int> count{0};
+    if (count.fetch_add(1) > 0) _exit(130);
+    interruptToken()->store(true);
+}
+
+CheckpointLoadOptions& loadOptionsStorage() {
+    static CheckpointLoadOptions options;
+    return options;
+}
 
 }  // namespace
+
+const CheckpointLoadOptions& cliLoadOptions() { return loadOptionsStorage(); }
+
+bool takeLoadOptions(std::vector<std::string>& args, std::string& error) {
+    std::vector<std::string> kept;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--") {  // everything after stays positional
+            kept.insert(kept.end(), args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+            break;
+        }
+        if (a == "--trust-code") {
+            loadOptionsStorage().trustCode = true;
+            continue;
+        }
+        std::string value;
+        if (a == "--max-inflated-bytes") {
+            if (i + 1 >= args.size()) {
+                error = "--max-inflated-bytes needs a value";
+                return false;
+            }
+            value = args[++i];
+        } else if (a.rfind("--max-inflated-bytes=", 0) == 0) {
+            value = a.substr(std::string("--max-inflated-bytes=").size());
+        } else {
+            kept.push_back(a);
+            continue;
+        }
+        char* end = nullptr;
+        errno = 0;
+        const unsigned long long n = std::strtoull(value.c_str(), &end, 10);
+        if (value.empty() || *end != '\0' || errno == ERANGE || n == 0 || value[0] == '-') {
+            error = "--max-inflated-bytes takes a positive number of bytes, not '" + printableText(value) + "'";
+            return false;
+        }
+        loadOptionsStorage().maxInflatedBytes = n;
+    }
+    args = std::move(kept);
+    return true;
+}
+
+Result<LoadedModel> loadCliModel(const std::string& path) { return loadModel(path, cliLoadOptions()); }
 
 Result<EvaluationImages> loadEvaluationImages(const CommandInputs& inputs, const ProgressSink& progress) {
     auto data = loadDataset(inputs.spec, inputs.modelOptions, progress.sub(0.0, 0.5));
@@ -64,7 +123,7 @@ Result<CommandInputs> loadCommandInputs(const Args& args, long long limit, const
         if (!split) return split.error();
         options.split = *split;
     }
-    auto loaded = loadModel(checkpoint == "demo" ? demoModelPath() : checkpoint);
+    auto loaded = loadCliModel(checkpoint == "demo" ? demoModelPath() : checkpoint);
     if (!loaded) return loaded.error();
     const DatasetLoadOptions modelOptions = optionsForModel(loaded->model->info(), options);
     return CommandInputs{std::move(*spec), options, std::move(*loaded), modelOptions};
@@ -93,13 +152,20 @@ ProgressSink stderrProgress(bool quiet) {
         interruptToken());
 }
 
+Error withPrefix(const std::string& what, const Error& error) {
+    if (error.isCancelled()) return error;
+    Error e = error;
+    e.message = what + ": " + error.message;
+    return e;
+}
+
 int reportError(const Error& error) {
     if (::isatty(STDERR_FILENO)) std::fputs("\r\033[K", stderr);
     if (error.isCancelled()) {
         std::fputs("pareto: interrupted\n", stderr);
         return 130;
     }
-    std::fprintf(stderr, "pareto: %s\n", error.message.c_str());
+    std::fprintf(stderr, "pareto: %s\n", printableText(error.message).c_str());
     return 1;
 }
 
@@ -147,6 +213,10 @@ std::string formatEstimate(const Estimate& e, int digits) {
     return buf;
 }
 
-void printJson(const nlohmann::json& j) { std::cout << j.dump(2) << std::endl; }
+void printJson(const nlohmann::json& j) {
+    std::fputs(dumpJson(j, 2).c_str(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+}
 
 }  // namespace pareto::cli

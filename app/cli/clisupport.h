@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
 
 namespace pareto::cli {
 
@@ -24,6 +25,17 @@ struct CommandInputs {
     LoadedModel loaded;
     DatasetLoadOptions modelOptions;  ///< options converted to the model's input format
 };
+
+/// The process-wide checkpoint options of this run: `--trust-code` and
+/// `--max-inflated-bytes N`, which every command accepts anywhere on its command line.
+const CheckpointLoadOptions& cliLoadOptions();
+
+/// Removes `--trust-code` and `--max-inflated-bytes N` from `args` into cliLoadOptions();
+/// false with `error` set for a malformed value.
+bool takeLoadOptions(std::vector<std::string>& args, std::string& error);
+
+/// Opens a model with cliLoadOptions().
+Result<LoadedModel> loadCliModel(const std::string& path);
 
 /// Parses --data and --split (`limit` from --limit, < 0: all), then loads `checkpoint`, in
 /// that order; the error names the spec or the file. `demo` as the checkpoint or the data
@@ -62,6 +74,9 @@ std::string csvMetricColumns();
 
 /// A sink that prints progress to stderr (throttled) and is cancelled by Ctrl-C.
 ProgressSink stderrProgress(bool quiet);
+
+/// `error` with "<what>: " in front of its message (a cancel stays a cancel, unprefixed).
+Error withPrefix(const std::string& what, const Error& error);
 
 /// Prints "pareto: <message>" to stderr and returns the exit code for the error.
 int reportError(const Error& error);

@@ -1,5 +1,6 @@
 // `pareto sweep CKPT ... --latents AXIS`: the latent x bits grid (see runSweep for the rest).
 #include "args.h"
+#include "common/jsontext.h"
 #include "clisupport.h"
 #include "commands.h"
 #include "latentoptions.h"
@@ -100,7 +101,7 @@ int runCompoundSweep(const Args& args, const std::vector<QuantPlan>& plans) {
     for (const auto& r : grid->rows) rows.push_back(rowJson(r, originalBytes));
     const std::string prefix = *a.value("out");
     if (auto st = writeFileAtomic(prefix + ".csv", csv(*grid, originalBytes)); !st) return reportError(st.error());
-    if (auto st = writeFileAtomic(prefix + ".json", rows.dump(2) + "\n"); !st) return reportError(st.error());
+    if (auto st = writeFileAtomic(prefix + ".json", dumpJson(rows, 2) + "\n"); !st) return reportError(st.error());
 
     const ModelEvaluation& ref = grid->original;
     nlohmann::json sources = nlohmann::json::array();

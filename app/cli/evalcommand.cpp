@@ -98,11 +98,11 @@ int runEval(const std::vector<std::string>& argv) {
     std::optional<ModelEvaluation> plain;
     if (*plan) {
         auto c = evaluateCompression(*loaded->model, **plan, *data, *mean, static_cast<int>(batch), progress.sub(0.2, 0.9));
-        if (!c) return reportError(c.error());
+        if (!c) return reportError(withPrefix(loaded->path, c.error()));
         comp = std::move(*c);
     } else {
         auto e = evaluateWithBaseline(*loaded->model, *data, *mean, static_cast<int>(batch), progress.sub(0.2, 0.9));
-        if (!e) return reportError(e.error());
+        if (!e) return reportError(withPrefix(loaded->path + " (fp32)", e.error()));
         plain = std::move(*e);
     }
     const ModelEvaluation& fp32 = comp ? comp->fp32 : *plain;
@@ -113,13 +113,13 @@ int runEval(const std::vector<std::string>& argv) {
     std::optional<PairedDeltas> deltas;
     std::string baselinePath;
     if (auto other = args.value("baseline")) {
-        auto base = loadModel(*other);
+        auto base = loadCliModel(*other);
         if (!base) return reportError(base.error());
         baselinePath = base->path;
         auto baseData = loadDataset(*spec, optionsForModel(base->model->info(), options), progress);
         if (!baseData) return reportError(baseData.error());
         auto baseMetrics = evaluateModel(*base->model, *baseData, static_cast<int>(batch), progress.sub(0.9, 1.0));
-        if (!baseMetrics) return reportError(baseMetrics.error());
+        if (!baseMetrics) return reportError(withPrefix(base->path, baseMetrics.error()));
         if (baseMetrics->size() != measured.size()) return reportError(fail(*other + ": evaluated a different number of images"));
         deltas = pairedDeltas(*baseMetrics, measured);
     }

@@ -1,4 +1,5 @@
 #include "args.h"
+#include "common/jsontext.h"
 #include "clisupport.h"
 #include "commands.h"
 #include "latentoptions.h"
@@ -68,7 +69,7 @@ int listTargets(bool json) {
     if (json) {
         nlohmann::ordered_json j = nlohmann::ordered_json::array();
         for (const auto& p : deviceProfiles()) j.push_back(ExportJson::profile(p));
-        std::printf("%s\n", j.dump(2).c_str());
+        std::printf("%s\n", dumpJson(j, 2).c_str());
         return kExitOk;
     }
     std::printf("%-16s %-24s %-9s %-10s %-8s %s\n", "id", "board", "memory", "JetPack", "TensorRT", "precisions");
@@ -256,7 +257,7 @@ int runExport(const std::vector<std::string>& argv) {
     if (!report) return reportError(report.error());
     for (const auto& w : report->warnings) std::fprintf(stderr, "pareto: warning: %s\n", w.c_str());
     if (args.flag("json")) {
-        std::printf("%s\n", ExportJson::report(*report).dump(2).c_str());
+        std::printf("%s\n", dumpJson(ExportJson::report(*report), 2).c_str());
         return kExitOk;
     }
     printReport(*report);

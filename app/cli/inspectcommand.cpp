@@ -2,7 +2,9 @@
 #include "clisupport.h"
 #include "commands.h"
 
+#include "common/utf8text.h"
 #include "io/checkpoint.h"
+#include "io/torchscript.h"
 #include "model/modelloader.h"
 
 #include <cstdio>
@@ -10,13 +12,75 @@
 namespace pareto::cli {
 
 static const char* kInspectHelp =
-    "usage: pareto inspect CKPT [--json]\n"
+    "usage: pareto inspect CKPT [--json] [--trust-code] [--max-inflated-bytes N]\n"
     "\n"
-    "Opens a checkpoint (torch.save state dict, plain or nested; TorchScript; safetensors)\n"
-    "without running anything from it, and prints the model it holds.\n"
+    "Opens a checkpoint (torch.save state dict, plain or nested; safetensors; TorchScript)\n"
+    "and prints the model it holds. Nothing from a state dict or safetensors file runs.\n"
+    "A TorchScript file is a program: without --trust-code it is read as data only (its\n"
+    "records and the tensors of its module tree), and the model itself (input shape,\n"
+    "latent) needs --trust-code, which loads it with LibTorch and runs its code.\n"
     "\n"
     "  --json   machine-readable output: format, arch, latent_dim, input_shape [C,H,W],\n"
     "           params, fp32_bytes (= 4 x params), nested_key, notes, tensors\n";
+
+namespace {
+
+std::string shapeText(const std::vector<int64_t>& shape) {
+    std::string s;
+    for (size_t i = 0; i < shape.size(); ++i) s += (i ? "x" : "") + std::to_string(shape[i]);
+    return s;
+}
+
+// A TorchScript file the user did not trust: everything we can tell without running it.
+int inspectUntrusted(const std::string& path, const Error& refusal, bool json) {
+    auto contents = inspectTorchScriptArchive(path, cliLoadOptions().maxInflatedBytes);
+    if (!contents) return reportError(contents.error());
+    const std::string note = "TorchScript is a program: the model itself (input shape, latent, outputs) needs --trust-code; "
+                             "what is shown here was read as data, nothing from the file ran";
+    if (json) {
+        nlohmann::json tensors = nlohmann::json::array(), records = nlohmann::json::array();
+        for (const auto& t : contents->tensors)
+            tensors.push_back({{"name", t.name}, {"shape", t.shape}, {"dtype", t.dtype}, {"module", t.moduleType}, {"role", t.role}});
+        for (const auto& r : contents->records) records.push_back({{"name", r.name}, {"bytes", r.bytes}});
+        printJson({{"path", path},
+                   {"format", "torchscript"},
+                   {"arch", "torchscript"},
+                   {"trusted", false},
+                   {"needs_trust_code", true},
+                   {"root_type", contents->rootType},
+                   {"methods", contents->methods},
+                   {"latent_dim", nullptr},
+                   {"input_shape", nullptr},
+                   {"params", contents->parameterCount},
+                   {"buffer_values", contents->bufferValues},
+                   {"fp32_bytes", 4 * (contents->parameterCount + contents->bufferValues)},
+                   {"nested_key", ""},
+                   {"notes", {note}},
+                   {"records", records},
+                   {"tensors", tensors}});
+        return kExitOk;
+    }
+    std::printf("%-12s %s\n", "file", printableText(path).c_str());
+    std::printf("%-12s %s\n", "format", "torchscript (not trusted: read as data only)");
+    std::printf("%-12s %s\n", "module", printableText(contents->rootType).c_str());
+    std::string methods;
+    for (const auto& m : contents->methods) methods += (methods.empty() ? "" : ", ") + m;
+    std::printf("%-12s %s\n", "methods", printableText(methods).c_str());
+    std::printf("%-12s %lld\n", "params", static_cast<long long>(contents->parameterCount));
+    std::printf("%-12s %lld\n", "buffers", static_cast<long long>(contents->bufferValues));
+    std::printf("%-12s %s\n", "note", note.c_str());
+    std::printf("%-12s %s\n", "note", printableText(refusal.message).c_str());
+    std::printf("\n%-40s %-16s %-10s %-10s %s\n", "tensor", "shape", "dtype", "role", "module");
+    for (const auto& t : contents->tensors)
+        std::printf("%-40s %-16s %-10s %-10s %s\n", printableText(t.name).c_str(), shapeText(t.shape).c_str(), t.dtype.c_str(),
+                    t.role.c_str(), printableText(t.moduleType).c_str());
+    std::printf("\n%-40s %s\n", "record", "bytes");
+    for (const auto& r : contents->records)
+        std::printf("%-40s %llu\n", printableText(r.name).c_str(), static_cast<unsigned long long>(r.bytes));
+    return kExitOk;
+}
+
+}  // namespace
 
 int runInspect(const std::vector<std::string>& argv) {
     Args args(argv, {}, {"json", "help"});
@@ -28,7 +92,8 @@ int runInspect(const std::vector<std::string>& argv) {
         std::fprintf(stderr, "pareto inspect: %s\n%s", args.ok() ? "expected one checkpoint path" : args.error().c_str(), kInspectHelp);
         return kExitUsage;
     }
-    auto loaded = loadModel(args.positional()[0]);
+    auto loaded = loadCliModel(args.positional()[0]);
+    if (!loaded && loaded.error().needsTrust()) return inspectUntrusted(args.positional()[0], loaded.error(), args.flag("json"));
     if (!loaded) return reportError(loaded.error());
     const ModelInfo info = loaded->model->info();
 
@@ -47,7 +112,7 @@ int runInspect(const std::vector<std::string>& argv) {
                    {"tensors", tensors}});
         return kExitOk;
     }
-    std::printf("%-12s %s\n", "file", loaded->path.c_str());
+    std::printf("%-12s %s\n", "file", printableText(loaded->path).c_str());
     std::printf("%-12s %s\n", "format", checkpointFormatName(loaded->format));
     std::printf("%-12s %s\n", "arch", info.arch.c_str());
     std::printf("%-12s %lld\n", "latent_dim", static_cast<long long>(info.latentDim));
@@ -56,12 +121,12 @@ int runInspect(const std::vector<std::string>& argv) {
     std::printf("%-12s %s\n", "input", shape.c_str());
     std::printf("%-12s %lld\n", "params", static_cast<long long>(info.params));
     std::printf("%-12s %lld\n", "fp32_bytes", static_cast<long long>(info.fp32Bytes()));
-    for (const auto& n : loaded->notes) std::printf("%-12s %s\n", "note", n.c_str());
+    for (const auto& n : loaded->notes) std::printf("%-12s %s\n", "note", printableText(n).c_str());
     std::printf("\n%-28s %-16s %s\n", "tensor", "shape", "dtype");
     for (const auto& t : loaded->tensors) {
         std::string s;
         for (size_t i = 0; i < t.shape.size(); ++i) s += (i ? "x" : "") + std::to_string(t.shape[i]);
-        std::printf("%-28s %-16s %s\n", t.name.c_str(), s.c_str(), t.dtype.c_str());
+        std::printf("%-28s %-16s %s\n", printableText(t.name).c_str(), s.c_str(), t.dtype.c_str());
     }
     return kExitOk;
 }

@@ -97,7 +97,7 @@ Result<std::vector<PerImageMetrics>> measureScratchModels(const std::vector<std:
                                                           int batchSize, const ProgressSink& progress) {
     std::vector<PerImageMetrics> out;
     for (size_t i = 0; i < paths.size(); ++i) {
-        auto m = loadModel(paths[i]);
+        auto m = loadCliModel(paths[i]);
         if (!m) return m.error();
         if (m->model->info().latentDim != k)
             return fail(paths[i] + ": a scratch model for k=" + std::to_string(k) + " has latent size " +

@@ -1,5 +1,7 @@
 #include "latentvariants.h"
 
+#include "clisupport.h"
+
 #include "latent/latentreduction.h"
 #include "latent/latentstatistics.h"
 #include "model/tinyvae.h"
@@ -109,7 +111,7 @@ Result<LatentVariants> buildLatentVariants(const std::vector<LatentAxisItem>& ax
                 return fail(option + " trained:" + std::to_string(item.k) + ": the catalog has no trained model at k=" + std::to_string(item.k) + " with " +
                             std::to_string(info.inputShape[0]) + " channels");
             // The lowest seed: one trained model per point (`pareto catalog` shows them all).
-            auto m = loadModel(entries.front().path);
+            auto m = loadCliModel(entries.front().path);
             if (!m) return m.error();
             v.model = m->model;
             v.seed = entries.front().seed;

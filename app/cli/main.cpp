@@ -1,9 +1,14 @@
 // `pareto`: the command-line face of core. Everything the studio can do, a script can do.
 #include "commands.h"
 
+#include "clisupport.h"
+#include "safeoutput.h"
+
 #include "common/threads.h"
+#include "common/utf8text.h"
 
 #include <cstdio>
+#include <exception>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -31,19 +36,32 @@ const char* kUsage =
     "  export CKPT --data SPEC --quant S --target ID --out DIR\n"
     "                            a validated deployment package for a Jetson\n"
     "  verify PKG                check a package: hashes, weights, model.pt, golden outputs\n"
-    "  version                   print the version\n";
+    "  version                   print the version\n"
+    "\n"
+    "options every command that opens a checkpoint takes:\n"
+    "  --trust-code              allow TorchScript files (and a package's model.pt) to run: they are\n"
+    "                            programs, and without this flag nothing from them runs\n"
+    "  --max-inflated-bytes N    how far a zip checkpoint may inflate, per record and in total\n"
+    "                            (default: max(256 MiB, 4 x file) per record, max(1 GiB, 8 x file) in all)\n";
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int dispatch(int argc, char** argv) {
     using namespace pareto::cli;
     pareto::reexecWithSingleThreadedBlas(argv);
+    installSafeOutput();
     if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
         std::fputs(kUsage, argc < 2 ? stderr : stdout);
         return argc < 2 ? kExitUsage : kExitOk;
     }
     const std::string cmd = argv[1];
-    const std::vector<std::string> rest(argv + 2, argv + argc);
+    std::vector<std::string> rest(argv + 2, argv + argc);
+    if (std::string error; !takeLoadOptions(rest, error)) {
+        std::fprintf(stderr, "pareto %s: %s\n", cmd.c_str(), error.c_str());
+        return kExitUsage;
+    }
     if (cmd == "version" || cmd == "--version") {
         std::printf("pareto %s\n", PARETO_VERSION);
         return kExitOk;
@@ -62,4 +80,21 @@ int main(int argc, char** argv) {
     if (cmd == "verify") return runVerify(rest);
     std::fprintf(stderr, "pareto: unknown command '%s'\n%s", cmd.c_str(), kUsage);
     return kExitUsage;
+}
+
+}  // namespace
+
+// Whatever escapes a command (a bug, an allocation failure, a library's exception) ends as
+// one line and exit 1. Catching it here unwinds the stack, so the guards of what a command
+// was writing (export staging folders, atomic files' temporaries) remove their files;
+// an uncaught exception would terminate without unwinding and leave them behind.
+int main(int argc, char** argv) {
+    try {
+        return dispatch(argc, argv);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "pareto: internal error: %s\n", pareto::printableText(e.what()).c_str());
+    } catch (...) {
+        std::fprintf(stderr, "pareto: internal error (unknown exception)\n");
+    }
+    return pareto::cli::kExitFailure;
 }

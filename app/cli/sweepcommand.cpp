@@ -1,4 +1,5 @@
 #include "args.h"
+#include "common/jsontext.h"
 #include "clisupport.h"
 #include "commands.h"
 #include "latentvariants.h"
@@ -137,7 +138,7 @@ int runSweep(const std::vector<std::string>& argv) {
     for (const auto& r : sweep->rows) rows.push_back(rowJson(r));
     const std::string prefix = *args.value("out");
     if (auto st = writeFileAtomic(prefix + ".csv", csv(*sweep)); !st) return reportError(st.error());
-    if (auto st = writeFileAtomic(prefix + ".json", rows.dump(2) + "\n"); !st) return reportError(st.error());
+    if (auto st = writeFileAtomic(prefix + ".json", dumpJson(rows, 2) + "\n"); !st) return reportError(st.error());
 
     const ModelEvaluation& fp32 = sweep->fp32;
     if (args.flag("json")) {

@@ -1,8 +1,10 @@
 #include "args.h"
+#include "common/jsontext.h"
 #include "clisupport.h"
 #include "commands.h"
 
 #include "common/atomicfile.h"
+#include "common/utf8text.h"
 #include "data/datasetloader.h"
 #include "export/exportjson.h"
 #include "export/packagelayout.h"
@@ -18,13 +20,16 @@ namespace pareto::cli {
 namespace {
 
 const char* kVerifyHelp =
-    "usage: pareto verify PKG [--data SPEC [--split S] [--limit N]] [--batch-size N] [--json] [--quiet]\n"
+    "usage: pareto verify PKG [--data SPEC [--split S] [--limit N]] [--trust-code] [--batch-size N] [--json] [--quiet]\n"
     "\n"
     "Checks a deployment package from its files alone: manifest.sha256 against manifest.json,\n"
     "the size and SHA-256 of every file the manifest lists (and that nothing else is there),\n"
-    "re-opens weights.safetensors and dequantizes it, loads model.pt with LibTorch and checks\n"
-    "its parameters equal those weights, and runs the golden inputs through both. Prints\n"
-    "PASS or FAIL with the largest golden error; exit status 0 on PASS, 1 on FAIL.\n"
+    "re-opens weights.safetensors and dequantizes it and runs the golden inputs through it\n"
+    "with the reference kernels. Nothing is loaded from a file whose hash check failed.\n"
+    "model.pt is a TorchScript program: only with --trust-code is it loaded with LibTorch,\n"
+    "its parameters compared with the weights and the golden inputs run through it;\n"
+    "without the flag its checks are listed as \"skipped: contains code\". Prints PASS or\n"
+    "FAIL with the largest golden error; exit status 0 on PASS, 1 on FAIL.\n"
     "\n"
     "  --data SPEC   also re-measure model.pt and the weights on these images and compare with\n"
     "                the manifest's metrics (they must be the images the package was measured\n"
@@ -51,6 +56,7 @@ int runVerify(const std::vector<std::string>& argv) {
 
     VerifyOptions options;
     options.batchSize = static_cast<int>(batch);
+    options.trustCode = cliLoadOptions().trustCode;
     Dataset data;
     if (auto specText = args.value("data")) {
         auto spec = parseDataSpec(*specText);
@@ -98,13 +104,15 @@ int runVerify(const std::vector<std::string>& argv) {
     auto report = verifyPackage(pkg, options, progress.sub(options.data ? 0.2 : 0.0, 1.0));
     if (!report) return reportError(report.error());
     if (args.flag("json")) {
-        std::printf("%s\n", ExportJson::verification(*report).dump(2).c_str());
+        std::printf("%s\n", dumpJson(ExportJson::verification(*report), 2).c_str());
         return report->passed ? kExitOk : kExitFailure;
     }
-    for (const auto& c : report->checks) std::printf("%-4s  %s\n", c.passed ? "ok" : "FAIL", c.message.c_str());
-    std::printf("\n%s  %s: %zu checks, %zu failed; largest golden error %.3g (tolerance %.3g)\n", report->verdict(), pkg.c_str(),
-                report->checks.size(), report->failures.size(), report->largestError(), report->goldenTolerance);
-    if (!report->passed) std::fprintf(stderr, "pareto verify: FAIL: %s\n", report->failures.front().c_str());
+    for (const auto& c : report->checks)
+        std::printf("%-4s  %s\n", c.skipped ? "skip" : c.passed ? "ok" : "FAIL", printableText(c.message).c_str());
+    std::printf("\n%s  %s: %zu checks, %zu failed, %zu skipped; largest golden error %.3g (tolerance %.3g)\n", report->verdict(),
+                printableText(pkg).c_str(), report->checks.size(), report->failures.size(), report->skipped.size(),
+                report->largestError(), report->goldenTolerance);
+    if (!report->passed) std::fprintf(stderr, "pareto verify: FAIL: %s\n", printableText(report->failures.front()).c_str());
     return report->passed ? kExitOk : kExitFailure;
 }
 

@@ -3,17 +3,23 @@
 // screen; --bench-interaction times slider-to-painted-preview and event-loop stalls.
 #include "bench/interactionbenchmark.h"
 #include "help/appicon.h"
+#include "jobs/abandonedjobs.h"
 #include "mainwindow.h"
+#include "session/truststore.h"
 
 #include "common/resourcepaths.h"
 #include "common/threads.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSettings>
 #include <QTimer>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <exception>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,13 +39,15 @@ struct StudioOptions {
     QCommandLineOption changes{QStringLiteral("changes"), QStringLiteral("Slider changes for --bench-interaction (default 100)."), QStringLiteral("N"),
                                QStringLiteral("100")};
     QCommandLineOption out{QStringLiteral("out"), QStringLiteral("Write the --bench-interaction results as JSON to FILE."), QStringLiteral("file")};
+    QCommandLineOption trust{QStringLiteral("trust-code"),
+                             QStringLiteral("Run TorchScript files without asking (they are programs; for tests and scripts).")};
 
     void addTo(QCommandLineParser& cli) const {
         cli.setApplicationDescription(QStringLiteral("Explore neural-network compression interactively."));
         cli.addHelpOption();
         cli.addVersionOption();
         cli.addPositionalArgument(QStringLiteral("checkpoint"), QStringLiteral("Model to open (default: the embedded demo)."), QStringLiteral("[checkpoint]"));
-        for (const auto* o : {&data, &limit, &shot, &bench, &changes, &out}) cli.addOption(*o);
+        for (const auto* o : {&data, &limit, &shot, &bench, &changes, &out, &trust}) cli.addOption(*o);
     }
 };
 
@@ -67,12 +75,30 @@ int printHelpOrVersion(int argc, char** argv) {
     return 0;
 }
 
+// An exception that escapes an event handler would otherwise terminate the process with
+// nothing said: report it in one line and leave with exit status 1.
+class StudioApplication : public QApplication {
+public:
+    using QApplication::QApplication;
+    bool notify(QObject* receiver, QEvent* event) override {
+        try {
+            return QApplication::notify(receiver, event);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "pareto-studio: internal error: %s\n", e.what());
+        } catch (...) {
+            std::fprintf(stderr, "pareto-studio: internal error (unknown exception)\n");
+        }
+        QCoreApplication::exit(1);
+        return false;
+    }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
     if (asksForHelpOrVersion(argc, argv)) return printHelpOrVersion(argc, argv);
     pareto::reexecWithSingleThreadedBlas(argv);
-    QApplication app(argc, argv);
+    StudioApplication app(argc, argv);
     // The name keys QSettings (recent files, export folder): keep it as it was.
     QApplication::setApplicationName(QStringLiteral("Pareto Studio"));
     QApplication::setApplicationVersion(QStringLiteral(PARETO_VERSION));
@@ -85,8 +111,10 @@ int main(int argc, char** argv) {
     StudioOptions o;
     o.addTo(cli);
     cli.process(app);
+    pareto::ui::TrustStore::setTrustAll(cli.isSet(o.trust));
 
-    pareto::ui::MainWindow window;
+    auto owned = std::make_unique<pareto::ui::MainWindow>();
+    pareto::ui::MainWindow& window = *owned;
     const QString checkpoint = cli.positionalArguments().value(0, QString::fromStdString(pareto::demoModelPath()));
     const QString spec = cli.value(o.data).isEmpty() ? QString::fromStdString(pareto::demoDataSpec()) : cli.value(o.data);
     bool limitOk = true;
@@ -126,5 +154,16 @@ int main(int argc, char** argv) {
         });
         QObject::connect(benchmark, &pareto::ui::InteractionBenchmark::finished, &app, [](int code) { QApplication::exit(code); });
     }
-    return QApplication::exec();
+    const int rc = QApplication::exec();
+    owned.reset();  // the jobs' destructors wait for their threads, or abandon stuck ones
+    if (pareto::ui::AbandonedJobs::instance().count() > 0) {
+        // A thread is still inside a model call that never returned: destroying the
+        // application under it could crash. Keep what the user set, then leave at once.
+        QSettings().sync();
+        std::fprintf(stderr, "pareto-studio: %d background job(s) did not stop (a model call that does not return); exiting without waiting\n",
+                     pareto::ui::AbandonedJobs::instance().count());
+        std::fflush(nullptr);
+        std::_Exit(rc);
+    }
+    return rc;
 }

@@ -12,13 +12,17 @@ namespace pareto {
 
 /// @brief Why an operation did not produce a value.
 struct Error {
-    enum class Kind { Failed, Cancelled };
+    /// NeedsTrust: the file is a program (TorchScript) and the caller did not trust it;
+    /// nothing from it ran. The UI offers to trust it; the CLI names --trust-code.
+    enum class Kind { Failed, Cancelled, NeedsTrust };
     Kind kind = Kind::Failed;
     std::string message;  ///< one line, names the file/tensor and the problem
 
     static Error failed(std::string msg) { return {Kind::Failed, std::move(msg)}; }
     static Error cancelled() { return {Kind::Cancelled, "cancelled"}; }
+    static Error needsTrust(std::string msg) { return {Kind::NeedsTrust, std::move(msg)}; }
     bool isCancelled() const { return kind == Kind::Cancelled; }
+    bool needsTrust() const { return kind == Kind::NeedsTrust; }
 };
 
 /// @brief A value of type T or an Error. Cheap to move; never throws on access checks.

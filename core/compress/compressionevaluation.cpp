@@ -12,7 +12,10 @@ Result<CompressionEvaluation> evaluateCompression(const VaeModel& baseline, cons
     auto compressed = compressModel(baseline, plan, progress.sub(0.45, 0.55));
     if (!compressed) return compressed.error();
     auto metrics = evaluateModel(*compressed->model, data, batchSize, progress.sub(0.55, 1.0));
-    if (!metrics) return metrics.error();
+    if (!metrics) {
+        if (metrics.error().isCancelled()) return metrics.error();
+        return fail("the " + plan.defaultScheme.toString() + (plan.precisionMap.empty() ? "" : "+map") + " copy: " + metrics.error().message);
+    }
     out.compressedPerImage = std::move(*metrics);
     out.compressed = summarize(out.compressedPerImage);
     out.deltaVsFp32 = pairedDeltas(out.fp32.perImage, out.compressedPerImage);

@@ -43,7 +43,10 @@ Result<SweepRow> measureSweepRow(const VaeModel& baseline, const QuantPlan& plan
     auto compressed = compressModel(baseline, plan, progress.sub(0.0, 0.1));
     if (!compressed) return compressed.error();
     auto metrics = evaluateModel(*compressed->model, data, batchSize, progress.sub(0.1, 1.0));
-    if (!metrics) return metrics.error();
+    if (!metrics) {
+        if (metrics.error().isCancelled()) return metrics.error();
+        return fail("the " + sweepPlanLabel(plan) + " copy: " + metrics.error().message);
+    }
     SweepRow row;
     row.scheme = label;
     row.size = std::move(compressed->quantized.size);

@@ -3,6 +3,7 @@
 #include "data/cifarfile.h"
 #include "data/idxfile.h"
 #include "data/imageconverter.h"
+#include "data/imagedecoder.h"
 #include "data/imagefolder.h"
 #include "data/recordsource.h"
 
@@ -173,14 +174,12 @@ Result<Selection> selectFolder(const DataSpec& spec, Split split, int64_t limit)
     }
     if (limit >= 0 && int64_t(picked.size()) > limit) picked.resize(size_t(limit));
 
-    // The folder's first image sets the shape for every split, so train and test agree.
-    PlanarImage first;
-    NoteLog ignored;
-    if (Status s = detail::ImageFolder::decode((fs::path(spec.dir) / folder->files().front()).string(), first, ignored);
-        !s)
-        return s.error();
+    // The folder's first image sets the shape for every split, so train and test agree;
+    // its header is enough.
+    auto first = detail::readImageHeader((fs::path(spec.dir) / folder->files().front()).string());
+    if (!first) return first.error();
     folder->select(std::move(picked));
-    return Selection{std::move(folder), first.shape};
+    return Selection{std::move(folder), ImageShape{first->channels >= 3 ? 3 : 1, first->height, first->width}};
 }
 
 Result<Selection> selectImages(const DataSpec& spec, Split split, int64_t limit) {

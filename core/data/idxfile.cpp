@@ -1,5 +1,7 @@
 #include "data/idxfile.h"
 
+#include "data/imagedecoder.h"
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -16,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr uint32_t kIdxImageMagic = 0x00000803;  // type 0x08 = unsigned byte, 3 dimensions
-constexpr int kMaxSide = 1 << 16;
+constexpr int64_t kMaxSide = kMaxImageSide;
 // gzread takes an unsigned int length: read big ranges in pieces.
 constexpr int64_t kMaxReadPiece = int64_t(1) << 30;
 
@@ -75,9 +77,10 @@ Result<std::unique_ptr<IdxFile>> IdxFile::open(const std::string& path) {
     }
     const uint32_t n = bigEndian32(header + 4), rows = bigEndian32(header + 8), cols = bigEndian32(header + 12);
     if (n == 0) return fail(path + ": IDX header says it holds no images");
-    if (rows == 0 || cols == 0 || rows > kMaxSide || cols > kMaxSide)
+    if (rows == 0 || cols == 0 || rows > kMaxSide || cols > kMaxSide || int64_t(rows) * cols > kMaxImagePixels)
         return fail(path + ": IDX header has an implausible image size " + std::to_string(rows) + "x" +
-                    std::to_string(cols));
+                    std::to_string(cols) + " (at most " + std::to_string(kMaxSide) + " px per side and " +
+                    std::to_string(kMaxImagePixels >> 20) + " Mpx)");
     f->m_count = n;
     f->m_rows = int(rows);
     f->m_cols = int(cols);

@@ -79,8 +79,13 @@ Result<PerImageMetrics> evaluateModel(const VaeModel& model, const Dataset& data
                             " does not match input shape " + shapeString(x.sizes()) + " for " + where);
             r = r.to(at::kCPU, at::kFloat);
             // NaN metrics would average into NaN figures with no hint why: say it here.
-            if (!at::isfinite(r).all().item<bool>())
-                return fail("evaluate: model produced non-finite values (NaN/inf) for " + where);
+            if (!at::isfinite(r).all().item<bool>()) {
+                const at::Tensor badImages = at::logical_not(at::isfinite(r).flatten(1).all(1)).nonzero();
+                const int64_t first = start + badImages[0][0].item<int64_t>();
+                const std::string id = size_t(first) < data.ids.size() ? " (" + data.ids[size_t(first)] + ")" : std::string();
+                return fail("evaluate: model produced non-finite values (NaN/inf), first at image " + std::to_string(first) + id +
+                            " of " + datasetName(data));
+            }
             metrics.append(computeMetrics(r, x));
             if (reconstructions) recon.push_back(r);
         } catch (const c10::Error& e) {

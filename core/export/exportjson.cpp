@@ -125,12 +125,14 @@ Json ExportJson::verification(const VerificationReport& r) {
     j["verdict"] = r.verdict();
     j["passed"] = r.passed;
     j["failures"] = r.failures;
+    j["skipped"] = r.skipped;
     Json checks = Json::array();
     for (const auto& c : r.checks) {
         Json x;
         x["name"] = c.name;
         x["passed"] = c.passed;
         x["message"] = c.message;
+        x["skipped"] = c.skipped;
         checks.push_back(std::move(x));
     }
     j["checks"] = std::move(checks);

@@ -38,7 +38,7 @@ struct ExportJson {
     static Json tensorRt(const TensorRtCheck& c);
     /// {bytes, fp32_bytes, ratio, effective_bits_per_param, params, tensors: [{name, scheme, params, bytes}]}
     static Json size(const SizeReport& s);
-    /// {package, verdict, passed, failures, checks: [{name, passed, message}], files_checked,
+    /// {package, verdict, passed, failures, skipped, checks: [{name, passed, message, skipped}], files_checked,
     ///  golden: {images, max_abs_error, weights_max_abs_error, tolerance},
     ///  model_vs_weights_max_abs, metrics: {checked, n, packaged_model, weights,
     ///  max_rel_difference}, seconds}

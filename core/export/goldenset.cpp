@@ -1,4 +1,5 @@
 #include "export/goldenset.h"
+#include "common/jsontext.h"
 
 #include "common/atomicfile.h"
 #include "export/packagelayout.h"
@@ -18,17 +19,17 @@ Status GoldenSet::write(const std::string& packageDir) const {
     StateDict in;
     in.set("input", input.to(at::kFloat).contiguous());
     nlohmann::json ids = this->ids;
-    if (Status st = writeSafetensors(packageDir + "/" + PackageLayout::kGoldenInput, in, {{"ids", ids.dump()}}); !st) return st;
+    if (Status st = writeSafetensors(packageDir + "/" + PackageLayout::kGoldenInput, in, {{"ids", dumpJson(ids)}}); !st) return st;
     StateDict out;
     out.set("reconstruction", reconstruction.to(at::kFloat).contiguous());
     out.set("mu", mu.to(at::kFloat).contiguous());
-    if (Status st = writeSafetensors(packageDir + "/" + PackageLayout::kGoldenExpected, out, {{"ids", ids.dump()}}); !st) return st;
+    if (Status st = writeSafetensors(packageDir + "/" + PackageLayout::kGoldenExpected, out, {{"ids", dumpJson(ids)}}); !st) return st;
     nlohmann::ordered_json tol;
     tol["max_abs_error"] = maxAbsError;
     tol["compares"] = "max over all values of |model.pt forward(input) - reconstruction| (and |encode(input)[0] - mu|)";
     tol["applies_to"] = "float32 input computed in float32: CPU, or CUDA with TF32 disabled";
     tol["images"] = input.size(0);
-    return writeFileAtomic(packageDir + "/" + PackageLayout::kGoldenTolerance, tol.dump(2) + "\n");
+    return writeFileAtomic(packageDir + "/" + PackageLayout::kGoldenTolerance, dumpJson(tol, 2) + "\n");
 }
 
 Result<GoldenSet> GoldenSet::read(const std::string& packageDir) {

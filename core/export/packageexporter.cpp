@@ -1,4 +1,5 @@
 #include "export/packageexporter.h"
+#include "common/jsontext.h"
 
 #include "common/atomicfile.h"
 #include "common/hash.h"
@@ -140,6 +141,8 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
     const bool destExists = fs::exists(dest, ec) || fs::is_symlink(dest, ec);
     if (destExists && !req.force)
         return fail(dest + ": already exists; use --force to replace it (the old package stays until the new one is validated)");
+    if (fs::is_symlink(dest, ec))
+        return fail(dest + ": is a symbolic link; not replacing it (give the folder it points to as --out)");
     if (destExists && !PackageInstaller::isReplaceable(dest))
         return fail(dest + ": exists and is not a Pareto package (no manifest.json and manifest.sha256); not replacing it");
     const std::string tarPath = installer.tarPath();
@@ -358,7 +361,7 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
             report.files.push_back({rel, bytes, *sha});
         }
         m["files"] = std::move(files);
-        report.manifestJson = m.dump(2) + "\n";
+        report.manifestJson = dumpJson(m, 2) + "\n";
         if (Status st = writeFileAtomic(staging.file(PackageLayout::kManifest), report.manifestJson); !st) return st.error();
         const std::string manifestSha = sha256Hex(report.manifestJson.data(), report.manifestJson.size());
         const std::string hashLine = PackageLayout::manifestHashLine(manifestSha);
@@ -370,6 +373,7 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
     // 3. Re-open from disk through the verifier and re-measure.
     if (Status st = stage("verify", 0.55); !st) return st.error();
     VerifyOptions vo;
+    vo.trustCode = true;  // the package this export just wrote: its model.pt is our own program
     vo.data = req.data.get();
     vo.batchSize = req.batchSize;
     auto verification = verifyPackage(staging.path(), vo, progress.sub(0.55, 0.95));
@@ -404,19 +408,32 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
         report.tarBytes = static_cast<int64_t>(t->size());
     }
 
-    // 4. Into place.
+    // 4. Into place. A tar.gz of the package being replaced goes aside first, tagged with
+    // that package's manifest hash, so a crash at any point never leaves a folder beside a
+    // tar.gz of another package (PackageInstaller::recover() rule 4).
+    std::string tarAside;
+    if (tarExists && (destExists || req.tar)) {
+        tarAside = installer.tarAsidePath(PackageInstaller::manifestHashOf(dest));
+        if (Status st = PackageInstaller::placeFile(tarPath, tarAside, false); !st) return st.error();
+    }
+    const auto restoreTar = [&]() {
+        if (!tarAside.empty()) (void)PackageInstaller::placeFile(tarAside, tarPath, false);
+    };
     const auto installHook = [&](const std::string& s) { return stage(s, 0.97); };
-    if (Status st = installer.install(staging.path(), destExists, installHook, hooks.allowRenameExchange); !st) return st.error();
+    if (Status st = installer.install(staging.path(), destExists, installHook, hooks.allowRenameExchange); !st) {
+        restoreTar();
+        return st.error();
+    }
     report.replacedExisting = destExists;
     if (req.tar) {
         if (Status st = PackageInstaller::placeFile(tarTemp, tarPath, req.force); !st)
             return fail(tarPath + ": the package is installed at " + dest + " but its .tar.gz could not be moved into place: " + st.error().message);
         tarTemp.clear();
         report.tarPath = tarPath;
-    } else if (tarExists && destExists) {
-        fs::remove(tarPath, ec);
+    } else if (!tarAside.empty()) {
         report.warnings.push_back("removed " + tarPath + ": it held the replaced package");
     }
+    if (!tarAside.empty()) fs::remove(tarAside, ec);
 
     report.destination = dest;
     for (const auto& f : report.files) report.packageBytes += f.bytes;

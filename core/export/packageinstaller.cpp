@@ -1,5 +1,6 @@
 #include "export/packageinstaller.h"
 
+#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -81,9 +82,29 @@ std::string PackageInstaller::makeStagingPath() const {
 
 std::string PackageInstaller::asidePath() const { return (fs::path(m_parent) / ("." + m_name + ".replaced")).string(); }
 
+std::string PackageInstaller::tarAsidePath(const std::string& manifestHash) const {
+    const std::string h = manifestHash.size() >= 16 ? manifestHash.substr(0, 16) : std::string("none");
+    return (fs::path(m_parent) / ("." + m_name + ".tar.gz.replaced-" + h)).string();
+}
+
+std::string PackageInstaller::manifestHashOf(const std::string& dir) {
+    std::error_code ec;
+    const fs::path file = fs::path(dir) / "manifest.sha256";
+    if (!fs::is_regular_file(fs::symlink_status(file, ec))) return {};
+    std::FILE* f = std::fopen(file.c_str(), "rb");
+    if (!f) return {};
+    char buf[65] = {};
+    const size_t got = std::fread(buf, 1, 64, f);
+    std::fclose(f);
+    if (got != 64) return {};
+    for (char c : std::string(buf, 64))
+        if (!std::isxdigit(static_cast<unsigned char>(c))) return {};
+    return std::string(buf, 64);
+}
+
 bool PackageInstaller::isReplaceable(const std::string& dir) {
     std::error_code ec;
-    if (!fs::is_directory(dir, ec)) return false;
+    if (!fs::is_directory(fs::symlink_status(dir, ec))) return false;  // a link is never replaced
     if (fs::is_empty(dir, ec)) return true;
     return fs::is_regular_file(fs::path(dir) / "manifest.json", ec) && fs::is_regular_file(fs::path(dir) / "manifest.sha256", ec);
 }
@@ -92,10 +113,16 @@ Result<std::vector<std::string>> PackageInstaller::recover() const {
     std::vector<std::string> actions;
     std::error_code ec;
     const std::string aside = asidePath();
-    if (fs::exists(aside, ec)) {
-        if (!fs::exists(m_dest, ec)) {
-            if (Status st = renamePlain(aside, m_dest); !st) return st.error();
-            actions.push_back("restored the previous package from " + aside + " (an export was interrupted while swapping)");
+    if (fs::exists(fs::symlink_status(aside, ec))) {
+        if (!fs::exists(fs::symlink_status(m_dest, ec))) {
+            if (!isReplaceable(aside)) {
+                actions.push_back("left " + aside + " alone: it is not a package, so it was not renamed to " + m_dest);
+            } else {
+                if (Status st = renamePlain(aside, m_dest); !st) return st.error();
+                actions.push_back("restored the previous package from " + aside + " (an export was interrupted while swapping)");
+            }
+        } else if (!isReplaceable(aside)) {
+            actions.push_back("left " + aside + " alone: it is not a package, so it was not removed");
         } else {
             fs::remove_all(aside, ec);
             if (ec) return fail(aside + ": cannot remove the replaced package: " + ec.message());
@@ -114,6 +141,27 @@ Result<std::vector<std::string>> PackageInstaller::recover() const {
         if (e2) return fail(it->path().string() + ": cannot remove the leftover of an interrupted export: " + e2.message());
         actions.push_back("removed " + it->path().string() + " (left by interrupted export, process " + std::to_string(pid) + ")");
     }
+    // Rule 4: a tar.gz set aside while its folder was being replaced.
+    const std::string tarAsidePrefix = "." + m_name + ".tar.gz.replaced-";
+    std::vector<fs::path> tarAsides;
+    for (auto it = fs::directory_iterator(m_parent, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        const std::string n = it->path().filename().string();
+        if (n.compare(0, tarAsidePrefix.size(), tarAsidePrefix) == 0) tarAsides.push_back(it->path());
+    }
+    const std::string destHash = manifestHashOf(m_dest);
+    const std::string destTag = destHash.size() >= 16 ? destHash.substr(0, 16) : std::string("none");
+    for (const auto& p : tarAsides) {
+        const std::string tag = p.filename().string().substr(tarAsidePrefix.size());
+        std::error_code e2;
+        if (!fs::exists(fs::symlink_status(tarPath(), e2)) && tag == destTag && fs::is_regular_file(fs::symlink_status(p, e2))) {
+            if (Status st = renamePlain(p.string(), tarPath()); !st) return st.error();
+            actions.push_back("restored " + tarPath() + " from " + p.string() + " (its package is still in place)");
+        } else {
+            fs::remove(p, e2);
+            if (e2) return fail(p.string() + ": cannot remove the tar.gz of a replaced package: " + e2.message());
+            actions.push_back("removed " + p.string() + " (the tar.gz of a package an interrupted export replaced)");
+        }
+    }
     if (!actions.empty()) settle(m_parent);
     return actions;
 }
@@ -128,6 +176,8 @@ Status PackageInstaller::install(const std::string& staged, bool replace, const 
     if (Status st = syncDirectory(staged); !st) return st;
     if (Status st = call("install"); !st) return st;
     std::error_code ec;
+    if (fs::is_symlink(fs::symlink_status(m_dest, ec)))
+        return fail(m_dest + ": is a symbolic link; not replacing it (give the folder it points to)");
     if (!replace || !fs::exists(m_dest, ec)) {
         if (Status st = renameNoReplace(staged, m_dest); !st) return st;
         return syncDirectory(m_parent);

@@ -138,8 +138,13 @@ std::string PackageReadme::render(const Json& m, const std::string& packageName)
 
     s << "## Verify it\n\n";
     s << "Quick hash check of the manifest: `sha256sum -c manifest.sha256`.\n\n";
-    s << "With Pareto Studio's verifier (every hash, the weights, model.pt, the golden batch; exit status 0 = PASS):\n\n";
-    s << "```sh\npareto verify " << packageName << "            # add --json for a machine-readable report\n```\n\n";
+    s << "With Pareto Studio's verifier (exit status 0 = PASS; add `--json` for a machine-readable report):\n\n";
+    s << "```sh\npareto verify " << packageName << "                # data only: every hash, the packed weights, the golden batch\n"
+         "pareto verify --trust-code " << packageName << "   # also loads and runs model.pt\n```\n\n";
+    s << "`model.pt` is a TorchScript program, and loading one runs the code inside it. Without `--trust-code` the\n"
+         "verifier runs nothing from the package (its model.pt checks are listed as \"skipped: contains code\");\n"
+         "with it, model.pt is loaded only after its SHA-256 matched the manifest. A file whose hash does not\n"
+         "match is never loaded.\n\n";
     s << "With Python only (numpy + PyTorch, e.g. NVIDIA's PyTorch for Jetson): save this as `verify.py` and run\n"
          "`python3 verify.py " << packageName << "`.\n\n";
     s << "```python\n" << kVerifyPy << "```\n\n";
@@ -172,7 +177,8 @@ std::string PackageReadme::render(const Json& m, const std::string& packageName)
          "      -DPARETO_BUILD_GUI=OFF -DPARETO_BUILD_TESTS=OFF -DPARETO_BUILD_BENCHMARKS=OFF \\\n"
          "      -DCMAKE_PREFIX_PATH=\"$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')\"\n"
          "cmake --build build-jetson --target pareto\n"
-         "build-jetson/app/pareto verify " << packageName << "\n```\n";
+         "build-jetson/app/pareto verify " << packageName << "                # data only\n"
+         "build-jetson/app/pareto verify --trust-code " << packageName << "   # and model.pt\n```\n";
     return s.str();
 }
 

@@ -85,9 +85,13 @@ class Recorder {
 public:
     explicit Recorder(VerificationReport& r) : m_r(r) {}
     bool check(const std::string& name, bool ok, const std::string& message) {
-        m_r.checks.push_back({name, ok, message});
+        m_r.checks.push_back({name, ok, message, false});
         if (!ok) m_r.failures.push_back(message);
         return ok;
+    }
+    void skip(const std::string& name, const std::string& message) {
+        m_r.checks.push_back({name, false, message, true});
+        m_r.skipped.push_back(message);
     }
 
 private:
@@ -145,7 +149,15 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
             }
         }
         auto text = readFile(path(PackageLayout::kManifest), kMaxManifestBytes);
-        if (text) {
+        if (!text) {
+            std::error_code sizeEc;
+            const auto bytes = fs::file_size(path(PackageLayout::kManifest), sizeEc);
+            rec.check("manifest schema", false,
+                      !sizeEc && bytes > kMaxManifestBytes
+                          ? std::string(PackageLayout::kManifest) + ": " + std::to_string(bytes) + " bytes, more than the " +
+                                std::to_string(kMaxManifestBytes >> 20) + " MiB a manifest may have"
+                          : std::string(PackageLayout::kManifest) + ": missing or unreadable");
+        } else {
             try {
                 manifest = nlohmann::json::parse(*text);
                 const bool schemaOk = manifest.is_object() && manifest.value("schema", "") == PackageLayout::kSchema &&
@@ -177,9 +189,14 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
                 const int64_t bytes = it.value().at("bytes").get<int64_t>();
                 const bool safeName = rel.find("..") == std::string::npos && !rel.empty() && rel[0] != '/';
                 std::error_code e2;
-                const auto size = safeName ? fs::file_size(path(rel), e2) : 0;
+                // Never follow a link: a package holds regular files only.
+                const fs::file_status st = safeName ? fs::symlink_status(path(rel), e2) : fs::file_status{};
+                const bool regular = safeName && !e2 && fs::is_regular_file(st);
+                const auto size = regular ? fs::file_size(path(rel), e2) : 0;
                 if (!safeName) msg = rel + ": not a file name inside the package";
-                else if (e2) msg = rel + ": missing";
+                else if (e2 || !fs::exists(st)) msg = rel + ": missing";
+                else if (fs::is_symlink(st)) msg = rel + ": is a symbolic link, not a file (a package holds regular files only)";
+                else if (!regular) msg = rel + ": is not a regular file";
                 else if (static_cast<int64_t>(size) != bytes)
                     msg = rel + ": " + std::to_string(size) + " bytes, the manifest records " + std::to_string(bytes) + ": the file was altered or truncated";
                 else if (auto got = sha256File(path(rel)); !got) msg = got.error().message;
@@ -198,17 +215,41 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
     } else {
         rec.check("file list", false, std::string(PackageLayout::kManifest) + ": has no 'files' object");
     }
-    for (auto it = fs::recursive_directory_iterator(packageDir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_directory()) continue;
-        const std::string rel = fs::relative(it->path(), packageDir).generic_string();
-        if (!listed.count(rel)) rec.check("extra file", false, rel + ": not listed in the manifest (unexpected file in the package)");
+    // Links are reported, never followed: an unlisted `rootfs -> /` or a link loop is a
+    // finding about that entry, not a reason to stop checking the rest.
+    {
+        std::error_code walkEc;
+        fs::recursive_directory_iterator it(packageDir, fs::directory_options::none, walkEc), end;
+        for (; !walkEc && it != end; it.increment(walkEc)) {
+            std::error_code stEc;
+            const fs::file_status st = it->symlink_status(stEc);
+            const std::string rel = it->path().lexically_relative(packageDir).generic_string();
+            if (fs::is_symlink(st)) {
+                if (!listed.count(rel)) rec.check("extra file", false, rel + ": a symbolic link not listed in the manifest (a package holds regular files only)");
+                continue;
+            }
+            if (fs::is_directory(st)) continue;
+            if (!listed.count(rel))
+                rec.check("extra file", false, rel + ": not listed in the manifest (unexpected " +
+                                                   std::string(fs::is_regular_file(st) ? "file" : "special file") + " in the package)");
+        }
+        if (walkEc) rec.check("file list", false, packageDir + ": cannot list the package (" + walkEc.message() + ")");
     }
+    // Whether `rel` may be loaded: listed and its hash matched. Otherwise why not.
+    const auto unusable = [&](const std::string& rel) -> std::string {
+        auto it = fileOk.find(rel);
+        if (it == fileOk.end()) return rel + ": not listed in the manifest";
+        if (!it->second) return rel + " failed its hash check";
+        return {};
+    };
 
     if (!progress.update(0.2, "loading weights")) return Error::cancelled();
 
     // 3. Weights, through the validating reader and the reference kernels.
     std::optional<PackedWeights> weights;
-    if (fileOk.count(PackageLayout::kWeights)) {
+    if (const std::string why = unusable(PackageLayout::kWeights); !why.empty() && fileOk.count(PackageLayout::kWeights)) {
+        rec.skip("weights", std::string(PackageLayout::kWeights) + ": skipped: " + why);
+    } else if (why.empty()) {
         auto w = readPackedWeights(path(PackageLayout::kWeights));
         if (!w) {
             rec.check("weights", false, w.error().message);
@@ -250,8 +291,15 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
     // 4. model.pt with LibTorch, as a device would load it.
     std::shared_ptr<torch::jit::Module> script;
     std::shared_ptr<ScriptedVae> scripted;
-    if (fileOk.count(PackageLayout::kModel)) {
-        auto ckpt = loadCheckpoint(path(PackageLayout::kModel), {100u << 20, /*rejectNonFinite=*/true});
+    if (const std::string why = unusable(PackageLayout::kModel); !why.empty() && fileOk.count(PackageLayout::kModel)) {
+        rec.skip("model", std::string(PackageLayout::kModel) + ": skipped: " + why + "; it was not loaded");
+    } else if (why.empty() && !options.trustCode) {
+        rec.skip("model", std::string(PackageLayout::kModel) +
+                              ": skipped: contains code (a TorchScript program); `pareto verify --trust-code` loads and runs it");
+    } else if (why.empty()) {
+        CheckpointLoadOptions lo;
+        lo.trustCode = true;
+        auto ckpt = loadCheckpoint(path(PackageLayout::kModel), lo);
         if (!ckpt) {
             rec.check("model", false, ckpt.error().message);
         } else if (ckpt->format != CheckpointFormat::TorchScript || !ckpt->script) {
@@ -306,7 +354,13 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
     if (!progress.update(0.5, "running golden inputs")) return Error::cancelled();
 
     // 5. Golden inputs through model.pt and through the weights.
-    if (fileOk.count(PackageLayout::kGoldenInput) && fileOk.count(PackageLayout::kGoldenExpected) && fileOk.count(PackageLayout::kGoldenTolerance)) {
+    const std::string goldenWhy = !unusable(PackageLayout::kGoldenInput).empty()      ? unusable(PackageLayout::kGoldenInput)
+                                  : !unusable(PackageLayout::kGoldenExpected).empty() ? unusable(PackageLayout::kGoldenExpected)
+                                                                                      : unusable(PackageLayout::kGoldenTolerance);
+    if (!goldenWhy.empty() && fileOk.count(PackageLayout::kGoldenInput) && fileOk.count(PackageLayout::kGoldenExpected) &&
+        fileOk.count(PackageLayout::kGoldenTolerance)) {
+        rec.skip("golden", "golden/: skipped: " + goldenWhy);
+    } else if (goldenWhy.empty()) {
         auto golden = GoldenSet::read(packageDir);
         if (!golden) {
             rec.check("golden", false, golden.error().message);
@@ -359,36 +413,46 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
                                         got == want ? "evaluation images: SHA-256 matches the manifest (" + std::to_string(options.data->size()) + " images)"
                                                     : "evaluation images (" + options.data->identity + ") differ from those the package was measured on (SHA-256 " +
                                                           shortHash(got) + " vs " + shortHash(want) + ")");
-        if (sameData && scripted && weightsModelFp32) {
+        const auto& metrics = manifest.contains("metrics") ? manifest["metrics"] : nlohmann::json::object();
+        const auto line = [&](const char* file, const char* what, const char* key, double d) {
+            const bool ok = d <= kMetricRelTolerance;
+            return std::string(file) + ": metrics of " + what + " re-measured on " + std::to_string(r.n) + " images " +
+                   (ok ? "equal" : "differ from") + " the manifest's metrics." + key + " (largest relative difference " + num(d) +
+                   (ok ? " <= " : " > ") + num(kMetricRelTolerance) + ")";
+        };
+        // Each path is measured when it could be loaded; the other is reported skipped.
+        if (sameData && scripted) {
             auto m = evaluateModel(*scripted, *options.data, options.batchSize, progress.sub(0.55, 0.8));
             if (!m) {
                 if (m.error().isCancelled()) return m.error();
                 rec.check("metrics model.pt", false, std::string(PackageLayout::kModel) + ": " + m.error().message);
+            } else {
+                r.metricsChecked = true;
+                r.n = static_cast<int64_t>(m->size());
+                r.packagedModel = summarize(*m);
+                const double dm = compareSummary(r.packagedModel, metrics.value("packaged_model", nlohmann::json::object()));
+                r.metricsMaxRelDifference = std::isnan(r.metricsMaxRelDifference) ? dm : std::max(r.metricsMaxRelDifference, dm);
+                rec.check("metrics model.pt", dm <= kMetricRelTolerance, line(PackageLayout::kModel, "model.pt", "packaged_model", dm));
             }
+        } else if (sameData) {
+            rec.skip("metrics model.pt", std::string(PackageLayout::kModel) + ": metrics skipped: the model was not loaded");
+        }
+        if (sameData && weightsModelFp32) {
             auto w = evaluateModel(*weightsModelFp32, *options.data, options.batchSize, progress.sub(0.8, 1.0));
             if (!w) {
                 if (w.error().isCancelled()) return w.error();
                 rec.check("metrics weights", false, std::string(PackageLayout::kWeights) + ": " + w.error().message);
-            }
-            if (m && w) {
+            } else {
                 r.metricsChecked = true;
-                r.n = static_cast<int64_t>(m->size());
-                r.packagedModel = summarize(*m);
+                r.n = static_cast<int64_t>(w->size());
                 r.weightsModel = summarize(*w);
-                const auto& metrics = manifest["metrics"];
-                const double dm = compareSummary(r.packagedModel, metrics.value("packaged_model", nlohmann::json::object()));
                 const double dw = compareSummary(r.weightsModel, metrics.value("compressed", nlohmann::json::object()));
-                r.metricsMaxRelDifference = std::max(dm, dw);
-                const auto line = [&](const char* file, const char* what, const char* key, double d) {
-                    const bool ok = d <= kMetricRelTolerance;
-                    return std::string(file) + ": metrics of " + what + " re-measured on " + std::to_string(r.n) + " images " +
-                           (ok ? "equal" : "differ from") + " the manifest's metrics." + key + " (largest relative difference " + num(d) +
-                           (ok ? " <= " : " > ") + num(kMetricRelTolerance) + ")";
-                };
-                rec.check("metrics model.pt", dm <= kMetricRelTolerance, line(PackageLayout::kModel, "model.pt", "packaged_model", dm));
+                r.metricsMaxRelDifference = std::isnan(r.metricsMaxRelDifference) ? dw : std::max(r.metricsMaxRelDifference, dw);
                 rec.check("metrics weights", dw <= kMetricRelTolerance,
                           line(PackageLayout::kWeights, "the dequantized weights", "compressed", dw));
             }
+        } else if (sameData) {
+            rec.skip("metrics weights", std::string(PackageLayout::kWeights) + ": metrics skipped: the weights were not loaded");
         }
     }
     if (!progress.update(1.0, "verified")) return Error::cancelled();

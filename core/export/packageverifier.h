@@ -25,6 +25,10 @@ struct VerifyOptions {
     /// was measured on (their SHA-256 is in the manifest).
     const Dataset* data = nullptr;
     int batchSize = 64;
+    /// model.pt is a TorchScript program: it is loaded and run only when trusted
+    /// (`--trust-code`; the exporter's own check of what it just wrote). Otherwise its checks
+    /// are reported as skipped and everything data-only is still checked.
+    bool trustCode = false;
 };
 
 /// @brief The verdict and every check behind it. Value type.
@@ -33,11 +37,16 @@ struct VerificationReport {
         std::string name;     ///< "manifest.sha256", "hash weights.safetensors", "golden", ...
         bool passed = false;
         std::string message;  ///< one line; for a failure it starts with the file it concerns
+        /// Not run: "skipped: contains code" (model.pt without trust) or because a file it
+        /// needs failed its hash check. A skip is not a failure by itself; the failed
+        /// check behind it is.
+        bool skipped = false;
     };
     std::string package;
     bool passed = false;
     std::vector<Check> checks;
     std::vector<std::string> failures;  ///< messages of the failed checks, in order
+    std::vector<std::string> skipped;   ///< messages of the checks not run, in order
 
     int64_t filesChecked = 0;
     int64_t goldenImages = 0;
@@ -58,6 +67,8 @@ struct VerificationReport {
     double largestError() const;
 };
 
+/// Nothing is loaded from a file whose hash check failed: the checks that need it are
+/// reported as skipped, naming the file. model.pt runs only with options.trustCode.
 /// Checks, in order, recording each: manifest.sha256 is well-formed and matches manifest.json;
 /// the manifest parses and has our schema; every file it lists exists with its size and
 /// SHA-256, and no other file is there; weights.safetensors re-opens (reference kernels) with

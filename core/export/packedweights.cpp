@@ -1,4 +1,5 @@
 #include "export/packedweights.h"
+#include "common/jsontext.h"
 
 #include "io/safetensors.h"
 #include "quant/blocklayout.h"
@@ -164,7 +165,7 @@ Result<PackedWeightsFileInfo> writePackedWeights(const std::string& path, const 
                                                 {"layout", kLayoutText},
                                                 {"params", std::to_string(model.size.params)},
                                                 {"bytes", std::to_string(model.size.bytes)},
-                                                {"tensors", list.dump()}};
+                                                {"tensors", dumpJson(list)}};
         if (Status st = writeSafetensors(path, file, meta); !st) return st.error();
         PackedWeightsFileInfo info;
         info.dataBytes = dataBytes;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <sys/stat.h>
@@ -82,9 +83,7 @@ Result<Checkpoint> finish(Checkpoint ckpt, const CheckpointLoadOptions& options)
 
     if (options.rejectNonFinite) {
         for (const auto& e : weights.entries()) {
-            if (at::isfinite(e.tensor).all().item<bool>()) continue;
-            const bool nan = at::isnan(e.tensor).any().item<bool>();
-            return fail(path + ": tensor '" + e.name + "' contains " + (nan ? "NaN" : "Inf"));
+            if (Status s = checkFiniteAsFloat32(e.tensor); !s) return fail(path + ": tensor '" + e.name + "' " + s.error().message);
         }
     }
     ckpt.weights = std::move(weights);
@@ -92,6 +91,28 @@ Result<Checkpoint> finish(Checkpoint ckpt, const CheckpointLoadOptions& options)
 }
 
 }  // namespace
+
+Status checkFiniteAsFloat32(const at::Tensor& tensor) {
+    // Checked in the dtype we compute in: a float64 1e300 is finite there but Inf in float32.
+    // In slices, so a huge (or stride-0 broadcast) tensor never needs a full-size mask.
+    const at::Tensor flat = tensor.reshape({-1});
+    constexpr int64_t kChunk = int64_t(1) << 22;
+    for (int64_t begin = 0; begin < flat.numel(); begin += kChunk) {
+        at::Tensor part = flat.narrow(0, begin, std::min(kChunk, flat.numel() - begin));
+        if (part.scalar_type() != at::kFloat) part = part.to(at::kFloat);
+        if (at::isfinite(part).all().item<bool>()) continue;
+        const at::Tensor bad = at::logical_not(at::isfinite(part)).nonzero();
+        const int64_t index = begin + bad[0][0].item<int64_t>();
+        const double original = flat[index].item<double>();
+        const bool nan = std::isnan(original);
+        const bool overflow = !nan && std::isfinite(original);
+        char value[64];
+        std::snprintf(value, sizeof value, "%g", original);
+        return fail(std::string("contains ") + (nan ? "NaN" : overflow ? std::string("a value (") + value + ") that overflows float32" : "Inf") +
+                    " at element " + std::to_string(index));
+    }
+    return Status::success();
+}
 
 const char* checkpointFormatName(CheckpointFormat f) {
     switch (f) {
@@ -131,8 +152,8 @@ Result<Checkpoint> loadCheckpoint(const std::string& path, const CheckpointLoadO
         if (!format) return format.error();
         Result<Checkpoint> loaded = fail(path + ": unknown format");
         switch (*format) {
-        case CheckpointFormat::TorchZip: loaded = detail::loadTorchZip(path); break;
-        case CheckpointFormat::TorchScript: loaded = detail::loadTorchScript(path); break;
+        case CheckpointFormat::TorchZip: loaded = detail::loadTorchZip(path, options.maxInflatedBytes); break;
+        case CheckpointFormat::TorchScript: loaded = detail::loadTorchScript(path, options); break;
         case CheckpointFormat::Safetensors: loaded = loadSafetensorsCheckpoint(path, options.maxHeaderBytes); break;
         }
         if (!loaded) return loaded.error();

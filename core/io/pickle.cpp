@@ -353,8 +353,11 @@ bool PickleReader::step(bool& stopped) {
     case NEWOBJ: return pop(b) && pop(a) && newObject(a);
     case NEWOBJ_EX: return pop(b) && pop(b) && pop(a) && newObject(a);
     case BUILD:
-        // The state is dropped: OrderedDict's _metadata, attributes of opaque objects.
-        return pop(b) && top(a);
+        // OrderedDict's _metadata is dropped; an opaque object keeps its state so a reader
+        // can walk it (TorchScript modules hold their attributes there). Nothing is called.
+        if (!pop(b) || !top(a)) return false;
+        if (a->is(Kind::Opaque) && a->items.empty()) a->items.push_back(b);
+        return true;
     case INST: {
         std::string module, name;
         if (!readLine(module) || !readLine(name) || !popMark(items) || !pushGlobal(module, name)) return false;
@@ -581,7 +584,16 @@ bool PickleReader::rebuildTensor(const PickleValue& args) {
     } else {
         if (last >= storageNumel) return error(where + ": reaches past the end of the storage");
         if (numel > std::max(storageNumel, m_limits.maxBroadcastNumel)) return error(where + ": too many elements");
-        t = storage->tensor.as_strided(sizes, strides, offset).clone(at::MemoryFormat::Contiguous);
+        // Checked before anything is materialised: the sum over all tensors is what a
+        // consumer may end up allocating.
+        const uint64_t bytes = uint64_t(numel) * storage->tensor.element_size();
+        if (bytes > m_limits.maxTensorBytes - std::min(m_limits.maxTensorBytes, m_tensorBytes))
+            return error(where + ": the tensors would describe more than " +
+                         (m_limits.tensorBudgetText.empty() ? std::to_string(m_limits.maxTensorBytes) + " bytes"
+                                                            : m_limits.tensorBudgetText));
+        m_tensorBytes += bytes;
+        // A view, not a copy: stride-0 and overlapping tensors share their storage.
+        t = storage->tensor.as_strided(sizes, strides, offset);
     }
     PickleValue* v = make(Kind::Tensor);
     if (!v) return false;

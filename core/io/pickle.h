@@ -20,7 +20,9 @@ namespace pareto::detail {
 /// It interprets the opcodes that pickled state dicts use and never calls anything from
 /// the file: GLOBAL resolves only collections.OrderedDict, torch._utils._rebuild_tensor_v2,
 /// torch._utils._rebuild_parameter and the torch.<T>Storage types; every other name becomes
-/// an inert opaque value, and REDUCE/NEWOBJ/BUILD on it yield another opaque value. Tensors
+/// an inert opaque value, and REDUCE/NEWOBJ on it yield another opaque value and BUILD
+/// keeps its state (items[0]) for reading, never for running (TorchScript modules' attributes).
+/// Rebuilt tensors are views of their storage (stride-0 and overlapping views share it). Tensors
 /// come from persistent ids ('storage', type, key, location, numel) through the storage
 /// loader. Limits on objects, stack, memo and lengths keep corrupt bytes from crashing or
 /// allocating absurd memory. Single-threaded; values live as long as the reader.
@@ -38,6 +40,11 @@ public:
         size_t maxRank = 64;
         /// Elements a rebuilt tensor may have beyond its storage's (stride-0 broadcasts).
         int64_t maxBroadcastNumel = int64_t(1) << 24;
+        /// Bytes all rebuilt tensors may describe together (numel x element size, each
+        /// view counted): a few stride-0 views must not stand for gigabytes of weights.
+        uint64_t maxTensorBytes = uint64_t(1) << 30;
+        /// How maxTensorBytes was chosen, for the error ("1 GiB in total (...)").
+        std::string tensorBudgetText;
     };
 
     PickleReader(const char* data, size_t size, StorageLoader loader);
@@ -95,6 +102,7 @@ private:
     std::vector<size_t> m_marks;
     std::unordered_map<uint64_t, PickleValue*> m_memo;
     std::unordered_map<std::string, PickleValue*> m_storages;
+    uint64_t m_tensorBytes = 0;  ///< numel x element size of every tensor rebuilt so far
 };
 
 /// The dtype of an allow-listed storage global ("torch.HalfStorage" -> Half); Undefined

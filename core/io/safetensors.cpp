@@ -1,4 +1,5 @@
 #include "io/safetensors.h"
+#include "common/jsontext.h"
 
 #include "common/atomicfile.h"
 #include "io/errortext.h"
@@ -250,7 +251,7 @@ Status writeSafetensors(const std::string& path, const StateDict& tensors,
             offset += bytes;
             payload.push_back(std::move(t));
         }
-        std::string json = header.dump();
+        std::string json = dumpJson(header);
         json.append((8 - json.size() % 8) % 8, ' ');  // keeps the data area 8-byte aligned
 
         std::string out;

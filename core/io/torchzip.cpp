@@ -3,8 +3,9 @@
 #include "io/errortext.h"
 #include "io/pickle.h"
 
+#include "io/ziparchive.h"
+
 #include <ATen/ATen.h>
-#include <caffe2/serialize/inline_container.h>
 
 #include <memory>
 #include <utility>
@@ -12,52 +13,43 @@
 namespace pareto::detail {
 namespace {
 
-using ZipReader = caffe2::serialize::PyTorchStreamReader;
-
 // A state dict pickle is kilobytes; anything near this is not one.
 constexpr size_t kMaxPickleBytes = size_t(256) << 20;
 // StateDict::set is linear, so an absurd entry count would be quadratic.
 constexpr size_t kMaxEntries = 100000;
 const char* const kNestedKeys[] = {"model_state_dict", "state_dict", "student_state_dict"};
 
-struct Record {
-    at::DataPtr data;
-    size_t size = 0;
-};
-
-Result<std::unique_ptr<ZipReader>> openZip(const std::string& path) {
-    try {
-        return std::make_unique<ZipReader>(path);
-    } catch (const std::exception& e) {
-        return fail(path + ": truncated or corrupt zip archive (" + exceptionText(e) + ")");
-    }
+Result<ZipArchive> openZip(const std::string& path, uint64_t maxInflated) {
+    return ZipArchive::open(path, maxInflated);
 }
 
-Result<Record> readRecord(ZipReader& zip, const std::string& name) {
-    try {
-        auto [data, size] = zip.getRecord(name);
-        return Record{std::move(data), size};
-    } catch (const std::exception& e) {
-        return fail("cannot read record '" + name + "' (" + exceptionText(e) + ")");
-    }
-}
-
-// The storage `data/<key>` as a 1-D tensor that keeps the record's buffer alive (no copy).
-Result<at::Tensor> loadStorage(ZipReader& zip, const std::string& key, c10::ScalarType dtype, int64_t numel) {
+// The storage `data/<key>` as a 1-D tensor of `numel` elements (budget and CRC-32 checked
+// by the archive before a byte is used).
+Result<at::Tensor> loadStorage(ZipArchive& zip, const std::string& key, c10::ScalarType dtype, int64_t numel) {
     const std::string name = "data/" + key;
-    if (!zip.hasRecord(name)) return fail("storage record '" + name + "' is missing from the archive");
-    auto record = readRecord(zip, name);
-    if (!record) return record.error();
+    const ZipArchive::Entry* entry = zip.find(name);
+    if (!entry) return fail("storage record '" + name + "' is missing from the archive");
     const size_t itemSize = c10::elementSize(dtype);
     uint64_t bytes = 0;
-    if (__builtin_mul_overflow(static_cast<uint64_t>(numel), static_cast<uint64_t>(itemSize), &bytes) ||
-        bytes > record->size)
+    if (numel < 0 || __builtin_mul_overflow(static_cast<uint64_t>(numel), static_cast<uint64_t>(itemSize), &bytes) ||
+        bytes > entry->size)
         return fail("storage '" + key + "' claims " + std::to_string(numel) + " " + c10::toString(dtype) +
-                    " elements but its record has only " + std::to_string(record->size) + " bytes");
-    const auto options = at::TensorOptions().dtype(dtype);
-    if (numel == 0) return at::empty({0}, options);
-    auto holder = std::make_shared<at::DataPtr>(std::move(record->data));
-    return at::from_blob(holder->get(), {numel}, [holder](void*) {}, options);
+                    " elements but its record has only " + std::to_string(entry->size) + " bytes");
+    if (Status s = zip.checkBudget(*entry); !s) return s.error();
+    at::Tensor raw = at::empty({static_cast<int64_t>(entry->size)}, at::kByte);
+    if (Status s = zip.readInto(*entry, raw.data_ptr()); !s) return s.error();
+    if (numel == 0) return at::empty({0}, at::TensorOptions().dtype(dtype));
+    return raw.narrow(0, 0, static_cast<int64_t>(bytes)).view(dtype);
+}
+
+// data.pkl (or constants.pkl) of an archive, refused before reading when it is too big.
+Result<std::string> readPickleRecord(ZipArchive& zip, const std::string& name) {
+    const ZipArchive::Entry* e = zip.find(name);
+    if (!e) return fail("archive has no " + name);
+    if (e->size > kMaxPickleBytes)
+        return fail(name + " would inflate to " + byteSizeText(e->size) + ", more than a state dict needs (" +
+                    byteSizeText(kMaxPickleBytes) + ")");
+    return zip.read(*e);
 }
 
 std::string whatIs(const PickleValue& v) {
@@ -113,39 +105,36 @@ Result<Checkpoint> interpret(const PickleValue& top, const std::string& path) {
 }  // namespace
 
 Result<TorchZipKind> inspectTorchZip(const std::string& path) {
-    auto zip = openZip(path);
+    auto zip = openZip(path, 0);
     if (!zip) return zip.error();
-    try {
-        if ((*zip)->hasRecord("constants.pkl")) return TorchZipKind::TorchScript;
-        for (const std::string& name : (*zip)->getAllRecords())
-            if (name.rfind("code/", 0) == 0) return TorchZipKind::TorchScript;
-        return TorchZipKind::TorchSave;
-    } catch (const std::exception& e) {
-        return fail(path + ": truncated or corrupt zip archive (" + exceptionText(e) + ")");
-    }
+    if (zip->has("constants.pkl")) return TorchZipKind::TorchScript;
+    for (const auto& e : zip->entries())
+        if (e.relative.rfind("code/", 0) == 0) return TorchZipKind::TorchScript;
+    return TorchZipKind::TorchSave;
 }
 
-Result<Checkpoint> loadTorchZip(const std::string& path) {
-    auto opened = openZip(path);
+Result<Checkpoint> loadTorchZip(const std::string& path, uint64_t maxInflatedBytes) {
+    auto opened = openZip(path, maxInflatedBytes);
     if (!opened) return opened.error();
-    ZipReader& zip = **opened;
+    ZipArchive& zip = *opened;
     try {
-        if (zip.hasRecord("byteorder")) {
-            auto order = readRecord(zip, "byteorder");
+        if (zip.has("byteorder")) {
+            auto order = zip.read("byteorder");
             if (!order) return fail(path + ": " + order.error().message);
-            const std::string text(static_cast<const char*>(order->data.get()), order->size);
-            if (text != "little") return fail(path + ": byte order '" + oneLine(text, 20) + "' is not supported (little-endian only)");
+            if (*order != "little") return fail(path + ": byte order '" + oneLine(*order, 20) + "' is not supported (little-endian only)");
         }
-        if (!zip.hasRecord("data.pkl")) return fail(path + ": archive has no data.pkl, so it is not a torch.save checkpoint");
-        auto pickle = readRecord(zip, "data.pkl");
+        if (!zip.has("data.pkl")) return fail(path + ": archive has no data.pkl, so it is not a torch.save checkpoint");
+        auto pickle = readPickleRecord(zip, "data.pkl");
         if (!pickle) return fail(path + ": " + pickle.error().message);
-        if (pickle->size > kMaxPickleBytes)
-            return fail(path + ": data.pkl is " + std::to_string(pickle->size) + " bytes, more than a state dict needs");
 
-        PickleReader reader(static_cast<const char*>(pickle->data.get()), pickle->size,
+        PickleReader::Limits limits;
+        limits.maxTensorBytes = zip.budget().total;
+        limits.tensorBudgetText = zip.budget().describeTotal(zip.fileSize());
+        PickleReader reader(pickle->data(), pickle->size(),
                             [&zip](const std::string& key, c10::ScalarType dtype, int64_t numel) {
                                 return loadStorage(zip, key, dtype, numel);
-                            });
+                            },
+                            limits);
         auto top = reader.load();
         if (!top) return fail(path + ": data.pkl: " + top.error().message);
         return interpret(**top, path);

@@ -3,6 +3,7 @@
 #include "common/result.h"
 #include "io/checkpoint.h"
 
+#include <cstdint>
 #include <string>
 
 namespace pareto::detail {
@@ -18,6 +19,6 @@ Result<TorchZipKind> inspectTorchZip(const std::string& path);
 /// dict (plain, OrderedDict or nested under model_state_dict/state_dict/student_state_dict)
 /// with every tensor it holds, in file order and stored dtype. Nothing from the file is
 /// executed. Errors are one line starting with the path.
-Result<Checkpoint> loadTorchZip(const std::string& path);
+Result<Checkpoint> loadTorchZip(const std::string& path, uint64_t maxInflatedBytes = 0);
 
 }  // namespace pareto::detail

@@ -1,4 +1,5 @@
 #include "latent/latentruncache.h"
+#include "common/jsontext.h"
 
 #include "common/atomicfile.h"
 #include "common/hash.h"
@@ -150,7 +151,7 @@ Status LatentRunCache::store(LatentRun& run, const LatentRunSpec& spec, const Ti
     if (!sha) return sha.error();
     run.modelSha256 = *sha;
     // The record goes last: its presence is what marks the run finished.
-    return writeFileAtomic(recordPath(run.key), recordJson(run, spec).dump(2) + "\n");
+    return writeFileAtomic(recordPath(run.key), dumpJson(recordJson(run, spec), 2) + "\n");
 }
 
 }  // namespace pareto

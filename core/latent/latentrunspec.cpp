@@ -1,4 +1,5 @@
 #include "latent/latentrunspec.h"
+#include "common/jsontext.h"
 
 #include "common/hash.h"
 
@@ -29,7 +30,7 @@ std::string LatentRunSpec::canonicalJson() const {
                    {"objective", "sse+beta*kl"}}},
         {"train_data", {{"shape", trainData.shape}, {"sha256", trainData.sha256}}},
         {"val_data", {{"shape", valData.shape}, {"sha256", valData.sha256}}}};
-    return j.dump();
+    return dumpJson(j);
 }
 
 std::string LatentRunSpec::key() const {

@@ -9,8 +9,8 @@
 
 namespace pareto {
 
-Result<LoadedModel> loadModel(const std::string& path) {
-    auto ckpt = loadCheckpoint(path);
+Result<LoadedModel> loadModel(const std::string& path, const CheckpointLoadOptions& options) {
+    auto ckpt = loadCheckpoint(path, options);
     if (!ckpt) return ckpt.error();
 
     LoadedModel out;

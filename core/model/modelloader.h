@@ -30,6 +30,7 @@ struct LoadedModel {
 /// @brief Opens a checkpoint and builds the model it holds: a TinyVAE for state dicts
 /// (channels and L read from the tensor shapes), a ScriptedVae for TorchScript.
 /// Errors are one line starting with the path.
-Result<LoadedModel> loadModel(const std::string& path);
+/// TorchScript needs options.trustCode (else Error::needsTrust()).
+Result<LoadedModel> loadModel(const std::string& path, const CheckpointLoadOptions& options = {});
 
 }  // namespace pareto

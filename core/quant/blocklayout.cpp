@@ -8,7 +8,7 @@ Result<BlockLayout> BlockLayout::make(const std::vector<int64_t>& shape, int64_t
     int64_t numel = 1;
     for (int64_t d : shape) {
         if (d < 0) return fail("negative dimension in tensor shape");
-        numel *= d;
+        if (__builtin_mul_overflow(numel, d, &numel)) return fail("tensor shape's element count overflows 64 bits");
     }
     const int64_t rank = static_cast<int64_t>(shape.size());
     BlockLayout l;

@@ -1,4 +1,5 @@
 #include "quant/precisionmap.h"
+#include "common/jsontext.h"
 
 #include <nlohmann/json.hpp>
 
@@ -86,7 +87,7 @@ Result<PrecisionMap> PrecisionMap::loadFile(const std::string& path) {
 std::string PrecisionMap::toJson() const {
     nlohmann::json doc = nlohmann::json::array();
     for (const auto& r : m_rules) doc.push_back({{"pattern", r.pattern}, {"scheme", r.scheme.toString()}});
-    return doc.dump(2);
+    return dumpJson(doc, 2);
 }
 
 int PrecisionMap::firstMatch(const std::string& name) const {

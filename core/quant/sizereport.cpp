@@ -1,4 +1,5 @@
 #include "quant/sizereport.h"
+#include "common/jsontext.h"
 
 #include <nlohmann/json.hpp>
 
@@ -29,7 +30,7 @@ std::string SizeReport::toJson() const {
                           {"fp32_bytes", fp32Bytes},
                           {"ratio", ratio},
                           {"effective_bits_per_param", effectiveBitsPerParam}};
-    return doc.dump(2);
+    return dumpJson(doc, 2);
 }
 
 }  // namespace pareto

@@ -92,6 +92,8 @@ private Q_SLOTS:
     void killAtEveryStage();
     void cancelLeavesNothing();
     void refusesExistingWithoutForce();
+    void tarNeverBesideAnotherPackage_data();
+    void tarNeverBesideAnotherPackage();
     void listTargets();
     void latentReducedExport();
     void usageErrors_data();
@@ -293,6 +295,44 @@ void TestCliExport::cancelLeavesNothing() {
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("stopped at stage 'write-golden'"), qPrintable(r.err));
     QVERIFY(QDir(parent.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).isEmpty());
+}
+
+// A package with its .tar.gz replaced by another with --tar: wherever the process is
+// killed, once the next export has recovered, the tar.gz beside the folder holds that folder
+// (or there is none), never the package it replaced.
+void TestCliExport::tarNeverBesideAnotherPackage_data() {
+    QTest::addColumn<QString>("stage");
+    QTest::addColumn<bool>("exchange");
+    for (const char* s : {"install", "remove-old"}) {
+        QTest::newRow(qPrintable(QString("SIGKILL at %1").arg(s))) << QString(s) << true;
+        QTest::newRow(qPrintable(QString("SIGKILL at %1, two renames").arg(s))) << QString(s) << false;
+    }
+    QTest::newRow("SIGKILL at swap-aside, two renames") << "swap-aside" << false;
+}
+
+void TestCliExport::tarNeverBesideAnotherPackage() {
+    QFETCH(QString, stage);
+    QFETCH(bool, exchange);
+    QTemporaryDir parent;
+    const QString dest = parent.filePath("pkg");
+    auto r = test::runCli(exportArgs(dest, "int8", 4) << "--tar");
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QMap<QString, QString> env{{"PARETO_EXPORT_STOP_AT", stage}};
+    if (!exchange) env["PARETO_EXPORT_NO_EXCHANGE"] = "1";
+    r = runWithEnv(exportArgs(dest, "int4", 4) << "--tar" << "--force", env);
+    QVERIFY2(r.crashed, qPrintable(r.err));
+    r = runWithEnv(exportArgs(dest, "int4", 4) << "--force", {{"PARETO_EXPORT_STOP_AT", "measure:cancel"}});
+    QCOMPARE(r.exitCode, 130);
+    QVERIFY2(leftovers(parent.path()).isEmpty(), qPrintable(leftovers(parent.path()).join(", ")));
+    QVERIFY(QFileInfo::exists(dest + "/manifest.sha256"));
+    const QString tar = dest + ".tar.gz";
+    if (!QFileInfo::exists(tar)) return;  // none is fine; another package's is not
+    QProcess untar;
+    untar.start("tar", {"-xzOf", tar, "pkg/manifest.sha256"});
+    QVERIFY(untar.waitForFinished(-1));
+    QFile folderHash(dest + "/manifest.sha256");
+    QVERIFY(folderHash.open(QIODevice::ReadOnly));
+    QCOMPARE(untar.readAllStandardOutput(), folderHash.readAll());
 }
 
 void TestCliExport::refusesExistingWithoutForce() {

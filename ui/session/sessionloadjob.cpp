@@ -1,6 +1,7 @@
 #include "session/sessionloadjob.h"
 
 
+#include "common/hash.h"
 #include "data/datasetloader.h"
 #include "eval/modelevaluation.h"
 #include "io/checkpoint.h"
@@ -16,6 +17,8 @@ struct SessionLoadJob::Outcome {
     SessionPtr session;
     bool cancelled = false;
     QString error;
+    bool needsTrust = false;
+    QString path, sha256;
 };
 
 namespace {
@@ -39,9 +42,11 @@ SessionLoadJob::SessionLoadJob(QObject* parent)
           [this](const std::shared_ptr<Outcome>& out) {
               if (!out) return;
               if (out->cancelled) Q_EMIT cancelled();
+              else if (out->needsTrust) Q_EMIT trustNeeded(out->path, out->sha256, out->error);
               else if (!out->session) Q_EMIT failed(out->error);
               else Q_EMIT loaded(out->session);
-          }) {}
+          },
+          tr("Opening a model")) {}
 
 SessionLoadJob::~SessionLoadJob() = default;
 
@@ -63,8 +68,23 @@ void SessionLoadJob::start(const SessionRequest& request) {
             session->id = ++g_sessionIds;
             SessionInfo& info = session->info;
             if (!req.modelPath.isEmpty()) {
-                sink.update(0.0, "opening " + req.modelPath.toStdString());
-                auto loaded = loadModel(req.modelPath.toStdString());
+                const std::string path = req.modelPath.toStdString();
+                sink.update(0.0, "opening " + path);
+                CheckpointLoadOptions lo;
+                // A program file runs only if the user trusted exactly these bytes.
+                if (auto format = detectCheckpointFormat(path); format && *format == CheckpointFormat::TorchScript) {
+                    auto sha = sha256File(path);
+                    if (!sha) return finish(sha.error());
+                    out->sha256 = qs(*sha);
+                    lo.trustCode = req.trustAll || req.trustedHashes.contains(out->sha256);
+                }
+                auto loaded = loadModel(path, lo);
+                if (!loaded && loaded.error().needsTrust()) {
+                    out->needsTrust = true;
+                    out->path = req.modelPath;
+                    out->error = qs(loaded.error().message);
+                    return out;
+                }
                 if (!loaded) return finish(loaded.error());
                 session->model = loaded->model;
                 const ModelInfo mi = loaded->model->info();

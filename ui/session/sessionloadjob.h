@@ -16,6 +16,10 @@ struct SessionRequest {
     QString dataSpec;
     QString split;      ///< "", "test", "val", "train", "all"
     qint64 limit = -1;  ///< first N images of the split; < 0 keeps all
+    /// Program files (TorchScript) run only when their SHA-256 is here or trustAll is set
+    /// (a snapshot of TrustStore); otherwise the job asks with trustNeeded().
+    QStringList trustedHashes;
+    bool trustAll = false;
 };
 
 /// @brief Opens a checkpoint and its held-out data, and measures the FP32 model and the
@@ -42,6 +46,9 @@ Q_SIGNALS:
     void loaded(const pareto::ui::SessionPtr& session);
     /// One line naming the file and the problem; not emitted for a cancel.
     void failed(const QString& message);
+    /// The model file is a program (TorchScript) the user has not trusted: nothing from it
+    /// ran. `sha256` identifies exactly this file for TrustStore.
+    void trustNeeded(const QString& path, const QString& sha256, const QString& message);
     void cancelled();
 
 private:

@@ -6,6 +6,7 @@
 #include "latent/originallatentprovider.h"
 #include "session/evaluatedconfigs.h"
 #include "session/sessionloadjob.h"
+#include "session/truststore.h"
 #include "common/uiformat.h"
 
 #include "eval/evaluator.h"
@@ -70,6 +71,12 @@ StudioController::StudioController(QObject* parent)
     connect(m_load, &SessionLoadJob::failed, this, [this](const QString& message) {
         Q_EMIT finding(Severity::Error, tr("Open"), message);
         Q_EMIT loadEnded();
+        checkSettled();
+    });
+    connect(m_load, &SessionLoadJob::trustNeeded, this, [this](const QString& path, const QString& sha256, const QString& message) {
+        m_pendingTrust = {path, sha256, m_dataSpec, m_split, m_limit};
+        Q_EMIT loadEnded();
+        Q_EMIT trustRequested(path, message);
         checkSettled();
     });
     connect(m_load, &SessionLoadJob::cancelled, this, [this] {
@@ -148,8 +155,23 @@ void StudioController::openModel(const QString& path, const QString& dataSpec, c
     m_limit = limit;
     m_loadingPath = path;
     m_wasSettled = false;
+    m_pendingTrust = {};
     Q_EMIT loadStarted(tr("Opening %1").arg(QFileInfo(path).fileName()));
-    m_load->start(SessionRequest{path, nullptr, dataSpec, split, limit});
+    m_load->start(SessionRequest{path, nullptr, dataSpec, split, limit, TrustStore::trustedHashes(), TrustStore::trustAll()});
+}
+
+void StudioController::trustPendingAndOpen() {
+    if (m_pendingTrust.path.isEmpty()) return;
+    const PendingTrust p = m_pendingTrust;
+    TrustStore::trust(p.sha256);
+    openModel(p.path, p.dataSpec, p.split, p.limit);
+}
+
+void StudioController::declinePending() {
+    if (m_pendingTrust.path.isEmpty()) return;
+    Q_EMIT finding(Severity::Info, tr("Open"), tr("Did not open %1: it is a program and was not trusted").arg(m_pendingTrust.path));
+    m_pendingTrust = {};
+    checkSettled();
 }
 
 void StudioController::openModelKeepingData(const QString& path) { openModel(path, m_dataSpec, m_split, m_limit); }
@@ -165,7 +187,7 @@ void StudioController::setData(const QString& dataSpec, const QString& split, qi
     m_loadingPath = m_session->info.modelPath;
     m_wasSettled = false;
     Q_EMIT loadStarted(tr("Loading %1").arg(dataSpec));
-    m_load->start(SessionRequest{QString(), m_session, dataSpec, split, limit});
+    m_load->start(SessionRequest{QString(), m_session, dataSpec, split, limit, TrustStore::trustedHashes(), TrustStore::trustAll()});
 }
 
 void StudioController::cancelLoad() { m_load->cancel(); }

@@ -75,6 +75,12 @@ public:
     void setData(const QString& dataSpec, const QString& split, qint64 limit);
     void cancelLoad();
     bool isLoading() const;
+    /// After trustRequested(): remembers the file as trusted (TrustStore) and opens it.
+    void trustPendingAndOpen();
+    /// After trustRequested(): does not open the file.
+    void declinePending();
+    /// The program file waiting for the user's trust, or "".
+    QString pendingTrustPath() const { return m_pendingTrust.path; }
     SessionPtr session() const { return m_session; }
     /// Data settings of the open session or of the last request.
     QString dataSpec() const { return m_dataSpec; }
@@ -146,6 +152,9 @@ Q_SIGNALS:
     void loadStarted(const QString& what);
     void loadProgress(double fraction, const QString& stage);
     void loadEnded();
+    /// The file the user asked to open is a program (TorchScript); nothing from it ran.
+    /// The UI asks (trustPendingAndOpen() / declinePending()); `message` is core's line.
+    void trustRequested(const QString& path, const QString& message);
     void sessionChanged();
     void latentOptionsChanged();
     void configChanged();
@@ -194,6 +203,10 @@ private:
     QString m_dataSpec, m_split;
     qint64 m_limit = -1;
     QString m_loadingPath;
+    struct PendingTrust {
+        QString path, sha256, dataSpec, split;
+        qint64 limit = -1;
+    } m_pendingTrust;
 
     LatentChoice m_latent;
     std::shared_ptr<const VaeModel> m_base;  ///< FP32 model at m_latent

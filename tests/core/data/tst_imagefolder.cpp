@@ -121,20 +121,24 @@ void TestImageFolder::pureRedIsChannelZero() {
 
 void TestImageFolder::reportsUnreadableImage_data() {
     QTest::addColumn<QByteArray>("bytes");
-    QTest::newRow("garbage bytes") << QByteArray("this is not a PNG file at all");
-    QTest::newRow("empty file") << QByteArray();
-    QTest::newRow("PNG signature, then nothing") << QByteArray("\x89PNG\r\n\x1a\n", 8);
+    QTest::addColumn<QString>("reason");  // the decoder's own reason, in the same line
+    QTest::newRow("garbage bytes") << QByteArray("this is not a PNG file at all") << "not a PNG or JPEG image (unrecognised first bytes)";
+    QTest::newRow("empty file") << QByteArray() << "not a PNG or JPEG image";
+    QTest::newRow("PNG signature, then nothing") << QByteArray("\x89PNG\r\n\x1a\n", 8) << "cannot decode PNG (file ended early (truncated PNG))";
+    QTest::newRow("JPEG start, then nothing") << QByteArray("\xff\xd8\xff\xe0", 4) << "cannot decode JPEG (";
 }
 
 void TestImageFolder::reportsUnreadableImage() {
     QFETCH(QByteArray, bytes);
+    QFETCH(QString, reason);
     QTemporaryDir dir;
     QVERIFY(cv::imwrite(dir.filePath("a.png").toStdString(), pattern(4, 4, CV_8UC3)));
     QVERIFY(test::writeRaw(dir.filePath("broken.png"), bytes));
     const auto ds = loadDataset(*parseDataSpec(folderSpec(dir)), {});
     QVERIFY(!ds.ok());
     const QString msg = QString::fromStdString(ds.error().message);
-    QVERIFY2(msg.contains(dir.filePath("broken.png")) && msg.contains("cannot read image"), qPrintable(msg));
+    qInfo("%s", qPrintable(msg));
+    QVERIFY2(msg.startsWith(dir.filePath("broken.png") + ": ") && msg.contains(reason) && !msg.contains('\n'), qPrintable(msg));
 }
 
 void TestImageFolder::listsSortedImagesOnly() {

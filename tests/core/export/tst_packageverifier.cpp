@@ -12,9 +12,11 @@
 #include <nlohmann/json.hpp>
 #include "testsupport.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
 #include <filesystem>
 
 using namespace pareto;
@@ -31,6 +33,11 @@ private Q_SLOTS:
     void damagedPackageFails();
     void metricsOnTheSameImages();
     void metricsOnOtherImagesRefused();
+    void untrustedRunsNoCode();
+    void nothingLoadsAfterAFailedHash();
+    void linksAreFindingsNotPaths_data();
+    void linksAreFindingsNotPaths();
+    void oversizedManifestNamed();
 
 private:
     std::string copyPackage(const QString& name) const;
@@ -57,7 +64,9 @@ std::string TestPackageVerifier::copyPackage(const QString& name) const {
 }
 
 void TestPackageVerifier::intactPackagePasses() {
-    auto r = verifyPackage(m_pkg);
+    VerifyOptions trusted;
+    trusted.trustCode = true;
+    auto r = verifyPackage(m_pkg, trusted);
     QVERIFY(r.ok());
     QVERIFY2(r->passed, r->failures.empty() ? "" : r->failures.front().c_str());
     QCOMPARE(QString(r->verdict()), QString("PASS"));
@@ -144,6 +153,7 @@ void TestPackageVerifier::damagedPackageFails() {
 
 void TestPackageVerifier::metricsOnTheSameImages() {
     VerifyOptions o;
+    o.trustCode = true;
     o.data = m_demo.data.get();
     auto r = verifyPackage(m_pkg, o);
     QVERIFY(r.ok());
@@ -157,6 +167,7 @@ void TestPackageVerifier::metricsOnOtherImagesRefused() {
     const test::DemoSetup other = test::loadDemo(10);
     QVERIFY(other.error.empty());
     VerifyOptions o;
+    o.trustCode = true;
     o.data = other.data.get();
     auto r = verifyPackage(m_pkg, o);
     QVERIFY(r.ok());
@@ -164,6 +175,79 @@ void TestPackageVerifier::metricsOnOtherImagesRefused() {
     QVERIFY(!r->metricsChecked);
     QVERIFY2(QString::fromStdString(r->failures.front()).contains("differ from those the package was measured on"),
              r->failures.front().c_str());
+}
+
+void TestPackageVerifier::untrustedRunsNoCode() {
+    // Without trust model.pt is a program we do not run; everything data-only still passes.
+    auto r = verifyPackage(m_pkg);
+    QVERIFY(r.ok());
+    QVERIFY2(r->passed, r->failures.empty() ? "" : r->failures.front().c_str());
+    QVERIFY(std::isnan(r->goldenMaxAbsError));          // model.pt did not run
+    QVERIFY(r->goldenWeightsMaxAbsError <= r->goldenTolerance);  // the packed weights did
+    QCOMPARE(int(r->skipped.size()), 1);
+    QVERIFY2(QString::fromStdString(r->skipped.front()).startsWith("model.pt: skipped: contains code"), r->skipped.front().c_str());
+}
+
+void TestPackageVerifier::nothingLoadsAfterAFailedHash() {
+    // model.pt replaced by a program that writes a file when loaded, with trust given: its
+    // hash no longer matches, so it is never loaded.
+    QTemporaryDir hostile;
+    const auto h = test::runPythonFixture("io_make_hostile.py", {hostile.path()});
+    QVERIFY2(h.exitCode == 0, qPrintable(h.err));
+    const std::string pkg = copyPackage("swapped");
+    fs::copy_file(hostile.filePath("setstate_writes.ts").toStdString(), pkg + "/model.pt", fs::copy_options::overwrite_existing);
+    VerifyOptions trusted;
+    trusted.trustCode = true;
+    auto r = verifyPackage(pkg, trusted);
+    QVERIFY(r.ok());
+    QVERIFY(!r->passed);
+    QFile marker(hostile.filePath("marker.txt"));
+    QVERIFY(marker.open(QIODevice::ReadOnly));
+    QCOMPARE(marker.readAll(), QByteArray("untouched"));
+    QVERIFY(QString::fromStdString(r->failures.front()).startsWith("model.pt: "));
+    bool skipped = false;
+    for (const auto& s : r->skipped) skipped = skipped || QString::fromStdString(s).contains("model.pt failed its hash check");
+    QVERIFY(skipped);
+}
+
+void TestPackageVerifier::linksAreFindingsNotPaths_data() {
+    QTest::addColumn<QString>("link");
+    QTest::addColumn<QString>("target");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("unlisted link to /") << "rootfs" << "/" << "rootfs: a symbolic link not listed in the manifest";
+    QTest::newRow("link loop") << "loop" << "loop" << "loop: a symbolic link not listed in the manifest";
+    QTest::newRow("listed file replaced by a link") << "README.md" << "/etc/hostname" << "README.md: is a symbolic link";
+}
+
+void TestPackageVerifier::linksAreFindingsNotPaths() {
+    QFETCH(QString, link);
+    QFETCH(QString, target);
+    QFETCH(QString, message);
+    const std::string pkg = copyPackage("links");
+    fs::remove(pkg + "/" + link.toStdString());
+    fs::create_symlink(target.toStdString(), pkg + "/" + link.toStdString());
+    VerifyOptions trusted;
+    trusted.trustCode = true;
+    auto r = verifyPackage(pkg, trusted);
+    QVERIFY(r.ok());
+    QVERIFY(!r->passed);
+    bool found = false;
+    for (const auto& f : r->failures) found = found || QString::fromStdString(f).contains(message);
+    QVERIFY2(found, r->failures.front().c_str());
+    // The other checks still ran: the weights were checked through the golden batch.
+    QVERIFY(r->goldenWeightsMaxAbsError <= r->goldenTolerance);
+    for (const auto& f : r->failures) QVERIFY2(!QString::fromStdString(f).contains("manifest.json: malformed"), f.c_str());
+}
+
+void TestPackageVerifier::oversizedManifestNamed() {
+    const std::string pkg = copyPackage("bigmanifest");
+    fs::resize_file(pkg + "/manifest.json", (17u << 20));
+    auto r = verifyPackage(pkg);
+    QVERIFY(r.ok());
+    QVERIFY(!r->passed);
+    bool found = false;
+    for (const auto& f : r->failures) found = found || QString::fromStdString(f).contains("manifest.json: 17825792 bytes, more than the 16 MiB a manifest may have");
+    QVERIFY2(found, r->failures.front().c_str());
 }
 
 QTEST_GUILESS_MAIN(TestPackageVerifier)

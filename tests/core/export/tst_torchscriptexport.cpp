@@ -50,7 +50,9 @@ void TestTorchScriptExport::matchesTinyVae() {
     const std::string path = dir.filePath("model.pt").toStdString();
     QVERIFY(writeFileAtomic(path, *bytes).ok());
 
-    auto ckpt = loadCheckpoint(path);
+    CheckpointLoadOptions trusted;
+    trusted.trustCode = true;  // the module we just wrote
+    auto ckpt = loadCheckpoint(path, trusted);
     QVERIFY2(ckpt.ok(), ckpt.ok() ? "" : ckpt.error().message.c_str());
     QCOMPARE(ckpt->format, CheckpointFormat::TorchScript);
     auto& m = *ckpt->script;

@@ -92,7 +92,9 @@ void TstCheckpoint::matchesPython() {
     QFETCH(QString, name);
     const QJsonObject ref = m_ref[name].toObject();
     QVERIFY(!ref.isEmpty());
-    auto ckpt = loadCheckpoint(file(name).toStdString());
+    CheckpointLoadOptions trusted;
+    trusted.trustCode = true;  // the TorchScript row is our own fixture
+    auto ckpt = loadCheckpoint(file(name).toStdString(), trusted);
     QVERIFY2(ckpt.ok(), ckpt.ok() ? "" : ckpt.error().message.c_str());
 
     QCOMPARE(QString(checkpointFormatName(ckpt->format)), ref["format"].toString());
@@ -111,9 +113,10 @@ void TstCheckpoint::matchesPython() {
         QCOMPARE(QString::fromStdString(e.name), x["name"].toString());
         QCOMPARE(pythonDtype(e.tensor.scalar_type()), x["dtype"].toString());
         QCOMPARE(shapeOf(e.tensor), shapeOf(x["shape"].toArray()));
-        QVERIFY(e.tensor.is_contiguous());
         QVERIFY(e.tensor.device().is_cpu());
-        const QString sha = QString::fromStdString(sha256Hex(e.tensor.data_ptr(), e.tensor.nbytes()));
+        // Views of a shared storage stay views (never multiplied into copies): hash their values.
+        const at::Tensor values = e.tensor.contiguous();
+        const QString sha = QString::fromStdString(sha256Hex(values.data_ptr(), values.nbytes()));
         QVERIFY2(sha == x["sha256"].toString(), qPrintable("bytes differ for " + x["name"].toString()));
         const double sum = e.tensor.to(at::kDouble).sum().item<double>();
         QVERIFY(std::abs(sum - x["sum"].toDouble()) <= 1e-9 * std::max(1.0, std::abs(sum)));
@@ -141,7 +144,9 @@ void TstCheckpoint::detectsFormat() {
 }
 
 void TstCheckpoint::scriptModuleRuns() {
-    auto ckpt = loadCheckpoint(file("tinyvae_script.pt").toStdString());
+    CheckpointLoadOptions trusted;
+    trusted.trustCode = true;
+    auto ckpt = loadCheckpoint(file("tinyvae_script.pt").toStdString(), trusted);
     QVERIFY2(ckpt.ok(), ckpt.ok() ? "" : ckpt.error().message.c_str());
     QVERIFY(ckpt->script);
     QCOMPARE(ckpt->weights.parameterCount(), int64_t(227713));

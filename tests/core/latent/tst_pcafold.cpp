@@ -310,7 +310,9 @@ void TestPcaFold::foldRejectsBadK() {
 }
 
 void TestPcaFold::torchScriptProjection() {
-    auto script = loadModel(m_dir.filePath("sage_l16_script.pt").toStdString());
+    CheckpointLoadOptions trusted;
+    trusted.trustCode = true;  // our own fixture
+    auto script = loadModel(m_dir.filePath("sage_l16_script.pt").toStdString(), trusted);
     QVERIFY2(script.ok(), script.ok() ? "" : script.error().message.c_str());
     QCOMPARE(script->model->info().arch, std::string("torchscript"));
     auto tiny = loadModel(m_dir.filePath("sage_l16.pt").toStdString());

@@ -1,5 +1,6 @@
 // One tensor: per-bit-width error budgets, round half to even, the ConvTranspose axis,
 // clip calibration, stored sizes, input never modified, errors.
+#include "quant/blocklayout.h"
 #include "quant/errorbudget.h"
 #include "quant/rangecalibrator.h"
 #include "quant/tensorquantizer.h"
@@ -331,6 +332,11 @@ void TestTensorQuantizer::errors() {
     q->packed.pop_back();
     QVERIFY(!hasConsistentStorage(*q));
     QVERIFY(!dequantize(*q).defined());
+
+    // A shape from a hostile package header whose element count wraps around 64 bits.
+    const auto huge = BlockLayout::make({int64_t(1) << 40, int64_t(1) << 40}, 0, QuantScheme::integer(4));
+    QVERIFY(!huge.ok());
+    QVERIFY2(QString::fromStdString(huge.error().message).contains("overflows"), huge.error().message.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestTensorQuantizer)
