@@ -66,7 +66,7 @@ void TestAboutDialog::carriesLicenceAndThirdPartyList() {
     QVERIFY(ui::AboutDialog::licenceText().contains(QStringLiteral("Apache License")));
     QVERIFY(ui::AboutDialog::licenceText().contains(QStringLiteral("Version 2.0, January 2004")));
     const QString thirdParty = ui::AboutDialog::thirdPartyText();
-    for (const char* lib : {"Qt 6", "Qt Charts", "LibTorch", "OpenCV", "nlohmann/json", "OpenBLAS", "zlib", "OpenSSL", "ONNX", "Fashion-MNIST"})
+    for (const char* lib : {"Qt 6", "Qt Charts", "LibTorch", "OpenCV", "nlohmann/json", "OpenBLAS", "zlib", "OpenSSL", "libpng", "libjpeg-turbo", "ONNX", "Fashion-MNIST"})
         QVERIFY2(thirdParty.contains(QLatin1String(lib)), lib);
     QVERIFY(!thirdParty.contains(QStringLiteral("SPDX")));
 
