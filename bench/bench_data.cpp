@@ -32,7 +32,7 @@ void loadBench(benchmark::State& state, Split split, int channels, int64_t limit
             return;
         }
         state.counters["images"] = static_cast<double>(ds->size());
-        benchmark::DoNotOptimize(ds->images.data_ptr());
+        benchmark::DoNotOptimize(ds->all().data_ptr());
     }
 }
 

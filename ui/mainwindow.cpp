@@ -248,13 +248,13 @@ void MainWindow::openPath(const QString& path) {
 void MainWindow::openDialog() {
     const QString dir = m_recent->files().isEmpty() ? QString() : QFileInfo(m_recent->files().first()).absolutePath();
     const QString path = QFileDialog::getOpenFileName(this, tr("Open checkpoint"), dir,
-                                                      tr("Checkpoints (*.pt *.pth *.ckpt *.bin *.safetensors);;All files (*)"));
+                                                      tr("Models (*.pt *.pth *.ts *.safetensors *.ckpt *.bin);;PyTorch state dicts (*.pt *.pth *.ckpt *.bin);;TorchScript (*.ts *.pt);;safetensors (*.safetensors);;All files (*)"));
     if (!path.isEmpty()) openPath(path);
 }
 
 void MainWindow::addTrainedFolderDialog() {
     const QStringList known = m_latent->trainedFolders();
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder of trained TinyVAE checkpoints (e.g. a pareto sweep-latent cache)"),
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder of trained checkpoints (e.g. a pareto sweep-latent cache)"),
                                                           known.isEmpty() ? QString() : known.last());
     if (dir.isEmpty()) return;
     m_latent->addTrainedFolder(dir);

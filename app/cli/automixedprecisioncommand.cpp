@@ -97,7 +97,7 @@ int runAutoMp(const std::vector<std::string>& argv) {
         nlohmann::json choices = nlohmann::json::array();
         for (const auto& c : r->choices)
             choices.push_back({{"name", c.name}, {"scheme", c.scheme}, {"bytes", c.bytes}, {"predicted_delta_mse", c.predictedDeltaMse}});
-        printJson({{"checkpoint", loaded->path},
+        nlohmann::json j = {{"checkpoint", loaded->path},
                    {"data", {{"identity", data->identity}, {"notes", data->notes}}},
                    {"n", data->size()},
                    {"candidates", r->candidates},
@@ -114,7 +114,9 @@ int runAutoMp(const std::vector<std::string>& argv) {
                    {"ssim", toJson(r->measured.ssim)},
                    {"delta_vs_fp32", {{"mse", toJson(r->deltaVsFp32.mse)}, {"psnr", toJson(r->deltaVsFp32.psnr)}, {"ssim", toJson(r->deltaVsFp32.ssim)}}},
                    {"out_map", args.valueOr("out-map", "")},
-                   {"warnings", r->warnings}});
+                   {"warnings", r->warnings}};
+        addModelJson(j, loaded->model->info());
+        printJson(j);
         return kExitOk;
     }
     std::printf("model     %s\n", loaded->path.c_str());

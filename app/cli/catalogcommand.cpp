@@ -13,15 +13,15 @@ namespace {
 const char* kCatalogHelp =
     "usage: pareto catalog [DIR|FILE ...] [--method M] [--json]\n"
     "\n"
-    "Lists trained TinyVAE checkpoints (safetensors) by latent size and seed, read from\n"
-    "their metadata only (no weights are loaded): what the latent slider can show without\n"
-    "training. Per latent size, the stored held-out test MSEs are averaged over seeds with a\n"
-    "Student-t 95 % CI (n = seeds). Without arguments: the demo's catalog\n"
-    "(resources/demo/latent plus the main demo model). A folder of `pareto sweep-latent`\n"
-    "runs (its --cache) is a catalog too. Files that are not TinyVAE checkpoints are\n"
-    "skipped with a warning.\n"
+    "Lists trained checkpoints of the built-in architectures (safetensors) by latent size\n"
+    "and seed, read from their metadata only (no weights are loaded): what the latent\n"
+    "slider can show without training. Per latent size, the stored held-out test MSEs are\n"
+    "averaged over seeds with a Student-t 95 % CI (n = seeds). Without arguments: the\n"
+    "demo's catalog (resources/demo/latent plus the main demo model). A folder of `pareto\n"
+    "sweep-latent` runs (its --cache) is a catalog too. Files that are not such checkpoints\n"
+    "are skipped with a warning.\n"
     "\n"
-    "  DIR|FILE   folders (their *.safetensors) or single checkpoints; 'demo' for the demo's\n"
+    "  DIR|FILE   folders (their *.safetensors) or single checkpoints; 'demo': the demo's catalog\n"
     "  --method M trained (default) | pca | distill: which kind of checkpoint to group\n"
     "  --json     machine-readable output (keys in the README)\n";
 
@@ -82,10 +82,10 @@ int runCatalog(const std::vector<std::string>& argv) {
         return kExitOk;
     }
     if (groups.empty()) {
-        std::printf("no %s TinyVAE checkpoints found in %zu source(s)\n", method.c_str(), sources.size());
+        std::printf("no %s checkpoints found in %zu source(s)\n", method.c_str(), sources.size());
         return kExitOk;
     }
-    std::printf("%s TinyVAE checkpoints by latent size; test MSE: mean over seeds ± Student-t 95 %% CI (n = seeds)\n\n", method.c_str());
+    std::printf("%s checkpoints by latent size; test MSE: mean over seeds ± Student-t 95 %% CI (n = seeds)\n\n", method.c_str());
     std::printf("  %-4s %9s  %-10s %-24s %s\n", "L", "params", "seeds", "test MSE", "files (seed: test MSE)");
     for (const auto& g : groups) {
         std::string seeds, files;

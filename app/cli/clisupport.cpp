@@ -1,11 +1,11 @@
 #include "clisupport.h"
+
 #include "common/jsontext.h"
-
 #include "common/resourcepaths.h"
-#include "eval/modelevaluation.h"
-#include "model/tinyvae.h"
-
 #include "common/utf8text.h"
+#include "eval/modelevaluation.h"
+#include "eval/sessionopening.h"
+#include "model/modeljson.h"
 
 #include <atomic>
 #include <cerrno>
@@ -39,9 +39,34 @@ CheckpointLoadOptions& loadOptionsStorage() {
     return options;
 }
 
+ScriptedModelOptions& scriptedOptionsStorage() {
+    static ScriptedModelOptions options;
+    return options;
+}
+
+// "1,28,28" -> {1, 28, 28}.
+bool parseShape(const std::string& text, std::vector<int64_t>& out) {
+    out.clear();
+    std::string item;
+    for (size_t i = 0; i <= text.size(); ++i) {
+        if (i == text.size() || text[i] == ',') {
+            char* end = nullptr;
+            const long long v = std::strtoll(item.c_str(), &end, 10);
+            if (item.empty() || *end != '\0' || v < 1) return false;
+            out.push_back(v);
+            item.clear();
+        } else {
+            item += text[i];
+        }
+    }
+    return out.size() == 3;
+}
+
 }  // namespace
 
 const CheckpointLoadOptions& cliLoadOptions() { return loadOptionsStorage(); }
+
+const ScriptedModelOptions& cliScriptedOptions() { return scriptedOptionsStorage(); }
 
 bool takeLoadOptions(std::vector<std::string>& args, std::string& error) {
     std::vector<std::string> kept;
@@ -55,6 +80,40 @@ bool takeLoadOptions(std::vector<std::string>& args, std::string& error) {
             loadOptionsStorage().trustCode = true;
             continue;
         }
+        // --input-shape C,H,W, --input-range LO,HI, --output-range LO,HI (TorchScript models).
+        bool model = false;
+        for (const char* name : {"--input-shape", "--input-range", "--output-range"}) {
+            const std::string flag = name;
+            std::string v;
+            if (a == flag) {
+                if (i + 1 >= args.size()) {
+                    error = flag + " needs a value";
+                    return false;
+                }
+                v = args[++i];
+            } else if (a.rfind(flag + "=", 0) == 0) {
+                v = a.substr(flag.size() + 1);
+            } else {
+                continue;
+            }
+            model = true;
+            if (flag == "--input-shape") {
+                std::vector<int64_t> shape;
+                if (!parseShape(v, shape)) {
+                    error = "--input-shape takes C,H,W (positive numbers), not '" + printableText(v) + "'";
+                    return false;
+                }
+                scriptedOptionsStorage().inputShape = shape;
+            } else {
+                auto range = parseValueRange(v);
+                if (!range) {
+                    error = flag + ": " + printableText(range.error().message);
+                    return false;
+                }
+                (flag == "--input-range" ? scriptedOptionsStorage().inputRange : scriptedOptionsStorage().outputRange) = *range;
+            }
+        }
+        if (model) continue;
         std::string value;
         if (a == "--max-inflated-bytes") {
             if (i + 1 >= args.size()) {
@@ -81,26 +140,29 @@ bool takeLoadOptions(std::vector<std::string>& args, std::string& error) {
     return true;
 }
 
-Result<LoadedModel> loadCliModel(const std::string& path) { return loadModel(path, cliLoadOptions()); }
+std::string cliModelPath(const std::string& arg) { return arg == "demo" ? demoModelPath() : arg; }
 
-Result<EvaluationImages> loadEvaluationImages(const CommandInputs& inputs, const ProgressSink& progress) {
-    auto data = loadDataset(inputs.spec, inputs.modelOptions, progress.sub(0.0, 0.5));
-    if (!data) return data.error();
-    auto mean = loadMeanImage(inputs.spec, inputs.modelOptions, progress.sub(0.5, 1.0));
-    if (!mean) return mean.error();
-    return EvaluationImages{std::move(*data), std::move(*mean)};
+Result<LoadedModel> loadCliModel(const std::string& path) {
+    return loadModel(cliModelPath(path), cliLoadOptions(), cliScriptedOptions());
 }
 
-Result<TrainingData> loadTrainingData(const DataSpec& spec, int channels, long long trainLimit, long long valLimit, const ProgressSink& progress) {
+Result<EvaluationImages> loadEvaluationImages(const CommandInputs& inputs, const ProgressSink& progress) {
+    auto images = loadSessionImages(*inputs.loaded.model, inputs.spec, inputs.options, progress);
+    if (!images) return images.error();
+    return EvaluationImages{std::move(images->data), std::move(images->mean)};
+}
+
+Result<TrainingData> loadTrainingData(const DataSpec& spec, const std::vector<int64_t>& inputShape, long long trainLimit, long long valLimit,
+                                      const ProgressSink& progress) {
     TrainingData d;
     DatasetLoadOptions& opts = d.options;
-    opts.channels = channels;
-    opts.height = opts.width = static_cast<int>(TinyVaeConfig::kImageSize);
+    opts.channels = static_cast<int>(inputShape.at(0));
+    opts.height = static_cast<int>(inputShape.at(1));
+    opts.width = static_cast<int>(inputShape.at(2));
     opts.split = Split::Train;
     opts.limit = trainLimit;
     auto train = loadDataset(spec, opts, progress.sub(0, 0.7));
     if (!train) return train.error();
-    opts.channels = static_cast<int>(train->images.size(1));
     opts.split = Split::Validation;
     opts.limit = valLimit;
     auto val = loadDataset(spec, opts, progress.sub(0.7, 1.0));
@@ -123,7 +185,7 @@ Result<CommandInputs> loadCommandInputs(const Args& args, long long limit, const
         if (!split) return split.error();
         options.split = *split;
     }
-    auto loaded = loadCliModel(checkpoint == "demo" ? demoModelPath() : checkpoint);
+    auto loaded = openModelForData(cliModelPath(checkpoint), *spec, options, cliLoadOptions(), cliScriptedOptions());
     if (!loaded) return loaded.error();
     const DatasetLoadOptions modelOptions = optionsForModel(loaded->model->info(), options);
     return CommandInputs{std::move(*spec), options, std::move(*loaded), modelOptions};
@@ -200,9 +262,10 @@ nlohmann::json toJson(const DeltaEstimate& d) {
 
 nlohmann::json toJson(const SizeReport& s) {
     nlohmann::json tensors = nlohmann::json::array();
-    for (const auto& t : s.tensors) tensors.push_back({{"name", t.name}, {"scheme", t.scheme}, {"params", t.params}, {"bytes", t.bytes}});
-    return {{"bytes", s.bytes}, {"fp32_bytes", s.fp32Bytes}, {"ratio", s.ratio},
-            {"effective_bits_per_param", s.effectiveBitsPerParam}, {"params", s.params}, {"tensors", tensors}};
+    for (const auto& t : s.tensors)
+        tensors.push_back({{"name", t.name}, {"scheme", t.scheme}, {"params", t.params}, {"bytes", t.bytes}, {"buffer", t.buffer}});
+    return {{"bytes", s.bytes},   {"fp32_bytes", s.fp32Bytes},     {"ratio", s.ratio}, {"effective_bits_per_param", s.effectiveBitsPerParam},
+            {"params", s.params}, {"buffer_values", s.bufferValues}, {"tensors", tensors}};
 }
 
 nlohmann::json toJson(const MetricSummary& s) { return {{"mse", toJson(s.mse)}, {"psnr", toJson(s.psnr)}, {"ssim", toJson(s.ssim)}}; }
@@ -211,6 +274,14 @@ std::string formatEstimate(const Estimate& e, int digits) {
     char buf[128];
     std::snprintf(buf, sizeof buf, "%.*g [%.*g, %.*g]", digits, e.mean, digits, e.lo, digits, e.hi);
     return buf;
+}
+
+void addModelJson(nlohmann::json& j, const ModelInfo& info) {
+    nlohmann::json m = modelInfoJson<nlohmann::json>(info);
+    j["input_range"] = m["input_range"];
+    j["output_range"] = m["output_range"];
+    j["buffer_values"] = m["buffer_values"];
+    j["model"] = std::move(m);
 }
 
 void printJson(const nlohmann::json& j) {

@@ -29,12 +29,18 @@ struct CommandInputs {
 /// The process-wide checkpoint options of this run: `--trust-code` and
 /// `--max-inflated-bytes N`, which every command accepts anywhere on its command line.
 const CheckpointLoadOptions& cliLoadOptions();
+/// The TorchScript model options of this run: `--input-shape C,H,W`, `--input-range LO,HI`,
+/// `--output-range LO,HI`.
+const ScriptedModelOptions& cliScriptedOptions();
 
-/// Removes `--trust-code` and `--max-inflated-bytes N` from `args` into cliLoadOptions();
-/// false with `error` set for a malformed value.
+/// Removes those options from `args` into cliLoadOptions() and cliScriptedOptions(); false
+/// with `error` set for a malformed value.
 bool takeLoadOptions(std::vector<std::string>& args, std::string& error);
 
-/// Opens a model with cliLoadOptions().
+/// The checkpoint argument as a path: "demo" is the embedded demo model.
+std::string cliModelPath(const std::string& arg);
+
+/// Opens a model (cliModelPath of `path`) with cliLoadOptions() and cliScriptedOptions().
 Result<LoadedModel> loadCliModel(const std::string& path);
 
 /// Parses --data and --split (`limit` from --limit, < 0: all), then loads `checkpoint`, in
@@ -55,13 +61,14 @@ Result<EvaluationImages> loadEvaluationImages(const CommandInputs& inputs, const
 /// @brief The images a training command learns from: the spec's training and validation parts.
 struct TrainingData {
     Dataset train, val;
-    DatasetLoadOptions options;  ///< 64x64, the channels the data resolved to; split and limit as last used
+    DatasetLoadOptions options;  ///< the model's input shape; split and limit as last used
 };
 
 /// Loads the training part (first `trainLimit`, < 0: all) and the validation part (first
-/// `valLimit`) of `spec` at 64x64 with `channels` (0: the data's own), as `pareto train` and
-/// `pareto sweep-latent` do; progress over `progress`'s whole range.
-Result<TrainingData> loadTrainingData(const DataSpec& spec, int channels, long long trainLimit, long long valLimit, const ProgressSink& progress);
+/// `valLimit`) of `spec` in `inputShape` [C, H, W], as `pareto train` and `pareto
+/// sweep-latent` do; progress over `progress`'s whole range.
+Result<TrainingData> loadTrainingData(const DataSpec& spec, const std::vector<int64_t>& inputShape, long long trainLimit, long long valLimit,
+                                      const ProgressSink& progress);
 
 /// CSV cells of the sweep tables: a number to 9 significant digits ("" for NaN), an estimate
 /// as `mean,lo,hi`, a paired delta as `mean,lo,hi,significant`.
@@ -89,6 +96,11 @@ nlohmann::json toJson(const DeltaEstimate& d);
 nlohmann::json toJson(const MetricSummary& s);
 /// {"bytes", "fp32_bytes", "ratio", "effective_bits_per_param", "params", "tensors": [{name, scheme, params, bytes}]}
 nlohmann::json toJson(const SizeReport& s);
+
+/// Records what the model is in a command's JSON: "model" = modelInfoJson (arch, interface,
+/// input_shape, ranges, latent, latent_dim, params, buffer_values, fp32_bytes), and the
+/// ranges and buffer_values at the top level too, where every output keeps them.
+void addModelJson(nlohmann::json& j, const ModelInfo& info);
 
 /// "0.01234 [0.01200, 0.01270]" with `digits` significant digits.
 std::string formatEstimate(const Estimate& e, int digits = 4);

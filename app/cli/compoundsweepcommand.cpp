@@ -3,6 +3,8 @@
 #include "common/jsontext.h"
 #include "clisupport.h"
 #include "commands.h"
+
+#include "common/utf8text.h"
 #include "latentoptions.h"
 #include "latentvariants.h"
 
@@ -13,7 +15,6 @@
 #include "latent/distillation.h"
 #include "latent/latentreduction.h"
 #include "model/modelloader.h"
-#include "model/tinyvae.h"
 
 #include <cmath>
 #include <cstdio>
@@ -71,7 +72,7 @@ int runCompoundSweep(const Args& args, const std::vector<QuantPlan>& plans) {
         return kExitUsage;
     }
     for (const auto& item : *axis)
-        if (item.method == "trained" && !settings->catalog) {
+        if (item.method == LatentMethod::Trained && !settings->catalog) {
             std::fprintf(stderr, "pareto sweep: --latents trained:K needs --catalog DIR (or --catalog demo)\n");
             return kExitUsage;
         }
@@ -107,7 +108,7 @@ int runCompoundSweep(const Args& args, const std::vector<QuantPlan>& plans) {
     nlohmann::json sources = nlohmann::json::array();
     for (const auto& v : variants) sources.push_back({{"method", v.method}, {"k", v.k}, {"source", v.source}});
     if (a.flag("json")) {
-        printJson({{"checkpoint", loaded->path},
+        nlohmann::json j = {{"checkpoint", loaded->path},
                    {"data", {{"identity", ref.dataIdentity}, {"notes", ref.dataNotes}}},
                    {"n", ref.n()},
                    {"calibration", {{"data", built->calibrationIdentity}, {"n", built->calibrationImages}}},
@@ -116,11 +117,13 @@ int runCompoundSweep(const Args& args, const std::vector<QuantPlan>& plans) {
                    {"json", prefix + ".json"},
                    {"untrained_warning", ref.untrained.warning},
                    {"warnings", grid->warnings},
-                   {"rows", rows}});
+                   {"rows", rows}};
+        addModelJson(j, ref.model);
+        printJson(j);
         return kExitOk;
     }
-    std::printf("model     %s (%s, L=%lld, %lld params)\n", loaded->path.c_str(), ref.model.arch.c_str(),
-                static_cast<long long>(ref.model.latentDim), static_cast<long long>(ref.model.params));
+    std::printf("model     %s (%s, %lld params)\n", printableText(loaded->path).c_str(), printableText(loaded->model->describe()).c_str(),
+                static_cast<long long>(ref.model.params));
     std::printf("data      %s\n", ref.dataIdentity.c_str());
     for (const auto& n : ref.dataNotes) std::printf("          %s\n", n.c_str());
     if (built->calibrationImages > 0)

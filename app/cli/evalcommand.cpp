@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "quantoptions.h"
 
+#include "common/utf8text.h"
 #include "compress/compressionevaluation.h"
 #include "data/datasetloader.h"
 #include "eval/modelevaluation.h"
@@ -133,7 +134,7 @@ int runEval(const std::vector<std::string>& argv) {
         nlohmann::json j = {{"checkpoint", loaded->path},
                             {"format", checkpointFormatName(loaded->format)},
                             {"arch", fp32.model.arch},
-                            {"latent_dim", fp32.model.latentDim},
+                            {"latent_dim", fp32.model.latent.kind == LatentKind::None ? nlohmann::json(nullptr) : nlohmann::json(fp32.model.latentDim)},
                             {"params", fp32.model.params},
                             {"data", {{"identity", fp32.dataIdentity}, {"notes", fp32.dataNotes}}},
                             {"n", static_cast<int64_t>(measured.size())},
@@ -145,6 +146,7 @@ int runEval(const std::vector<std::string>& argv) {
                             {"untrained_warning", fp32.untrained.warning},
                             {"untrained_reason", fp32.untrained.reason},
                             {"seconds", fp32.seconds}};
+        addModelJson(j, fp32.model);
         if (comp) {
             j["fp32"] = toJson(fp32.summary);
             j["delta_vs_fp32"] = deltasJson(comp->deltaVsFp32);
@@ -153,7 +155,8 @@ int runEval(const std::vector<std::string>& argv) {
             if (!(**plan).precisionMap.rules().empty()) j["precision_map"] = matchJson(comp->quantized.matches);
         } else {
             const int64_t bytes = fp32.model.fp32Bytes();
-            j["size"] = {{"bytes", bytes}, {"fp32_bytes", bytes}, {"ratio", 1.0}, {"effective_bits_per_param", 32.0}, {"params", fp32.model.params}};
+            j["size"] = {{"bytes", bytes},   {"fp32_bytes", bytes},           {"ratio", 1.0}, {"effective_bits_per_param", 32.0},
+                         {"params", fp32.model.params}, {"buffer_values", fp32.model.bufferValues}};
         }
         if (deltas) {
             nlohmann::json d = deltasJson(*deltas);
@@ -164,8 +167,9 @@ int runEval(const std::vector<std::string>& argv) {
         return kExitOk;
     }
 
-    std::printf("model     %s (%s, L=%lld, %lld params)\n", loaded->path.c_str(), fp32.model.arch.c_str(),
-                static_cast<long long>(fp32.model.latentDim), static_cast<long long>(fp32.model.params));
+    std::printf("model     %s (%s, %lld params%s)\n", printableText(loaded->path).c_str(), printableText(loaded->model->describe()).c_str(),
+                static_cast<long long>(fp32.model.params),
+                fp32.model.bufferValues ? (" + " + std::to_string(fp32.model.bufferValues) + " buffer values").c_str() : "");
     std::printf("data      %s\n", fp32.dataIdentity.c_str());
     for (const auto& n : fp32.dataNotes) std::printf("          %s\n", n.c_str());
     std::printf("n         %lld images, 95 %% bootstrap CIs\n\n", static_cast<long long>(measured.size()));

@@ -12,7 +12,6 @@
 #include "export/packageexporter.h"
 #include "io/checkpoint.h"
 #include "model/modelloader.h"
-#include "model/tinyvae.h"
 
 #include <csignal>
 #include <cstdio>
@@ -170,15 +169,15 @@ int runExport(const std::vector<std::string>& argv) {
     else if (!args.value("target")) why = "--target is required (" + deviceProfileIdList() + ")";
     else if (!findDeviceProfile(*args.value("target"))) why = "unknown --target '" + *args.value("target") + "' (" + deviceProfileIdList() + ")";
     else if (batch < 1 || fitBatch < 1 || goldenCount < 1) why = "--batch-size, --fit-batch and --golden must be positive";
-    std::optional<LatentAxisItem> latentItem;
+    std::optional<LatentChoice> latentItem;
     std::optional<LatentVariantSettings> latentSettings;
     if (why.empty() && args.value("latent")) {
-        auto axis = parseLatentAxis(*args.value("latent"));
+        auto axis = parseLatentAxis(*args.value("latent"), "--latent");
         auto settings = LatentVariantSettings::fromArgs(args);
         if (!axis) why = "--latent: " + axis.error().message;
         else if (axis->size() != 1) why = "--latent takes one METHOD:K (e.g. pca:8)";
         else if (!settings) why = settings.error().message;
-        else if ((*axis)[0].method == "trained" && !settings->catalog) why = "--latent trained:K needs --catalog DIR (or --catalog demo)";
+        else if ((*axis)[0].method == LatentMethod::Trained && !settings->catalog) why = "--latent trained:K needs --catalog DIR (or --catalog demo)";
         else {
             latentItem = (*axis)[0];
             latentSettings = *settings;
@@ -212,7 +211,7 @@ int runExport(const std::vector<std::string>& argv) {
 
     const std::string loadedFrom = "loaded from " + loaded->path + " (" + checkpointFormatName(loaded->format) +
                                    (loaded->nestedKey.empty() ? "" : ", nested under '" + loaded->nestedKey + "'") + ")";
-    std::shared_ptr<const VaeModel> exported = loaded->model;
+    std::shared_ptr<const Model> exported = loaded->model;
     std::string provenance = loadedFrom;
     ProgressSink rest = progress.sub(0.1, 1.0);
     if (latentItem) {
@@ -224,13 +223,10 @@ int runExport(const std::vector<std::string>& argv) {
         provenance = v.method + ":" + std::to_string(v.k) + " — " + v.source + "; the checkpoint itself was " + loadedFrom;
         rest = progress.sub(0.4, 1.0);
     }
-    auto tiny = std::dynamic_pointer_cast<const TinyVae>(exported);
-    if (!tiny) return reportError(fail(loaded->path + ": export needs a TinyVAE state dict (this is " + exported->info().arch + ")"));
-
     ExportRequest req;
     req.sourceCheckpoint = loaded->path;
     req.provenance = args.valueOr("provenance", provenance);
-    req.model = tiny;
+    req.model = exported;
     if (latentItem) {
         req.reference = loaded->model;
         req.referenceDescription = "the checkpoint as loaded, L = " + std::to_string(loaded->model->info().latentDim);

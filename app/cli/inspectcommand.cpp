@@ -5,7 +5,10 @@
 #include "common/utf8text.h"
 #include "io/checkpoint.h"
 #include "io/torchscript.h"
+#include "model/modeljson.h"
 #include "model/modelloader.h"
+
+#include <ATen/core/Tensor.h>
 
 #include <cstdio>
 
@@ -20,8 +23,14 @@ static const char* kInspectHelp =
     "records and the tensors of its module tree), and the model itself (input shape,\n"
     "latent) needs --trust-code, which loads it with LibTorch and runs its code.\n"
     "\n"
-    "  --json   machine-readable output: format, arch, latent_dim, input_shape [C,H,W],\n"
-    "           params, fp32_bytes (= 4 x params), nested_key, notes, tensors\n";
+    "TorchScript models also take --input-shape C,H,W, --input-range LO,HI and\n"
+    "--output-range LO,HI (see `pareto --help`).\n"
+    "\n"
+    "  --json   machine-readable output: format, arch, interface (vae | autoencoder),\n"
+    "           latent {kind, shape}, latent_dim (null without a latent), input_shape\n"
+    "           [C,H,W], input_range, output_range, params, buffer_values, fp32_bytes\n"
+    "           (= 4 x (params + buffer_values)), layers [{name, kind, axis, params,\n"
+    "           buffer, quantized_by_default}], nested_key, notes, tensors (as stored)\n";
 
 namespace {
 
@@ -49,8 +58,12 @@ int inspectUntrusted(const std::string& path, const Error& refusal, bool json) {
                    {"needs_trust_code", true},
                    {"root_type", contents->rootType},
                    {"methods", contents->methods},
+                   {"interface", nullptr},
+                   {"latent", nullptr},
                    {"latent_dim", nullptr},
                    {"input_shape", nullptr},
+                   {"input_range", nullptr},
+                   {"output_range", nullptr},
                    {"params", contents->parameterCount},
                    {"buffer_values", contents->bufferValues},
                    {"fp32_bytes", 4 * (contents->parameterCount + contents->bufferValues)},
@@ -95,38 +108,41 @@ int runInspect(const std::vector<std::string>& argv) {
     auto loaded = loadCliModel(args.positional()[0]);
     if (!loaded && loaded.error().needsTrust()) return inspectUntrusted(args.positional()[0], loaded.error(), args.flag("json"));
     if (!loaded) return reportError(loaded.error());
-    const ModelInfo info = loaded->model->info();
+    const Model& model = *loaded->model;
+    const ModelInfo info = model.info();
+    const std::vector<ModelTensor> layers = model.tensors();
 
     if (args.flag("json")) {
+        nlohmann::json j = modelInfoJson<nlohmann::json>(info);
         nlohmann::json tensors = nlohmann::json::array();
         for (const auto& t : loaded->tensors) tensors.push_back({{"name", t.name}, {"shape", t.shape}, {"dtype", t.dtype}});
-        printJson({{"path", loaded->path},
-                   {"format", checkpointFormatName(loaded->format)},
-                   {"arch", info.arch},
-                   {"latent_dim", info.latentDim},
-                   {"input_shape", info.inputShape},
-                   {"params", info.params},
-                   {"fp32_bytes", info.fp32Bytes()},
-                   {"nested_key", loaded->nestedKey},
-                   {"notes", loaded->notes},
-                   {"tensors", tensors}});
+        j["path"] = loaded->path;
+        j["format"] = checkpointFormatName(loaded->format);
+        j["description"] = model.describe();
+        j["layers"] = modelLayersJson<nlohmann::json>(layers);
+        j["nested_key"] = loaded->nestedKey;
+        j["notes"] = loaded->notes;
+        j["tensors"] = tensors;
+        printJson(j);
         return kExitOk;
     }
     std::printf("%-12s %s\n", "file", printableText(loaded->path).c_str());
     std::printf("%-12s %s\n", "format", checkpointFormatName(loaded->format));
-    std::printf("%-12s %s\n", "arch", info.arch.c_str());
-    std::printf("%-12s %lld\n", "latent_dim", static_cast<long long>(info.latentDim));
-    std::string shape;
-    for (size_t i = 0; i < info.inputShape.size(); ++i) shape += (i ? "x" : "") + std::to_string(info.inputShape[i]);
-    std::printf("%-12s %s\n", "input", shape.c_str());
+    std::printf("%-12s %s\n", "model", printableText(model.describe()).c_str());
+    std::printf("%-12s %s\n", "interface", modelInterfaceName(info.interface));
+    std::printf("%-12s %s\n", "input", shapeText(info.inputShape).c_str());
+    std::printf("%-12s %s in, %s out\n", "ranges", valueRangeText(info.inputRange).c_str(), valueRangeText(info.outputRange).c_str());
+    std::printf("%-12s %s%s%s\n", "latent", latentKindName(info.latent.kind), info.latent.shape.empty() ? "" : " ",
+                shapeText(info.latent.shape).c_str());
     std::printf("%-12s %lld\n", "params", static_cast<long long>(info.params));
+    std::printf("%-12s %lld\n", "buffers", static_cast<long long>(info.bufferValues));
     std::printf("%-12s %lld\n", "fp32_bytes", static_cast<long long>(info.fp32Bytes()));
     for (const auto& n : loaded->notes) std::printf("%-12s %s\n", "note", printableText(n).c_str());
-    std::printf("\n%-28s %-16s %s\n", "tensor", "shape", "dtype");
-    for (const auto& t : loaded->tensors) {
-        std::string s;
-        for (size_t i = 0; i < t.shape.size(); ++i) s += (i ? "x" : "") + std::to_string(t.shape[i]);
-        std::printf("%-28s %-16s %s\n", printableText(t.name).c_str(), s.c_str(), t.dtype.c_str());
+    std::printf("\n%-40s %-16s %-15s %-5s %s\n", "tensor", "shape", "layer", "axis", "quantized");
+    for (const auto& t : layers) {
+        const std::string axis = t.axis >= 0 ? std::to_string(t.axis) : "-";
+        std::printf("%-40s %-16s %-15s %-5s %s\n", printableText(t.name).c_str(), shapeText(t.tensor.sizes().vec()).c_str(),
+                    t.buffer ? "buffer" : layerKindName(t.layer), axis.c_str(), t.quantizedByDefault ? "by default" : "kept FP32");
     }
     return kExitOk;
 }

@@ -10,9 +10,10 @@
 #include "latent/distillation.h"
 #include "latent/gaprecovered.h"
 #include "latent/latentreduction.h"
-#include "latent/projectedvae.h"
+#include "latent/distillationstudy.h"
+#include "latent/latentvariantbuilder.h"
 #include "model/modelloader.h"
-#include "model/tinyvae.h"
+
 
 #include <ATen/ATen.h>
 
@@ -33,10 +34,12 @@ const char* kLatentHelp =
     "on the same held-out images (paired per image, 95 % bootstrap CIs).\n"
     "\n"
     "  pca      collect mu over training images (the calibration set), keep the top K\n"
-    "           principal directions and fold them into fc_mu / fc_logvar / decoder_input:\n"
-    "           an ordinary TinyVAE with latent K (31,073 + 12,290 K parameters for 3\n"
-    "           channels). TorchScript models keep their weights and get the projection\n"
-    "           between encode and decode instead; its L*K + L floats are counted.\n"
+    "           principal directions and fold them into the weights where the model allows\n"
+    "           it: a TinyVAE becomes an ordinary TinyVAE with latent K (31,073 + 12,290 K\n"
+    "           parameters for 3 channels). Other models keep their weights and get the\n"
+    "           projection between encode and decode instead; its L*K + L floats are\n"
+    "           counted. A spatial latent [C, h, w] is reduced in C (a PCA over the\n"
+    "           C-vectors of every position). A forward-only model has no latent: refused.\n"
     "  distill  start from that fold and fine-tune it for a few epochs against the\n"
     "           original's reconstructions and the data: loss per image =\n"
     "           (1-w) SSE(x_hat, x) + w SSE(x_hat, teacher(x)) + beta KL, w = --teacher-weight.\n"
@@ -120,13 +123,15 @@ int runLatent(const std::vector<std::string>& argv) {
     const DatasetLoadOptions& options = inputs->options;
     LoadedModel* loaded = &inputs->loaded;
     const ModelInfo info = loaded->model->info();
+    // A model without a reducible latent says why before any size check.
+    if (const std::string why = whyNoLatentMethod(method == "distill" ? LatentMethod::Distilled : LatentMethod::Pca, *loaded->model);
+        !why.empty())
+        return reportError(fail(ckpt + ": " + why));
     if (k > info.latentDim) {
         std::fprintf(stderr, "pareto latent: --k %lld is larger than the model's latent size %lld\n", k,
                      static_cast<long long>(info.latentDim));
         return kExitUsage;
     }
-    const auto* teacher = dynamic_cast<const TinyVae*>(loaded->model.get());
-    if (method == "distill" && !teacher) return reportError(fail(ckpt + ": distillation needs TinyVAE weights (a " + info.arch + " model was given)"));
 
     const bool distill = method == "distill";
     const ProgressSink progress = stderrProgress(args.flag("quiet"));
@@ -148,8 +153,21 @@ int runLatent(const std::vector<std::string>& argv) {
     auto reduced = reduceLatentPca(loaded->model, *stats, k);
     if (!reduced) return reportError(reduced.error());
 
-    std::optional<DistillResult> student;
-    std::shared_ptr<const VaeModel> result = reduced->model;
+    // Models trained from scratch at k: given, or from a catalog (the far end of the gap).
+    std::vector<std::string> scratchPaths;
+    if (auto sp = args.value("scratch")) {
+        scratchPaths = splitCommaList(*sp);
+    } else if (auto c = args.value("catalog")) {
+        const LatentCatalog catalog = catalogFromArg(*c);
+        for (const auto& w : catalog.warnings()) std::fprintf(stderr, "pareto: warning: %s\n", w.c_str());
+        for (const auto& e : catalogModelsFor(catalog, info, k)) scratchPaths.push_back(e.path);
+        if (scratchPaths.empty()) notes.push_back("the catalog has no model trained from scratch at k=" + std::to_string(k));
+    }
+    auto scratchModels = loadScratchModels(scratchPaths, k, info);
+    if (!scratchModels) return reportError(scratchModels.error());
+
+    std::optional<DistillationStudy> study;
+    std::shared_ptr<const Model> result = reduced->model;
     if (distill) {
         DatasetLoadOptions o = modelOptions;
         o.split = Split::Train;
@@ -160,69 +178,60 @@ int runLatent(const std::vector<std::string>& argv) {
         o.limit = valLimit;
         auto val = loadDataset(*spec, o, progress.sub(0.25, 0.27));
         if (!val) return reportError(val.error());
-        auto d = distillStudent(*teacher, *stats, k, *train, *val, dc, progress.sub(0.27, 0.8));
+        auto d = distillWithGap(loaded->model, *stats, k, *train, *val, dc, *data, *scratchModels, static_cast<int>(batch),
+                                progress.sub(0.27, 0.8));
         if (!d) return reportError(d.error());
-        student = std::move(*d);
-        result = std::make_shared<TinyVae>(student->student());
+        study = std::move(*d);
+        result = study->distilled.student();
     }
 
     const double pEval = distill ? 0.8 : 0.5;
     auto original = evaluateWithBaseline(*loaded->model, *data, *mean, static_cast<int>(batch), progress.sub(pEval, pEval + 0.1));
     if (!original) return reportError(original.error());
-    auto metrics = evaluateModel(*result, *data, static_cast<int>(batch), progress.sub(pEval + 0.1, pEval + 0.15));
-    if (!metrics) return reportError(metrics.error());
-    const MetricSummary summary = summarize(*metrics);
-    const PairedDeltas delta = pairedDeltas(original->perImage, *metrics);
+    PerImageMetrics measured;
+    std::vector<PerImageMetrics> scratch;
+    if (study) {
+        measured = study->student;
+        scratch = study->scratch;
+    } else {
+        auto m = evaluateModel(*result, *data, static_cast<int>(batch), progress.sub(pEval + 0.1, pEval + 0.15));
+        if (!m) return reportError(m.error());
+        measured = std::move(*m);
+        for (size_t i = 0; i < scratchModels->size(); ++i) {
+            auto sm = evaluateModel(*(*scratchModels)[i].model, *data, static_cast<int>(batch), progress.sub(pEval + 0.15, 0.99));
+            if (!sm) return reportError(fail((*scratchModels)[i].source + ": " + sm.error().message));
+            scratch.push_back(std::move(*sm));
+        }
+    }
+    const PerImageMetrics* metrics = &measured;
+    const MetricSummary summary = summarize(measured);
+    const PairedDeltas delta = pairedDeltas(original->perImage, measured);
     const UntrainedCheck untrained = checkUntrained(summary, original->baselineSummary);
     std::optional<PerImageMetrics> pcaMetrics;
-    if (distill) {
-        auto m = evaluateModel(*reduced->model, *data, static_cast<int>(batch), progress.sub(pEval + 0.15, pEval + 0.17));
-        if (!m) return reportError(m.error());
-        pcaMetrics = std::move(*m);
-    }
-
-    // Models trained from scratch at k: given, or from a catalog.
-    std::vector<std::string> scratchPaths;
-    if (auto s = args.value("scratch")) {
-        scratchPaths = splitCommaList(*s);
-    } else if (auto c = args.value("catalog")) {
-        const LatentCatalog catalog = catalogFromArg(*c);
-        for (const auto& w : catalog.warnings()) std::fprintf(stderr, "pareto: warning: %s\n", w.c_str());
-        for (const auto& e : catalog.entriesFor(k))
-            if (e.channels == info.inputShape[0]) scratchPaths.push_back(e.path);
-        if (scratchPaths.empty()) notes.push_back("the catalog has no model trained from scratch at k=" + std::to_string(k));
-    }
-    std::vector<PerImageMetrics> scratch;
-    if (!scratchPaths.empty()) {
-        auto s = measureScratchModels(scratchPaths, k, *data, static_cast<int>(batch), progress.sub(pEval + 0.17, 0.99));
-        if (!s) return reportError(s.error());
-        scratch = std::move(*s);
-    }
+    if (study) pcaMetrics = study->pca;
     // Per image, the mean over the scratch models (seeds).
     PerImageMetrics scratchMean;
     if (!scratch.empty()) {
         scratchMean = scratch[0];
         for (size_t i = 0; i < scratchMean.size(); ++i) {
-            double m = 0, p = 0, s = 0;
+            double m = 0, p = 0, q = 0;
             for (const auto& one : scratch) {
                 m += one.mse[i];
                 p += one.psnr[i];
-                s += one.ssim[i];
+                q += one.ssim[i];
             }
             const double n = static_cast<double>(scratch.size());
             scratchMean.mse[i] = m / n;
             scratchMean.psnr[i] = p / n;
-            scratchMean.ssim[i] = s / n;
+            scratchMean.ssim[i] = q / n;
         }
     }
     std::optional<GapRecovered> gap;
-    if (distill) {
-        std::vector<std::vector<double>> scratchMse;
-        for (const auto& s : scratch) scratchMse.push_back(s.mse);
-        gap = gapRecovered(pcaMetrics->mse, metrics->mse, scratchMse);
-    }
+    if (study) gap = study->gap;
+    const DistillResult* student = study ? &study->distilled : nullptr;
 
     std::string outPath;
+    const ModelInfo ri0 = result->info();
     if (auto out = args.value("out")) {
         outPath = *out;
         std::ostringstream cmd;
@@ -244,21 +253,21 @@ int runLatent(const std::vector<std::string>& argv) {
             {"pareto.test_mse_ci95", fmt6(summary.mse.lo) + "," + fmt6(summary.mse.hi)},
         };
         StateDict tensors;
-        if (const auto* tiny = dynamic_cast<const TinyVae*>(result.get())) {
-            tensors = tiny->weights();
-            meta["pareto.arch"] = "tinyvae";
-            meta["pareto.channels"] = std::to_string(tiny->config().channels);
+        if (reduced->method == "pca-projection" && !distill) {
+            // A projection of a model we cannot rewrite: the file holds the projection only.
+            for (const auto& t : result->tensors())
+                if (t.name.rfind("pca.", 0) == 0) tensors.set(t.name, t.tensor);
+            meta["pareto.arch"] = "pca-projection";
+        } else {
+            tensors = modelWeights(*result);
+            meta["pareto.arch"] = ri0.arch;
+            meta["pareto.channels"] = std::to_string(ri0.inputShape.empty() ? 0 : ri0.inputShape[0]);
             if (distill) {
                 meta["pareto.seed"] = std::to_string(dc.seed);
                 meta["pareto.best_epoch"] = std::to_string(student->training.bestEpoch);
                 meta["pareto.seconds_per_epoch"] = fmt6(student->training.secondsPerEpoch);
                 meta["pareto.train_data"] = student->trainData;
             }
-        } else {
-            const auto& p = dynamic_cast<const ProjectedVae&>(*result).projection();
-            tensors.set("pca.basis", p.basis.to(at::kFloat).contiguous());
-            tensors.set("pca.mean", p.mean.to(at::kFloat).contiguous());
-            meta["pareto.arch"] = "pca-projection";
         }
         if (Status st = writeSafetensors(outPath, tensors, meta); !st) return reportError(st.error());
     }

@@ -2,6 +2,7 @@
 
 #include "clisupport.h"
 
+#include "latent/latentvariantbuilder.h"
 #include "model/modelloader.h"
 
 #include <cerrno>
@@ -46,27 +47,6 @@ Result<std::vector<int64_t>> parseLatentList(const std::string& text) {
     return out;
 }
 
-Result<std::vector<LatentAxisItem>> parseLatentAxis(const std::string& text) {
-    std::vector<LatentAxisItem> out;
-    std::string method;
-    std::set<std::pair<std::string, int64_t>> seen;
-    for (std::string item : splitCommaList(text)) {
-        if (const auto colon = item.find(':'); colon != std::string::npos) {
-            method = item.substr(0, colon);
-            item = item.substr(colon + 1);
-            if (method != "pca" && method != "distill" && method != "trained")
-                return fail("--latents: unknown method '" + method + "' (pca, distill or trained)");
-        }
-        if (method.empty()) return fail("--latents: '" + item + "' needs a method first, e.g. pca:" + item);
-        auto k = positiveInt(item, "--latents");
-        if (!k) return k.error();
-        if (!seen.insert({method, *k}).second) return fail("--latents: " + method + ":" + item + " is listed twice");
-        out.push_back({method, *k});
-    }
-    if (out.empty()) return fail("--latents is empty");
-    return out;
-}
-
 LatentCatalog catalogFromArg(const std::string& arg) {
     if (arg == "demo") return demoLatentCatalog();
     LatentCatalog c;
@@ -93,19 +73,12 @@ Result<Dataset> loadCalibration(const DataSpec& spec, const DatasetLoadOptions& 
     return loadDataset(spec, o, progress);
 }
 
-Result<std::vector<PerImageMetrics>> measureScratchModels(const std::vector<std::string>& paths, int64_t k, const Dataset& data,
-                                                          int batchSize, const ProgressSink& progress) {
-    std::vector<PerImageMetrics> out;
-    for (size_t i = 0; i < paths.size(); ++i) {
-        auto m = loadCliModel(paths[i]);
+Result<std::vector<ScratchModel>> loadScratchModels(const std::vector<std::string>& paths, int64_t k, const ModelInfo& original) {
+    std::vector<ScratchModel> out;
+    for (const auto& p : paths) {
+        auto m = loadTrainedModel(p, k, original, cliLoadOptions());
         if (!m) return m.error();
-        if (m->model->info().latentDim != k)
-            return fail(paths[i] + ": a scratch model for k=" + std::to_string(k) + " has latent size " +
-                        std::to_string(m->model->info().latentDim));
-        const double n = static_cast<double>(paths.size());
-        auto metrics = evaluateModel(*m->model, data, batchSize, progress.sub(i / n, (i + 1) / n));
-        if (!metrics) return fail(paths[i] + ": " + metrics.error().message);
-        out.push_back(std::move(*metrics));
+        out.push_back({p, *m});
     }
     return out;
 }

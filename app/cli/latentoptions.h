@@ -7,8 +7,9 @@
 #include "common/result.h"
 #include "data/datasetloader.h"
 #include "eval/evaluator.h"
+#include "latent/distillationstudy.h"
 #include "latent/latentcatalog.h"
-#include "model/vaemodel.h"
+#include "model/model.h"
 #include "quant/quantplan.h"
 
 #include <nlohmann/json.hpp>
@@ -26,16 +27,6 @@ inline constexpr long long kDefaultCalibrationLimit = 10000;
 /// "4,8,16" -> {4, 8, 16}; errors name the bad item (non-positive, not a number, repeated).
 Result<std::vector<int64_t>> parseLatentList(const std::string& text);
 
-/// @brief One point of the latent axis asked for on the command line.
-struct LatentAxisItem {
-    std::string method;  ///< "pca", "distill" or "trained"
-    int64_t k = 0;
-};
-
-/// "pca:4,8,16,trained:8,16" -> (pca,4) (pca,8) (pca,16) (trained,8) (trained,16): a
-/// `method:` prefix switches the method for the numbers after it. Errors name the bad item.
-Result<std::vector<LatentAxisItem>> parseLatentAxis(const std::string& text);
-
 /// "demo" -> demoLatentCatalog(); otherwise a folder (addFolder) or one .safetensors file.
 LatentCatalog catalogFromArg(const std::string& arg);
 
@@ -47,9 +38,8 @@ std::string defaultLatentCacheDir();
 Result<Dataset> loadCalibration(const DataSpec& spec, const DatasetLoadOptions& modelOptions, long long limit,
                                 const ProgressSink& progress);
 
-/// Loads each scratch checkpoint and measures it on `data`; errors name the file.
-Result<std::vector<PerImageMetrics>> measureScratchModels(const std::vector<std::string>& paths, int64_t k, const Dataset& data,
-                                                          int batchSize, const ProgressSink& progress);
+/// Opens each scratch checkpoint as a model at k for `original`'s input; errors name the file.
+Result<std::vector<ScratchModel>> loadScratchModels(const std::vector<std::string>& paths, int64_t k, const ModelInfo& original);
 
 /// "a,b,c" -> {"a", "b", "c"} (empty items dropped).
 std::vector<std::string> splitCommaList(const std::string& s);

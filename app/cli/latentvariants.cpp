@@ -2,9 +2,8 @@
 
 #include "clisupport.h"
 
-#include "latent/latentreduction.h"
 #include "latent/latentstatistics.h"
-#include "model/tinyvae.h"
+#include "latent/latentvariantbuilder.h"
 
 #include <memory>
 
@@ -32,26 +31,29 @@ Result<LatentVariantSettings> LatentVariantSettings::fromArgs(Args& a) {
     return s;
 }
 
-Result<LatentVariants> buildLatentVariants(const std::vector<LatentAxisItem>& axis, const LoadedModel& loaded,
+Result<LatentVariants> buildLatentVariants(const std::vector<LatentChoice>& axis, const LoadedModel& loaded,
                                            const DataSpec& spec, const DatasetLoadOptions& modelOptions,
                                            const LatentVariantSettings& settings, const std::string& option,
                                            const ProgressSink& progress) {
     const ModelInfo info = loaded.model->info();
     bool needsStats = false, needsCatalog = false, needsDistill = false;
     for (const auto& item : axis) {
-        needsStats = needsStats || item.method != "trained";
-        needsCatalog = needsCatalog || item.method == "trained";
-        needsDistill = needsDistill || item.method == "distill";
-        if (item.method != "trained" && item.k > info.latentDim)
-            return fail(option + " " + item.method + ":" + std::to_string(item.k) + " is larger than the model's latent size " + std::to_string(info.latentDim));
+        if (const std::string why = whyNoLatentMethod(item.method, *loaded.model); !why.empty())
+            return fail(option + " " + item.id() + ": " + why);
+        needsStats = needsStats || item.method == LatentMethod::Pca || item.method == LatentMethod::Distilled;
+        needsCatalog = needsCatalog || item.method == LatentMethod::Trained;
+        needsDistill = needsDistill || item.method == LatentMethod::Distilled;
+        if (item.method != LatentMethod::Trained && item.k > info.latentDim)
+            return fail(option + " " + item.id() + " is larger than the model's latent size " + std::to_string(info.latentDim));
     }
-    const auto* teacher = dynamic_cast<const TinyVae*>(loaded.model.get());
-    if (needsDistill && !teacher)
-        return fail(loaded.path + ": distillation needs TinyVAE weights (a " + info.arch + " model was given)");
     if (needsCatalog && !settings.catalog) return fail(option + " trained:K needs --catalog DIR (or --catalog demo)");
 
     LatentVariants out;
-    std::optional<LatentStatistics> stats;
+    LatentVariantSources sources;
+    sources.original = loaded.model;
+    sources.originalPath = loaded.path;
+    sources.distill = settings.distill;
+    sources.loadOptions = cliLoadOptions();
     if (needsStats) {
         auto calib = loadCalibration(spec, modelOptions, settings.calibLimit, progress.sub(0.0, 0.1));
         if (!calib) return calib.error();
@@ -59,9 +61,8 @@ Result<LatentVariants> buildLatentVariants(const std::vector<LatentAxisItem>& ax
         if (!s) return s.error();
         out.calibrationIdentity = calib->identity;
         out.calibrationImages = s->n;
-        stats = std::move(*s);
+        sources.statistics = std::make_shared<const LatentStatistics>(std::move(*s));
     }
-    std::optional<Dataset> train, val;
     if (needsDistill) {
         DatasetLoadOptions o = modelOptions;
         o.split = Split::Train;
@@ -72,52 +73,23 @@ Result<LatentVariants> buildLatentVariants(const std::vector<LatentAxisItem>& ax
         o.limit = settings.valLimit;
         auto v = loadDataset(spec, o, progress.sub(0.33, 0.35));
         if (!v) return v.error();
-        train = std::move(*t);
-        val = std::move(*v);
+        sources.train = std::make_shared<const Dataset>(std::move(*t));
+        sources.val = std::make_shared<const Dataset>(std::move(*v));
     }
     std::optional<LatentCatalog> catalog;
     if (needsCatalog) {
         catalog = catalogFromArg(*settings.catalog);
         out.warnings = catalog->warnings();
+        sources.catalog = &*catalog;
     }
 
     const double perItem = 0.65 / static_cast<double>(axis.empty() ? 1 : axis.size());
     for (size_t i = 0; i < axis.size(); ++i) {
-        const LatentAxisItem& item = axis[i];
         const ProgressSink step = progress.sub(0.35 + perItem * i, 0.35 + perItem * (i + 1));
-        if (!step.update(0.0, item.method + ":" + std::to_string(item.k))) return Error::cancelled();
-        LatentVariant v;
-        v.method = item.method;
-        v.k = item.k;
-        if (item.method == "pca") {
-            auto r = reduceLatentPca(loaded.model, *stats, item.k);
-            if (!r) return r.error();
-            v.model = r->model;
-            v.explainedVariance = r->explainedVariance;
-            v.source = r->method + " of " + loaded.path + " on " + out.calibrationIdentity;
-        } else if (item.method == "distill") {
-            auto d = distillStudent(*teacher, *stats, item.k, *train, *val, settings.distill, step);
-            if (!d) return d.error();
-            v.model = std::make_shared<TinyVae>(d->student());
-            v.seed = settings.distill.seed;
-            v.explainedVariance = d->projection.explainedVariance;
-            v.source = "student at k=" + std::to_string(item.k) + " distilled from " + loaded.path + ", initialised by its PCA fold, " +
-                       std::to_string(d->training.history.size()) + " epochs on " + train->identity;
-        } else {
-            std::vector<CatalogEntry> entries;
-            for (const auto& e : catalog->entriesFor(item.k))
-                if (e.channels == info.inputShape[0]) entries.push_back(e);
-            if (entries.empty())
-                return fail(option + " trained:" + std::to_string(item.k) + ": the catalog has no trained model at k=" + std::to_string(item.k) + " with " +
-                            std::to_string(info.inputShape[0]) + " channels");
-            // The lowest seed: one trained model per point (`pareto catalog` shows them all).
-            auto m = loadCliModel(entries.front().path);
-            if (!m) return m.error();
-            v.model = m->model;
-            v.seed = entries.front().seed;
-            v.source = entries.front().path;
-        }
-        out.variants.push_back(std::move(v));
+        if (!step.update(0.0, axis[i].id())) return Error::cancelled();
+        auto v = buildLatentVariant(axis[i], sources, step);
+        if (!v) return v.error().isCancelled() ? v.error() : fail(option + " " + v.error().message);
+        out.variants.push_back(std::move(*v));
     }
     return out;
 }

@@ -11,6 +11,7 @@
 #include "data/datasetloader.h"
 #include "latent/compoundsweep.h"
 #include "latent/distillation.h"
+#include "latent/latentchoice.h"
 #include "model/modelloader.h"
 
 #include <optional>
@@ -44,12 +45,10 @@ struct LatentVariants {
     std::vector<std::string> warnings;    ///< catalog findings
 };
 
-/// Builds the model of every axis item: PCA folds from statistics of mu over the training
-/// split, distilled students (trained here), or a catalog's lowest-seed model at k with the
-/// loaded model's channels. Fails, naming the item, for k larger than the model's latent
-/// (pca, distill), distillation of a non-TinyVAE, `trained:K` without a catalog or without a
-/// model at K; `option` ("--latents", "--latent") starts those messages. Cancellable.
-Result<LatentVariants> buildLatentVariants(const std::vector<LatentAxisItem>& axis, const LoadedModel& loaded,
+/// Loads what the axis needs (statistics of mu over the training split for pca and distill,
+/// training images for distill, the catalog for trained) and builds every item with core's
+/// buildLatentVariant. `option` ("--latents", "--latent") starts the messages. Cancellable.
+Result<LatentVariants> buildLatentVariants(const std::vector<LatentChoice>& axis, const LoadedModel& loaded,
                                            const DataSpec& spec, const DatasetLoadOptions& modelOptions,
                                            const LatentVariantSettings& settings, const std::string& option,
                                            const ProgressSink& progress);

@@ -66,13 +66,15 @@ int runSensitivity(const std::vector<std::string>& argv) {
             layers.push_back({{"name", l.name}, {"params", l.params}, {"fp32_bytes", l.fp32Bytes}, {"bytes", l.bytes},
                               {"bytes_saved", l.bytesSaved}, {"model_bytes", l.modelBytes}, {"mse", l.mse},
                               {"delta_mse", toJson(l.deltaMse)}});
-        printJson({{"checkpoint", loaded->path},
+        nlohmann::json j = {{"checkpoint", loaded->path},
                    {"data", {{"identity", data->identity}, {"notes", data->notes}}},
                    {"n", report->n},
                    {"scheme", report->scheme},
                    {"fp32", toJson(report->fp32)},
                    {"fp32_bytes", report->fp32ModelBytes},
-                   {"layers", layers}});
+                   {"layers", layers}};
+        addModelJson(j, loaded->model->info());
+        printJson(j);
         return kExitOk;
     }
     std::printf("model     %s\n", loaded->path.c_str());

@@ -2,6 +2,8 @@
 #include "common/jsontext.h"
 #include "clisupport.h"
 #include "commands.h"
+
+#include "common/utf8text.h"
 #include "latentvariants.h"
 #include "latentoptions.h"
 
@@ -142,17 +144,19 @@ int runSweep(const std::vector<std::string>& argv) {
 
     const ModelEvaluation& fp32 = sweep->fp32;
     if (args.flag("json")) {
-        printJson({{"checkpoint", loaded->path},
+        nlohmann::json j = {{"checkpoint", loaded->path},
                    {"data", {{"identity", fp32.dataIdentity}, {"notes", fp32.dataNotes}}},
                    {"n", fp32.n()},
                    {"csv", prefix + ".csv"},
                    {"json", prefix + ".json"},
                    {"untrained_warning", fp32.untrained.warning},
-                   {"rows", rows}});
+                   {"rows", rows}};
+        addModelJson(j, fp32.model);
+        printJson(j);
         return kExitOk;
     }
-    std::printf("model     %s (%s, L=%lld, %lld params)\n", loaded->path.c_str(), fp32.model.arch.c_str(),
-                static_cast<long long>(fp32.model.latentDim), static_cast<long long>(fp32.model.params));
+    std::printf("model     %s (%s, %lld params)\n", printableText(loaded->path).c_str(), printableText(loaded->model->describe()).c_str(),
+                static_cast<long long>(fp32.model.params));
     std::printf("data      %s\n", fp32.dataIdentity.c_str());
     for (const auto& n : fp32.dataNotes) std::printf("          %s\n", n.c_str());
     std::printf("n         %lld images, 95 %% bootstrap CIs; delta = scheme - FP32 per image, paired\n\n",

@@ -6,6 +6,7 @@
 #include "common/threads.h"
 #include "data/datasetloader.h"
 #include "latent/latentsweep.h"
+#include "model/modelregistry.h"
 
 #include <cstdio>
 
@@ -35,6 +36,7 @@ const char* kSweepLatentHelp =
     "  --cache DIR     default $XDG_CACHE_HOME/pareto-studio/latent-sweep (~/.cache/...)\n"
     "  --epochs N      at most N epochs per run (default 12); --patience N (default 3)\n"
     "  --batch-size N  default 64; --lr X default 1e-3; --beta X default 1\n"
+    "  --arch A        built-in architecture trained at each size (default tinyvae)\n"
     "  --channels C    model input channels (default: the data's)\n"
     "  --limit N       first N training images; --val-limit N (default 2000);\n"
     "                  --test-limit N (default all of the test split)\n"
@@ -51,7 +53,7 @@ nlohmann::json estimateJson(const Estimate& e) {
 
 int runSweepLatent(const std::vector<std::string>& argv) {
     Args args(argv,
-              {"data", "latents", "seeds", "first-seed", "cache", "epochs", "patience", "batch-size", "lr", "beta", "channels",
+              {"data", "arch", "latents", "seeds", "first-seed", "cache", "epochs", "patience", "batch-size", "lr", "beta", "channels",
                "limit", "val-limit", "test-limit"},
               {"json", "quiet", "help"});
     if (args.flag("help")) {
@@ -90,8 +92,23 @@ int runSweepLatent(const std::vector<std::string>& argv) {
     auto spec = parseDataSpec(*args.value("data"));
     if (!spec) return reportError(spec.error());
 
+    config.arch = args.valueOr("arch", "tinyvae");
+    const Architecture* arch = findArchitecture(config.arch);
+    if (!arch) {
+        std::fprintf(stderr, "pareto sweep-latent: unknown --arch '%s'\n%s", config.arch.c_str(), kSweepLatentHelp);
+        return kExitUsage;
+    }
+    int64_t modelChannels = channels;
+    if (modelChannels == 0) {
+        auto native = nativeImageShape(*spec);
+        if (!native) return reportError(native.error());
+        modelChannels = (*native)[0] >= 3 ? 3 : 1;
+    }
+    auto probe = arch->create({modelChannels, latents.front(), config.firstSeed});
+    if (!probe) return reportError(fail(config.arch + ": " + probe.error().message));
+
     const ProgressSink progress = stderrProgress(args.flag("quiet"));
-    auto data = loadTrainingData(*spec, channels, limit, valLimit, progress.sub(0, 0.015));
+    auto data = loadTrainingData(*spec, (*probe)->info().inputShape, limit, valLimit, progress.sub(0, 0.015));
     if (!data) return reportError(data.error());
     const Dataset* train = &data->train;
     const Dataset* val = &data->val;

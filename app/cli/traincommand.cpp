@@ -6,6 +6,7 @@
 #include "data/datasetloader.h"
 #include "eval/modelevaluation.h"
 #include "io/safetensors.h"
+#include "model/modelregistry.h"
 #include "train/trainer.h"
 
 #include <cstdio>
@@ -14,15 +15,17 @@
 namespace pareto::cli {
 
 static const char* kTrainHelp =
-    "usage: pareto train --data SPEC --out FILE [--latent L] [--channels C] [--epochs N]\n"
+    "usage: pareto train --data SPEC --out FILE [--arch A] [--latent L] [--channels C] [--epochs N]\n"
     "                    [--batch-size N] [--lr X] [--beta X] [--seed N] [--patience N]\n"
     "                    [--limit N] [--val-limit N] [--test-limit N] [--json] [--quiet]\n"
     "\n"
-    "Trains a SAGE TinyVAE (64x64 input) with Adam: loss per image = summed squared error\n"
-    "+ beta * KL, early stopping on the validation split, fixed seed. Then measures the\n"
-    "best epoch on the held-out test split beside the mean-image baseline and writes the\n"
-    "weights as safetensors (SAGE names) with the command and numbers in its metadata.\n"
+    "Trains a built-in architecture with Adam by its own objective (TinyVAE: summed squared\n"
+    "error + beta * KL per image), early stopping on the validation split, fixed seed. The\n"
+    "images are loaded in the architecture's input shape. Then measures the best epoch on the\n"
+    "held-out test split beside the mean-image baseline and writes the weights as safetensors\n"
+    "(the architecture's own names) with the command and numbers in its metadata.\n"
     "\n"
+    "  --arch A         built-in architecture (default tinyvae)\n"
     "  --latent L       latent size (default 16)\n"
     "  --channels C     model input channels (default: the data's)\n"
     "  --epochs N       at most N epochs (default 20); --patience N (default 3)\n"
@@ -31,7 +34,7 @@ static const char* kTrainHelp =
 
 int runTrain(const std::vector<std::string>& argv) {
     Args args(argv,
-              {"data", "out", "latent", "channels", "epochs", "batch-size", "lr", "beta", "seed", "patience", "limit",
+              {"data", "out", "arch", "latent", "channels", "epochs", "batch-size", "lr", "beta", "seed", "patience", "limit",
                "val-limit", "test-limit"},
               {"json", "quiet", "help"});
     if (args.flag("help")) {
@@ -56,22 +59,40 @@ int runTrain(const std::vector<std::string>& argv) {
     auto spec = parseDataSpec(*args.value("data"));
     if (!spec) return reportError(spec.error());
 
+    const std::string archName = args.valueOr("arch", "tinyvae");
+    const Architecture* arch = findArchitecture(archName);
+    if (!arch) {
+        std::string names;
+        for (const auto& a : architectures()) names += (names.empty() ? "" : ", ") + a.name;
+        std::fprintf(stderr, "pareto train: unknown --arch '%s' (built in: %s)\n", archName.c_str(), names.c_str());
+        return kExitUsage;
+    }
+    // Without --channels the model takes the data's own (gray 1, colour 3).
+    int64_t modelChannels = channels;
+    if (modelChannels == 0) {
+        auto native = nativeImageShape(*spec);
+        if (!native) return reportError(native.error());
+        modelChannels = (*native)[0] >= 3 ? 3 : 1;
+    }
+    auto start = arch->create({modelChannels, tc.latentDim, tc.seed});
+    if (!start) return reportError(fail(archName + ": " + start.error().message));
+    const ModelInfo startInfo = (*start)->info();
+
     const ProgressSink progress = stderrProgress(args.flag("quiet"));
-    auto data = loadTrainingData(*spec, channels, limit, valLimit, progress.sub(0, 0.07));
+    auto data = loadTrainingData(*spec, startInfo.inputShape, limit, valLimit, progress.sub(0, 0.07));
     if (!data) return reportError(data.error());
     const Dataset* train = &data->train;
     const Dataset* val = &data->val;
     DatasetLoadOptions opts = data->options;
 
-    std::fprintf(stderr, "training TinyVAE C=%lld L=%lld on %lld images (val %lld), BLAS: %s\n",
-                 static_cast<long long>(train->images.size(1)), static_cast<long long>(tc.latentDim),
+    std::fprintf(stderr, "training %s on %lld images (val %lld), BLAS: %s\n", (*start)->describe().c_str(),
                  static_cast<long long>(train->size()), static_cast<long long>(val->size()), blasBackendName());
-    auto result = trainTinyVae(*train, *val, tc, progress.sub(0.07, 0.95));
+    auto result = trainModel(*start, *train, *val, tc, progress.sub(0.07, 0.95));
     if (!result) return reportError(result.error());
 
     opts.split = std::nullopt;  // the held-out default: the official test file
     opts.limit = testLimit;
-    auto ev = evaluateOnData(result->model, *spec, opts, 64, progress.sub(0.95, 1.0));
+    auto ev = evaluateOnData(*result->model, *spec, opts, 64, progress.sub(0.95, 1.0));
     if (!ev) return reportError(ev.error());
 
     std::ostringstream cmd;
@@ -80,8 +101,8 @@ int runTrain(const std::vector<std::string>& argv) {
     const auto fmt = [](double x) { std::ostringstream o; o.precision(6); o << x; return o.str(); };
     std::map<std::string, std::string> meta{
         {"format", "pt"},
-        {"pareto.arch", "tinyvae"},
-        {"pareto.channels", std::to_string(result->model.config().channels)},
+        {"pareto.arch", archName},
+        {"pareto.channels", std::to_string(modelChannels)},
         {"pareto.latent_dim", std::to_string(tc.latentDim)},
         {"pareto.seed", std::to_string(tc.seed)},
         {"pareto.command", cmd.str()},
@@ -93,7 +114,7 @@ int runTrain(const std::vector<std::string>& argv) {
         {"pareto.test_mse_ci95", fmt(ev->summary.mse.lo) + "," + fmt(ev->summary.mse.hi)},
         {"pareto.baseline_mean_image_mse", fmt(ev->baselineSummary.mse.mean)},
     };
-    if (auto st = writeSafetensors(*args.value("out"), result->model.weights(), meta); !st) return reportError(st.error());
+    if (auto st = writeSafetensors(*args.value("out"), modelWeights(*result->model), meta); !st) return reportError(st.error());
 
     if (args.flag("json")) {
         nlohmann::json hist = nlohmann::json::array();

@@ -91,7 +91,7 @@ Result<SchemeSelection> chooseSchemes(const std::vector<LayerOptions>& layers, i
     return sel;
 }
 
-Result<AutoMixedPrecision> autoMixedPrecision(const VaeModel& baseline, const Dataset& calibration, int64_t budgetBytes,
+Result<AutoMixedPrecision> autoMixedPrecision(const Model& baseline, const Dataset& calibration, int64_t budgetBytes,
                                               const std::vector<QuantScheme>& candidates, int batchSize,
                                               const ProgressSink& progress) {
     if (candidates.empty()) return fail("automatic mixed precision needs at least one candidate scheme");

@@ -75,7 +75,7 @@ struct AutoMixedPrecision {
 /// chooses with chooseSchemes(), then quantizes with the chosen map and measures it end to end
 /// on the same images. The FP32 bytes of biases/norms count towards the budget. Cancellable
 /// per candidate, per layer and per batch.
-Result<AutoMixedPrecision> autoMixedPrecision(const VaeModel& baseline, const Dataset& calibration, int64_t budgetBytes,
+Result<AutoMixedPrecision> autoMixedPrecision(const Model& baseline, const Dataset& calibration, int64_t budgetBytes,
                                               const std::vector<QuantScheme>& candidates, int batchSize = 64,
                                               const ProgressSink& progress = {});
 

@@ -2,7 +2,7 @@
 
 namespace pareto {
 
-Result<CompressionEvaluation> evaluateCompression(const VaeModel& baseline, const QuantPlan& plan, const Dataset& data,
+Result<CompressionEvaluation> evaluateCompression(const Model& baseline, const QuantPlan& plan, const Dataset& data,
                                                   const MeanImage& meanImage, int batchSize, const ProgressSink& progress) {
     CompressionEvaluation out;
     auto fp32 = evaluateWithBaseline(baseline, data, meanImage, batchSize, progress.sub(0.0, 0.45));
@@ -20,6 +20,7 @@ Result<CompressionEvaluation> evaluateCompression(const VaeModel& baseline, cons
     out.compressed = summarize(out.compressedPerImage);
     out.deltaVsFp32 = pairedDeltas(out.fp32.perImage, out.compressedPerImage);
     out.quantized = std::move(compressed->quantized);
+    out.compressedModel = std::move(compressed->model);
     return out;
 }
 

@@ -14,11 +14,12 @@ struct CompressionEvaluation {
     MetricSummary compressed;
     PairedDeltas deltaVsFp32;           ///< compressed - fp32, per image
     QuantizedModel quantized;           ///< stored form and real sizes
+    std::shared_ptr<const Model> compressedModel;  ///< computes with the dequantized copies
 };
 
 /// Measures `baseline`, compresses a copy by `plan`, measures that on the same images, and
 /// pairs the two per image. Cancellable per batch and per tensor.
-Result<CompressionEvaluation> evaluateCompression(const VaeModel& baseline, const QuantPlan& plan, const Dataset& data,
+Result<CompressionEvaluation> evaluateCompression(const Model& baseline, const QuantPlan& plan, const Dataset& data,
                                                   const MeanImage& meanImage, int batchSize = 64,
                                                   const ProgressSink& progress = {});
 

@@ -1,19 +1,17 @@
 #include "compress/layersensitivity.h"
 
 #include "compress/modelcompressor.h"
-#include "model/tinyvae.h"
 
 #include <algorithm>
 #include <cmath>
 
 namespace pareto {
 
-Result<std::vector<std::string>> quantizableTensors(const VaeModel& model, const QuantPlan& plan) {
-    const auto* tiny = dynamic_cast<const TinyVae*>(&model);
-    if (!tiny) return fail("per-layer quantization of " + model.info().arch + " models is not supported yet (TinyVAE state dicts are)");
+Result<std::vector<std::string>> quantizableTensors(const Model& model, const QuantPlan& plan) {
     std::vector<std::string> names;
-    for (const auto& e : tiny->weights().entries())
-        if (plan.isQuantizable(e.name, e.tensor.dim(), e.tensor.is_floating_point())) names.push_back(e.name);
+    for (const auto& t : model.tensors())
+        if (plan.isQuantizable(t)) names.push_back(t.name);
+    if (names.empty()) return fail(model.describe() + " has no tensor a scheme quantizes (no Conv, ConvTranspose, Linear or Embedding weights)");
     return names;
 }
 
@@ -25,7 +23,7 @@ QuantPlan singleTensorPlan(const std::string& name, const QuantScheme& scheme) {
     return p;
 }
 
-Result<SensitivityReport> measureLayerSensitivity(const VaeModel& baseline, const QuantScheme& scheme,
+Result<SensitivityReport> measureLayerSensitivity(const Model& baseline, const QuantScheme& scheme,
                                                   const Dataset& calibration, int batchSize,
                                                   const ProgressSink& progress, const PerImageMetrics* fp32PerImage) {
     if (auto st = scheme.validate(); !st) return st.error();

@@ -5,7 +5,7 @@
 #include "common/result.h"
 #include "data/dataset.h"
 #include "eval/evaluator.h"
-#include "model/vaemodel.h"
+#include "model/model.h"
 #include "quant/quantplan.h"
 #include "quant/quantscheme.h"
 
@@ -38,8 +38,8 @@ struct SensitivityReport {
 };
 
 /// Names of the tensors `plan`'s policy lets a precision map decide (QuantPlan::isQuantizable),
-/// in state-dict order. Fails for models other than TinyVAE.
-Result<std::vector<std::string>> quantizableTensors(const VaeModel& model, const QuantPlan& plan = {});
+/// in the model's order. Fails when there is none.
+Result<std::vector<std::string>> quantizableTensors(const Model& model, const QuantPlan& plan = {});
 
 /// A plan that quantizes exactly the tensor `name` with `scheme` (a one-entry precision map
 /// whose pattern is the name itself) and leaves everything else FP32.
@@ -49,7 +49,7 @@ QuantPlan singleTensorPlan(const std::string& name, const QuantScheme& scheme);
 /// on `calibration` (a small subset: 256 images is plenty for a ranking), paired per image with
 /// FP32. `fp32PerImage`, when given, must be the FP32 model's metrics on exactly these images
 /// (it saves one pass); otherwise they are measured here. Cancellable per layer and per batch.
-Result<SensitivityReport> measureLayerSensitivity(const VaeModel& baseline, const QuantScheme& scheme,
+Result<SensitivityReport> measureLayerSensitivity(const Model& baseline, const QuantScheme& scheme,
                                                   const Dataset& calibration, int batchSize = 64,
                                                   const ProgressSink& progress = {},
                                                   const PerImageMetrics* fp32PerImage = nullptr);

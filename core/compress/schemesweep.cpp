@@ -40,7 +40,7 @@ Result<std::vector<QuantPlan>> plansFromSchemes(const std::vector<std::string>& 
     return plans;
 }
 
-Result<SchemeSweep> sweepSchemes(const VaeModel& baseline, const std::vector<QuantPlan>& plans, const Dataset& data,
+Result<SchemeSweep> sweepSchemes(const Model& baseline, const std::vector<QuantPlan>& plans, const Dataset& data,
                                  const MeanImage& meanImage, int batchSize, const ProgressSink& progress) {
     const double steps = 1.0 + static_cast<double>(plans.size());
     SchemeSweep out;

@@ -51,7 +51,7 @@ Result<std::vector<QuantPlan>> plansFromSchemes(const std::vector<std::string>& 
 /// compressed copy on the same images, paired per image with the FP32 numbers. The FP32
 /// row is always included; a plan equal to plain FP32 is not measured twice. Cancellable
 /// per configuration and per batch (Error::cancelled()).
-Result<SchemeSweep> sweepSchemes(const VaeModel& baseline, const std::vector<QuantPlan>& plans, const Dataset& data,
+Result<SchemeSweep> sweepSchemes(const Model& baseline, const std::vector<QuantPlan>& plans, const Dataset& data,
                                  const MeanImage& meanImage, int batchSize = 64, const ProgressSink& progress = {});
 
 }  // namespace pareto

@@ -2,7 +2,6 @@
 
 #include "compress/modelcompressor.h"
 #include "eval/evaluator.h"
-#include "model/tinyvae.h"
 #include "quant/modelquantizer.h"
 
 #include <utility>
@@ -17,12 +16,10 @@ bool isPlainFp32Plan(const QuantPlan& plan) {
     return plan.defaultScheme.kind == QuantKind::Float32 && plan.precisionMap.empty() && !plan.quantizeBiases;
 }
 
-Result<SweepRow> fp32SweepRow(const VaeModel& baseline, const ModelEvaluation& fp32) {
-    const auto* tiny = dynamic_cast<const TinyVae*>(&baseline);
-    if (!tiny) return fail("sweeping " + baseline.info().arch + " models is not supported yet (TinyVAE state dicts are)");
+Result<SweepRow> fp32SweepRow(const Model& baseline, const ModelEvaluation& fp32) {
     QuantPlan fp;
     fp.defaultScheme = QuantScheme::fp32();
-    auto q = quantizeStateDict(tiny->weights(), fp);
+    auto q = quantizeModelTensors(baseline.tensors(), fp);
     if (!q) return q.error();
     SweepRow row;
     row.scheme = "fp32";
@@ -33,7 +30,7 @@ Result<SweepRow> fp32SweepRow(const VaeModel& baseline, const ModelEvaluation& f
     return row;
 }
 
-Result<SweepRow> measureSweepRow(const VaeModel& baseline, const QuantPlan& plan, const Dataset& data,
+Result<SweepRow> measureSweepRow(const Model& baseline, const QuantPlan& plan, const Dataset& data,
                                  const PerImageMetrics& fp32PerImage, int batchSize, const ProgressSink& progress,
                                  std::vector<std::string>* warnings) {
     if (static_cast<int64_t>(fp32PerImage.size()) != data.size())

@@ -9,7 +9,7 @@
 #include "data/dataset.h"
 #include "eval/metrics.h"
 #include "eval/modelevaluation.h"
-#include "model/vaemodel.h"
+#include "model/model.h"
 #include "quant/quantplan.h"
 
 #include <string>
@@ -26,15 +26,14 @@ bool isPlainFp32Plan(const QuantPlan& plan);
 
 /// The FP32 row: sizes counted by the same quantizer as the others (every tensor FP32),
 /// metrics and per-image figures from `fp32` (the baseline measured on the sweep's images).
-/// Fails for models other than TinyVAE.
-Result<SweepRow> fp32SweepRow(const VaeModel& baseline, const ModelEvaluation& fp32);
+Result<SweepRow> fp32SweepRow(const Model& baseline, const ModelEvaluation& fp32);
 
 /// Compresses a copy of `baseline` by `plan`, measures it on `data` and pairs it per image
 /// with `fp32PerImage` (the FP32 model on exactly these images). Quantizer warnings, prefixed
 /// by the row's label, are appended to `warnings` when given. `pareto` is left false: the
 /// front is a property of the whole table (markParetoFront). Cancellable per tensor and per
 /// batch (Error::cancelled()).
-Result<SweepRow> measureSweepRow(const VaeModel& baseline, const QuantPlan& plan, const Dataset& data,
+Result<SweepRow> measureSweepRow(const Model& baseline, const QuantPlan& plan, const Dataset& data,
                                  const PerImageMetrics& fp32PerImage, int batchSize = 64,
                                  const ProgressSink& progress = {}, std::vector<std::string>* warnings = nullptr);
 

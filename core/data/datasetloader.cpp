@@ -1,5 +1,6 @@
 #include "data/datasetloader.h"
 
+#include "data/batchconverter.h"
 #include "data/cifarfile.h"
 #include "data/idxfile.h"
 #include "data/imageconverter.h"
@@ -216,6 +217,11 @@ std::string progressStage(const DataSpec& spec, Split split) {
     return std::string("loading ") + splitName(split) + " images from " + spec.text;
 }
 
+// Converted sets up to this size are held converted; larger ones stay at their own size and
+// are converted per batch (Dataset::converting), so a model's large input does not multiply
+// the memory the images take.
+constexpr int64_t kConvertedBytesHeld = int64_t(256) << 20;
+
 Result<Dataset> loadDatasetImpl(const DataSpec& spec, const DatasetLoadOptions& options,
                                 const ProgressSink& progress) {
     const Split split = options.split.value_or(defaultSplit(spec));
@@ -226,27 +232,42 @@ Result<Dataset> loadDatasetImpl(const DataSpec& spec, const DatasetLoadOptions& 
     if (!target) return target.error();
 
     const int64_t n = source.count();
-    const int64_t elements = target->elements();
-    Dataset ds;
-    ds.images = at::empty({n, target->channels, target->height, target->width}, at::kFloat);
-    float* out = ds.images.data_ptr<float>();
+    const bool perBatch = source.uniformShape() && *target != sel->native &&
+                          n * target->elements() * int64_t(sizeof(float)) > kConvertedBytesHeld;
+    const ImageShape stored = perBatch ? sel->native : *target;
+    const int64_t elements = stored.elements();
+    at::Tensor images = at::empty({n, stored.channels, stored.height, stored.width}, at::kFloat);
+    float* out = images.data_ptr<float>();
     adviseHugePages(out, size_t(n * elements) * sizeof(float));
 
     ImageConverter converter(*target);
     NoteLog notes;
     PlanarImage image;
+    std::vector<float> scratch(perBatch ? size_t(target->elements()) : 0);
     const std::string stage = progressStage(spec, split);
     const int64_t step = progressStep(source);
-    ds.ids.reserve(size_t(n));
+    std::vector<std::string> ids;
+    ids.reserve(size_t(n));
     for (int64_t i = 0; i < n; ++i) {
         if (i % step == 0 && !progress.update(double(i) / double(n), stage)) return Error::cancelled();
         if (Status s = source.read(i, image, notes); !s) return s.error();
-        if (Status s = converter.convert(image, out + i * elements, notes); !s)
+        if (perBatch) {
+            if (image.shape != stored)
+                return fail(source.id(i) + ": image is " + shapeText(image.shape) + ", expected " + shapeText(stored));
+            std::copy(image.pixels.begin(), image.pixels.end(), out + i * elements);
+            // The conversion runs per batch later; its notes are the same for every image.
+            if (i == 0)
+                if (Status s = converter.convert(image, scratch.data(), notes); !s) return fail(source.id(i) + ": " + s.error().message);
+        } else if (Status s = converter.convert(image, out + i * elements, notes); !s) {
             return fail(source.id(i) + ": " + s.error().message);
-        ds.ids.push_back(source.id(i));
+        }
+        ids.push_back(source.id(i));
     }
     progress.update(1.0, stage);
-    ds.identity = spec.text + " split=" + splitName(split) + " n=" + std::to_string(n);
+    const std::string identity = spec.text + " split=" + splitName(split) + " n=" + std::to_string(n);
+    Dataset ds = perBatch ? Dataset::converting(std::move(images), std::make_shared<detail::BatchConverter>(sel->native, *target),
+                                                std::move(ids), identity)
+                          : Dataset::fromImages(std::move(images), std::move(ids), identity);
     ds.notes = notes.finish(n);
     return ds;
 }
@@ -321,6 +342,16 @@ Result<Dataset> loadDataset(const DataSpec& spec, const DatasetLoadOptions& opti
         return fail(spec.text + ": " + detail::oneLine(e.what()));
     } catch (const std::bad_alloc&) {
         return fail(spec.text + ": out of memory while loading images");
+    } catch (const std::exception& e) {
+        return fail(spec.text + ": " + detail::oneLine(e.what()));
+    }
+}
+
+Result<std::vector<int64_t>> nativeImageShape(const DataSpec& spec, const DatasetLoadOptions& options) {
+    try {
+        auto sel = selectImages(spec, options.split.value_or(defaultSplit(spec)), options.limit);
+        if (!sel) return sel.error();
+        return std::vector<int64_t>{sel->native.channels, sel->native.height, sel->native.width};
     } catch (const std::exception& e) {
         return fail(spec.text + ": " + detail::oneLine(e.what()));
     }

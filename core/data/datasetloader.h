@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace pareto {
 
@@ -36,6 +37,10 @@ struct DatasetLoadOptions {
 ///   `test` if i % 10 == 9, `val` if i % 10 == 8, else `train`.
 Result<Dataset> loadDataset(const DataSpec& spec, const DatasetLoadOptions& options,
                             const ProgressSink& progress = {});
+
+/// The [C, H, W] the images of `spec` have before any conversion (for a folder: its first
+/// image's header), read without loading them.
+Result<std::vector<int64_t>> nativeImageShape(const DataSpec& spec, const DatasetLoadOptions& options = {});
 
 /// @brief The per-pixel mean image used as the trivial baseline, [C, H, W] float32.
 struct MeanImage {

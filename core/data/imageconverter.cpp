@@ -71,12 +71,15 @@ void ImageConverter::resizePlane(const float* src, float* dst) {
 }
 
 Status ImageConverter::convert(const PlanarImage& src, float* dst, NoteLog& notes) {
-    const ImageShape& s = src.shape;
+    return convert(src.shape, src.pixels.data(), dst, notes);
+}
+
+Status ImageConverter::convert(const ImageShape& s, const float* source, float* dst, NoteLog& notes) {
     const ImageShape& t = m_target;
     const int64_t srcPlane = s.pixels();
     const int64_t dstPlane = t.pixels();
 
-    const float* planes = src.pixels.data();
+    const float* planes = source;
     int channels = s.channels;
     bool replicate = false;
     if (s.channels == 3 && t.channels == 1) {

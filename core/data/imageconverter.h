@@ -24,6 +24,8 @@ public:
 
     /// Writes target().elements() floats to dst.
     Status convert(const PlanarImage& src, float* dst, NoteLog& notes);
+    /// The same from planes [C][H][W] of `shape` at `src`.
+    Status convert(const ImageShape& shape, const float* src, float* dst, NoteLog& notes);
 
 private:
     /// Sparse weights of one axis: output i reads src[index[k]] * weight[k] for

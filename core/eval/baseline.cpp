@@ -22,7 +22,7 @@ at::Tensor meanImageOf(const Dataset& data) {
     at::Tensor sum;
     for (int64_t start = 0; start < n; start += kChunkImages) {
         const int64_t len = std::min(kChunkImages, n - start);
-        const auto part = data.images.narrow(0, start, len).to(at::kCPU, at::kDouble).sum(0);
+        const auto part = data.batch(start, len).to(at::kCPU, at::kDouble).sum(0);
         sum = sum.defined() ? sum + part : part;
     }
     return (sum / static_cast<double>(n)).to(at::kFloat);
@@ -32,10 +32,15 @@ PerImageMetrics evaluateMeanImage(const at::Tensor& meanImage, const Dataset& da
     const int64_t n = data.size();
     if (n == 0) return {};
     TORCH_CHECK(meanImage.defined() && meanImage.dim() == 3, "evaluateMeanImage: mean image must be [C, H, W]");
-    TORCH_CHECK(meanImage.sizes() == data.images.sizes().slice(1), "evaluateMeanImage: mean image ",
-                meanImage.sizes(), " does not match images ", data.images.sizes());
-    // expand() is a view: no N copies of the mean image; computeMetrics copies per chunk.
-    return computeMetrics(meanImage.to(at::kCPU).unsqueeze(0).expand(data.images.sizes()), data.images);
+    TORCH_CHECK(meanImage.sizes() == at::IntArrayRef(data.shape()), "evaluateMeanImage: mean image ", meanImage.sizes(),
+                " does not match images ", at::IntArrayRef(data.shape()));
+    // In chunks (a set converted per batch is never held whole); expand() is a view.
+    PerImageMetrics all;
+    for (int64_t start = 0; start < n; start += kChunkImages) {
+        const at::Tensor x = data.batch(start, std::min(kChunkImages, n - start));
+        all.append(computeMetrics(meanImage.to(at::kCPU).unsqueeze(0).expand(x.sizes()), x));
+    }
+    return all;
 }
 
 }  // namespace pareto

@@ -53,13 +53,12 @@ PairedDeltas pairedDeltas(const PerImageMetrics& base, const PerImageMetrics& ot
             pairedDelta(base.ssim, other.ssim)};
 }
 
-Result<PerImageMetrics> evaluateModel(const VaeModel& model, const Dataset& data, int batchSize,
+Result<PerImageMetrics> evaluateModel(const Model& model, const Dataset& data, int batchSize,
                                       const ProgressSink& progress, at::Tensor* reconstructions) {
     const int64_t n = data.size();
     if (n == 0) return fail("evaluate: " + datasetName(data) + " has no images");
-    if (data.images.dim() != 4)
-        return fail("evaluate: " + datasetName(data) + " images must be [N, C, H, W], got " +
-                    shapeString(data.images.sizes()));
+    if (data.shape().size() != 3)
+        return fail("evaluate: " + datasetName(data) + " images must be [N, C, H, W]");
     if (batchSize < 1) return fail("evaluate: batch size must be at least 1, got " + std::to_string(batchSize));
 
     at::NoGradGuard noGrad;
@@ -71,7 +70,7 @@ Result<PerImageMetrics> evaluateModel(const VaeModel& model, const Dataset& data
         const int64_t len = std::min<int64_t>(batchSize, n - start);
         const std::string where = rangeString(start, start + len) + " of " + datasetName(data);
         try {
-            const at::Tensor x = data.images.narrow(0, start, len);
+            const at::Tensor x = data.batch(start, len);
             at::Tensor r = model.reconstruct(x);
             if (!r.defined()) return fail("evaluate: model returned no reconstruction for " + where);
             if (r.sizes() != x.sizes())

@@ -5,7 +5,7 @@
 #include "data/dataset.h"
 #include "eval/bootstrap.h"
 #include "eval/metrics.h"
-#include "model/vaemodel.h"
+#include "model/model.h"
 
 #include <ATen/core/Tensor.h>
 
@@ -33,7 +33,7 @@ PairedDeltas pairedDeltas(const PerImageMetrics& base, const PerImageMetrics& ot
 /// stop. Fails with a message for an empty dataset, batchSize < 1, a model that throws,
 /// a reconstruction whose shape differs from its input, or non-finite reconstructions.
 /// `reconstructions`, if given, receives [N,C,H,W] float32 on CPU, only on success.
-Result<PerImageMetrics> evaluateModel(const VaeModel& model, const Dataset& data, int batchSize = 64,
+Result<PerImageMetrics> evaluateModel(const Model& model, const Dataset& data, int batchSize = 64,
                                       const ProgressSink& progress = {}, at::Tensor* reconstructions = nullptr);
 
 /// Metrics of predicting `meanImage` [C,H,W] for every image (see meanImageOf in baseline.h).

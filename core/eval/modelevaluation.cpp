@@ -15,7 +15,7 @@ DatasetLoadOptions optionsForModel(const ModelInfo& info, DatasetLoadOptions bas
     return base;
 }
 
-Result<ModelEvaluation> evaluateWithBaseline(const VaeModel& model, const Dataset& data, const MeanImage& meanImage,
+Result<ModelEvaluation> evaluateWithBaseline(const Model& model, const Dataset& data, const MeanImage& meanImage,
                                              int batchSize, const ProgressSink& progress) {
     const auto t0 = std::chrono::steady_clock::now();
     if (data.size() == 0) return fail("no images to evaluate (" + data.identity + ")");
@@ -35,7 +35,7 @@ Result<ModelEvaluation> evaluateWithBaseline(const VaeModel& model, const Datase
     return ev;
 }
 
-Result<ModelEvaluation> evaluateOnData(const VaeModel& model, const DataSpec& spec, const DatasetLoadOptions& options,
+Result<ModelEvaluation> evaluateOnData(const Model& model, const DataSpec& spec, const DatasetLoadOptions& options,
                                        int batchSize, const ProgressSink& progress) {
     const DatasetLoadOptions opts = optionsForModel(model.info(), options);
     auto data = loadDataset(spec, opts, progress.sub(0.0, 0.2));

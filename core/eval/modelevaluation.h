@@ -4,7 +4,7 @@
 #include "common/result.h"
 #include "data/datasetloader.h"
 #include "eval/evaluator.h"
-#include "model/vaemodel.h"
+#include "model/model.h"
 
 #include <string>
 #include <vector>
@@ -30,11 +30,11 @@ struct ModelEvaluation {
 DatasetLoadOptions optionsForModel(const ModelInfo& info, DatasetLoadOptions base);
 
 /// Measures `model` on `data` against `meanImage`; cancellable per batch.
-Result<ModelEvaluation> evaluateWithBaseline(const VaeModel& model, const Dataset& data, const MeanImage& meanImage,
+Result<ModelEvaluation> evaluateWithBaseline(const Model& model, const Dataset& data, const MeanImage& meanImage,
                                              int batchSize = 64, const ProgressSink& progress = {});
 
 /// Loads the data (converted to the model's input) and its mean image, then measures.
-Result<ModelEvaluation> evaluateOnData(const VaeModel& model, const DataSpec& spec, const DatasetLoadOptions& options,
+Result<ModelEvaluation> evaluateOnData(const Model& model, const DataSpec& spec, const DatasetLoadOptions& options,
                                        int batchSize = 64, const ProgressSink& progress = {});
 
 }  // namespace pareto

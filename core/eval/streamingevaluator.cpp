@@ -19,7 +19,7 @@ PerImageMetrics prefix(const PerImageMetrics& m, size_t n) {
 
 }  // namespace
 
-Result<PerImageMetrics> evaluateStreaming(const VaeModel& model, const Dataset& data, const StreamingCallback& onUpdate,
+Result<PerImageMetrics> evaluateStreaming(const Model& model, const Dataset& data, const StreamingCallback& onUpdate,
                                           const PerImageMetrics* reference, int batchSize, int64_t chunkImages,
                                           const ProgressSink& progress) {
     const int64_t n = data.size();
@@ -38,9 +38,7 @@ Result<PerImageMetrics> evaluateStreaming(const VaeModel& model, const Dataset& 
         const int64_t len = std::min<int64_t>(chunk, n - start);
         const double lo = static_cast<double>(start) / static_cast<double>(n);
         const double hi = static_cast<double>(start + len) / static_cast<double>(n);
-        Dataset part;
-        part.images = data.images.narrow(0, start, len);
-        part.identity = data.identity;
+        Dataset part = Dataset::fromImages(data.batch(start, len), {}, data.identity);
         auto m = evaluateModel(model, part, batchSize, progress.sub(lo, hi));
         if (!m) return m.error();
         all.append(*m);

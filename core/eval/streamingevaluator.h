@@ -7,7 +7,7 @@
 #include "data/dataset.h"
 #include "eval/evaluator.h"
 #include "eval/metrics.h"
-#include "model/vaemodel.h"
+#include "model/model.h"
 
 #include <cstdint>
 #include <functional>
@@ -37,7 +37,7 @@ using StreamingCallback = std::function<void(const StreamingUpdate&)>;
 /// model on exactly these images (e.g. the FP32 baseline): each update then carries the paired
 /// delta over the images measured so far. Cancellable between batches (Error::cancelled());
 /// fails like evaluateModel() and when `reference` has the wrong length.
-Result<PerImageMetrics> evaluateStreaming(const VaeModel& model, const Dataset& data, const StreamingCallback& onUpdate,
+Result<PerImageMetrics> evaluateStreaming(const Model& model, const Dataset& data, const StreamingCallback& onUpdate,
                                           const PerImageMetrics* reference = nullptr, int batchSize = 64,
                                           int64_t chunkImages = 128, const ProgressSink& progress = {});
 

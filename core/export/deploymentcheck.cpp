@@ -24,12 +24,12 @@ int64_t plannedBytes(const std::vector<PlannedTensor>& tensors) {
     return total;
 }
 
-DeploymentCheck checkDeployment(const TinyVaeConfig& config, const QuantPlan& plan, const DeviceProfile& profile,
-                                ModelPrecision precision, int64_t batchSize) {
+DeploymentCheck checkDeployment(const Model& model, const QuantPlan& plan, const DeviceProfile& profile, ModelPrecision precision,
+                                int64_t batchSize) {
     DeploymentCheck c;
-    c.tensors = planTensors(TinyVae::expectedShapes(config), plan);
+    c.tensors = planTensors(model.tensors(), plan);
     c.bytes = plannedBytes(c.tensors);
-    c.fit = estimateFit(config, c.bytes, precision, profile, batchSize);
+    c.fit = estimateFit(model, c.bytes, precision, profile, batchSize);
     c.tensorRt = checkTensorRt(c.tensors, profile, precision);
     c.warnings = c.fit.warnings;
     for (const auto& f : c.tensorRt.findings)

@@ -4,10 +4,10 @@
 
 #include "export/deviceprofile.h"
 #include "export/fitestimate.h"
-#include "export/modelprecision.h"
+#include "model/modelprecision.h"
 #include "export/plannedtensor.h"
 #include "export/tensorrtcheck.h"
-#include "model/tinyvae.h"
+#include "model/model.h"
 #include "quant/quantplan.h"
 
 #include <cstdint>
@@ -32,7 +32,7 @@ struct DeploymentCheck {
     std::vector<std::string> warnings;  ///< fit warnings, then TensorRT warnings and errors, one line each
 };
 
-DeploymentCheck checkDeployment(const TinyVaeConfig& config, const QuantPlan& plan, const DeviceProfile& profile,
+DeploymentCheck checkDeployment(const Model& model, const QuantPlan& plan, const DeviceProfile& profile,
                                 ModelPrecision precision = ModelPrecision::Fp32, int64_t batchSize = 1);
 
 }  // namespace pareto

@@ -106,6 +106,7 @@ Json ExportJson::size(const SizeReport& s) {
     j["ratio"] = number(s.ratio);
     j["effective_bits_per_param"] = number(s.effectiveBitsPerParam);
     j["params"] = s.params;
+    j["buffer_values"] = s.bufferValues;
     Json t = Json::array();
     for (const auto& e : s.tensors) {
         Json x;
@@ -113,6 +114,7 @@ Json ExportJson::size(const SizeReport& s) {
         x["scheme"] = e.scheme;
         x["params"] = e.params;
         x["bytes"] = e.bytes;
+        x["buffer"] = e.buffer;
         t.push_back(std::move(x));
     }
     j["tensors"] = std::move(t);

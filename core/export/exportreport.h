@@ -3,7 +3,7 @@
 
 #include "eval/evaluator.h"
 #include "export/fitestimate.h"
-#include "export/modelprecision.h"
+#include "model/modelprecision.h"
 #include "export/packagedfile.h"
 #include "export/packedweights.h"
 #include "export/packageverifier.h"

@@ -6,8 +6,8 @@
 #include "data/datasetloader.h"
 #include "eval/evaluator.h"
 #include "export/goldenset.h"
-#include "export/modelprecision.h"
-#include "model/tinyvae.h"
+#include "model/modelprecision.h"
+#include "model/model.h"
 #include "quant/quantplan.h"
 
 #include <cstdint>
@@ -20,18 +20,18 @@ namespace pareto {
 
 /// @brief Everything an export needs, copied on the UI thread and never changed after.
 ///
-/// The model is any TinyVAE — the checkpoint as loaded, or a latent-reduced / distilled one
-/// (a TinyVAE with another L); `provenance` says in words how it was made. The plan
+/// The model is any Model — the checkpoint as loaded, or a latent-reduced / distilled one;
+/// `provenance` says in words how it was made. The plan
 /// quantizes a copy; the model is never modified. The data is the evaluation set the studio
 /// measured on (already converted to the model's input), with its mean image.
 struct ExportRequest {
     std::string sourceCheckpoint;            ///< file the model came from; its SHA-256 goes into the manifest
     std::string provenance;                  ///< e.g. "loaded from X" or "PCA latent reduction 16 -> 8 of X"
-    std::shared_ptr<const TinyVae> model;    ///< the FP32 model to export (the baseline)
+    std::shared_ptr<const Model> model;      ///< the FP32 model to export (the baseline)
     /// Optional: the model `model` was derived from (e.g. the original L = 16 before a PCA
     /// fold to 8), measured on the same images; the manifest then also records its metrics and
     /// the compressed configuration's paired delta against it, the comparison the user made.
-    std::shared_ptr<const VaeModel> reference;
+    std::shared_ptr<const Model> reference;
     std::string referenceDescription;        ///< e.g. "the loaded model, L = 16"
     QuantPlan plan;                          ///< scheme(s): default scheme and/or precision map
     std::string planDescription;             ///< optional: how the plan was given (CLI flags, map file)

@@ -6,12 +6,6 @@
 namespace pareto {
 namespace {
 
-ActivationTensor act(std::string name, std::vector<int64_t> shape) {
-    int64_t n = 1;
-    for (int64_t d : shape) n *= d;
-    return {std::move(name), std::move(shape), n};
-}
-
 std::string mib(int64_t bytes) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
@@ -20,49 +14,19 @@ std::string mib(int64_t bytes) {
 
 }  // namespace
 
-std::vector<ActivationTensor> tinyVaeActivations(const TinyVaeConfig& c) {
-    const int64_t S = TinyVaeConfig::kImageSize;
-    std::vector<ActivationTensor> a;
-    a.push_back(act("input", {c.channels, S, S}));
-    const int64_t channels[] = {16, 32, 64};
-    int64_t cin = c.channels, size = S;
-    for (int i = 0; i < 3; ++i) {
-        size /= 2;  // stride-2 depthwise conv, padding 1
-        const std::string p = "encoder." + std::to_string(i) + ".";
-        a.push_back(act(p + "depthwise", {cin, size, size}));
-        a.push_back(act(p + "pointwise", {channels[i], size, size}));
-        a.push_back(act(p + "norm", {channels[i], size, size}));
-        a.push_back(act(p + "relu", {channels[i], size, size}));
-        cin = channels[i];
-    }
-    a.push_back(act("pool", {TinyVaeConfig::kFeatureChannels, TinyVaeConfig::kFeatureSize, TinyVaeConfig::kFeatureSize}));
-    a.push_back(act("fc_mu", {c.latentDim}));
-    a.push_back(act("fc_logvar", {c.latentDim}));
-    a.push_back(act("decoder_input", {TinyVaeConfig::kFlat}));
-    a.push_back(act("decoder.1", {TinyVaeConfig::kFlat}));  // ReLU after the unflatten view
-    const int64_t decOut[] = {32, 16, c.channels};
-    const int decIndex[] = {2, 4, 6};
-    size = TinyVaeConfig::kFeatureSize;
-    for (int i = 0; i < 3; ++i) {
-        size *= 2;
-        a.push_back(act("decoder." + std::to_string(decIndex[i]), {decOut[i], size, size}));
-        a.push_back(act("decoder." + std::to_string(decIndex[i] + 1), {decOut[i], size, size}));  // ReLU / Sigmoid
-    }
-    return a;
-}
-
-FitEstimate estimateFit(const TinyVaeConfig& config, int64_t packedWeightBytes, ModelPrecision precision,
-                        const DeviceProfile& profile, int64_t batchSize) {
+FitEstimate estimateFit(const Model& model, int64_t packedWeightBytes, ModelPrecision precision, const DeviceProfile& profile,
+                        int64_t batchSize) {
     FitEstimate f;
     f.profileId = profile.id;
     f.batchSize = std::max<int64_t>(1, batchSize);
     f.precision = precision;
-    f.params = config.parameterCount();
+    const ModelInfo info = model.info();
+    f.params = info.params + info.bufferValues;
     const int64_t valueBytes = modelPrecisionBytes(precision);
     f.packedWeightBytes = packedWeightBytes;
     f.runtimeWeightBytes = f.params * valueBytes;
 
-    const auto acts = tinyVaeActivations(config);
+    const auto acts = model.activations(&f.activationsComplete);
     int64_t total = 0, peak = 0;
     for (size_t i = 0; i < acts.size(); ++i) {
         total += acts[i].elements;
@@ -81,6 +45,9 @@ FitEstimate estimateFit(const TinyVaeConfig& config, int64_t packedWeightBytes, 
                      ? (f.availableBytes - fixed) / f.activationBytesPerImage
                      : 0;
 
+    if (!f.activationsComplete)
+        f.warnings.push_back("activation memory is a lower bound: only the input, latent and output of " + model.describe() +
+                             " are known, not its intermediate tensors");
     if (!f.fits) {
         f.warnings.push_back("does not fit " + profile.name + ": needs " + mib(f.requiredBytes) + ", " +
                              mib(f.availableBytes) + " available (batch " + std::to_string(f.batchSize) + "; largest batch that fits: " +

@@ -2,27 +2,14 @@
 // Does the model fit the board? Weights + activations for a batch, plus the runtime.
 
 #include "export/deviceprofile.h"
-#include "export/modelprecision.h"
-#include "model/tinyvae.h"
+#include "model/modelprecision.h"
+#include "model/model.h"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace pareto {
-
-/// @brief One intermediate tensor of a TinyVAE forward pass (decode(encode(x).mu)), per image.
-struct ActivationTensor {
-    std::string name;            ///< "input", "encoder.0.depthwise", ..., "sigmoid"
-    std::vector<int64_t> shape;  ///< per image, without the batch dimension
-    int64_t elements = 0;
-};
-
-/// The tensors a TinyVAE forward pass creates, in execution order (the input first), from
-/// the architecture's shapes: C x 64 x 64 -> 16 x 32 x 32 -> 32 x 16 x 16 -> 64 x 8 x 8 ->
-/// L (mu and logvar) -> 4096 -> 32 x 16 x 16 -> 16 x 32 x 32 -> C x 64 x 64. Views
-/// (flatten, unflatten) allocate nothing and are not listed.
-std::vector<ActivationTensor> tinyVaeActivations(const TinyVaeConfig& config);
 
 /// @brief The memory estimate for one configuration on one board. Plain value.
 ///
@@ -33,11 +20,12 @@ struct FitEstimate {
     std::string profileId;
     int64_t batchSize = 1;
     ModelPrecision precision = ModelPrecision::Fp32;
-    int64_t params = 0;
+    int64_t params = 0;                       ///< parameters and float buffers: every value the model holds
     int64_t packedWeightBytes = 0;
     int64_t runtimeWeightBytes = 0;
     int64_t activationBytesPerImage = 0;      ///< all intermediates of one image
     int64_t peakActivationBytesPerImage = 0;  ///< the largest input + output of one op
+    bool activationsComplete = true;          ///< false: only some intermediates are known (a lower bound)
     int64_t activationBytes = 0;              ///< batchSize x activationBytesPerImage
     int64_t runtimeOverheadBytes = 0;
     int64_t requiredBytes = 0;
@@ -54,7 +42,9 @@ inline constexpr double kFitTightFraction = 0.8;
 
 /// Pure and cheap (no tensors): the GUI may call it on every slider change. batchSize < 1
 /// is treated as 1.
-FitEstimate estimateFit(const TinyVaeConfig& config, int64_t packedWeightBytes, ModelPrecision precision,
-                        const DeviceProfile& profile, int64_t batchSize = 1);
+/// Activations come from Model::activations(); when the model knows only some of them (an
+/// opaque program) the estimate says so in a warning.
+FitEstimate estimateFit(const Model& model, int64_t packedWeightBytes, ModelPrecision precision, const DeviceProfile& profile,
+                        int64_t batchSize = 1);
 
 }  // namespace pareto

@@ -19,9 +19,9 @@ inline constexpr int kGoldenImages = 8;
 
 /// @brief The golden batch. Value type.
 struct GoldenSet {
-    at::Tensor input;           ///< [K, C, H, W] float32
-    at::Tensor reconstruction;  ///< [K, C, H, W] float32, decode(mu) as the desktop computed it
-    at::Tensor mu;              ///< [K, L] float32
+    at::Tensor input;           ///< [K, C, H, W] float32, in the model's input range
+    at::Tensor reconstruction;  ///< [K, C, H, W] float32, forward(input) as the desktop computed it (output range)
+    at::Tensor mu;              ///< the latent of encode(input), [K, L] or [K, C, h, w]; undefined for a forward-only model
     std::vector<std::string> ids;  ///< dataset ids of the K images
     double maxAbsError = kGoldenMaxAbsError;
 

@@ -1,8 +1,8 @@
 #include "export/packageexporter.h"
-#include "common/jsontext.h"
 
 #include "common/atomicfile.h"
 #include "common/hash.h"
+#include "common/jsontext.h"
 #include "compress/compressionevaluation.h"
 #include "export/deploymentcheck.h"
 #include "export/exportjson.h"
@@ -12,9 +12,9 @@
 #include "export/packagereadme.h"
 #include "export/packedweights.h"
 #include "export/plannedtensor.h"
+#include "export/precisionweights.h"
 #include "export/targzwriter.h"
-#include "export/torchscriptexport.h"
-#include "quant/channelaxis.h"
+#include "model/modeljson.h"
 
 #include <ATen/ATen.h>
 
@@ -125,6 +125,10 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
     if (!profile) return fail("export: unknown target '" + req.targetProfile + "' (known: " + deviceProfileIdList() + ")");
     if (req.destination.empty()) return fail("export: no destination folder given");
     if (Status st = req.plan.defaultScheme.validate(); !st) return fail("export: " + st.error().message);
+    const std::vector<ExportArtifact> artifacts = req.model->exportArtifacts();
+    const bool writeScript = std::find(artifacts.begin(), artifacts.end(), ExportArtifact::TorchScript) != artifacts.end();
+    if (req.modelPrecision != ModelPrecision::Fp32 && !writeScript)
+        return fail("export: an FP16 model.pt needs a model.pt, and " + req.model->describe() + " has none: " + req.model->noTorchScriptReason());
 
     const PackageInstaller installer(req.destination);
     const std::string dest = installer.destination();
@@ -170,15 +174,16 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
 
     // 1. Measure exactly as `pareto eval --quant` does.
     if (Status st = stage("measure", 0.0); !st) return st.error();
-    QuantPlan plan = req.plan;
-    if (plan.convTransposeWeights.empty()) plan.convTransposeWeights = tinyVaeConvTransposeWeights();
+    const QuantPlan& plan = req.plan;
     auto comp = evaluateCompression(*req.model, plan, *req.data, req.meanImage, req.batchSize, progress.sub(0.0, 0.35));
     if (!comp) return comp.error();
-    auto compressedModel = TinyVae::fromStateDict(comp->quantized.dequantized);
-    if (!compressedModel) return compressedModel.error();
+    const std::shared_ptr<const Model> compressedModel = comp->compressedModel;
     const ModelPrecision precision = req.modelPrecision;
-    auto packagedModel = TinyVae::fromStateDict(weightsAtPrecision(comp->quantized.dequantized, precision));
-    if (!packagedModel) return packagedModel.error();
+    // What model.pt computes with: the dequantized weights at its precision.
+    auto packaged = compressedModel->withWeights(weightsAtPrecision(comp->quantized.dequantized, precision));
+    if (!packaged) return packaged.error();
+    const std::shared_ptr<const Model> packagedModel = *packaged;
+    const ModelInfo info = req.model->info();
     MetricSummary packagedSummary = comp->compressed;
     PairedDeltas packagedVsCompressed{};
     if (precision != ModelPrecision::Fp32) {
@@ -202,13 +207,12 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
     for (const auto& w : comp->quantized.warnings) report.warnings.push_back(w);
     if (comp->fp32.untrained.warning) report.warnings.push_back("untrained-looking model: " + comp->fp32.untrained.reason);
 
-    const TinyVaeConfig& config = req.model->config();
-    const std::vector<PlannedTensor> planned = planTensors(TinyVae::expectedShapes(config), plan);
+    const std::vector<PlannedTensor> planned = planTensors(req.model->tensors(), plan);
     // The dialog's cheap byte count must be the quantizer's, or its warnings were about another size.
     if (plannedBytes(planned) != comp->quantized.size.bytes)
         return fail("export: planned size " + std::to_string(plannedBytes(planned)) + " bytes differs from the quantized size " +
                     std::to_string(comp->quantized.size.bytes));
-    report.fit = estimateFit(config, comp->quantized.size.bytes, precision, *profile, req.fitBatchSize);
+    report.fit = estimateFit(*req.model, comp->quantized.size.bytes, precision, *profile, req.fitBatchSize);
     report.tensorRt = checkTensorRt(planned, *profile, precision);
     for (const auto& w : report.fit.warnings) report.warnings.push_back(w);
 
@@ -222,18 +226,25 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
     if (!weightsInfo) return weightsInfo.error();
 
     if (Status st = stage("write-model", 0.43); !st) return st.error();
-    auto script = tinyVaeTorchScript(*compressedModel, precision);
-    if (!script) return script.error();
-    if (Status st = writeFileAtomic(staging.file(PackageLayout::kModel), *script); !st) return st.error();
+    std::string script;
+    if (writeScript) {
+        auto archive = compressedModel->torchScriptArchive(precision);
+        if (!archive) return archive.error();
+        script = std::move(*archive);
+        if (Status st = writeFileAtomic(staging.file(PackageLayout::kModel), script); !st) return st.error();
+    } else {
+        report.warnings.push_back("no model.pt: " + req.model->noTorchScriptReason());
+    }
 
     if (Status st = stage("write-golden", 0.47); !st) return st.error();
     GoldenSet golden;
     {
         const int64_t k = std::min<int64_t>(std::max(1, req.goldenImages), req.data->size());
-        golden.input = req.data->images.narrow(0, 0, k).to(at::kFloat).contiguous().clone();
-        golden.reconstruction = packagedModel->reconstruct(golden.input).contiguous();
+        // In the model's own ranges: what a device feeds model.pt and gets back.
         at::NoGradGuard noGrad;
-        golden.mu = packagedModel->encodeMu(golden.input).contiguous();
+        golden.input = packagedModel->toInputRange(req.data->batch(0, k)).to(at::kFloat).contiguous().clone();
+        golden.reconstruction = packagedModel->forwardNative(golden.input).to(at::kFloat).contiguous();
+        if (info.interface == ModelInterface::Vae) golden.mu = packagedModel->encodeNative(golden.input).to(at::kFloat).contiguous();
         for (int64_t i = 0; i < k && i < static_cast<int64_t>(req.data->ids.size()); ++i) golden.ids.push_back(req.data->ids[static_cast<size_t>(i)]);
         if (Status st = golden.write(staging.path()); !st) return st.error();
     }
@@ -247,12 +258,17 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
     m["tool"] = {{"name", kToolName}, {"version", PARETO_VERSION}};
     m["source"] = {{"checkpoint", req.sourceCheckpoint}, {"checkpoint_sha256", sourceSha}, {"checkpoint_bytes", sourceBytes},
                    {"provenance", req.provenance}};
-    m["architecture"] = {{"arch", "tinyvae"},
-                         {"channels", config.channels},
-                         {"latent_dim", config.latentDim},
-                         {"input_shape", {config.channels, TinyVaeConfig::kImageSize, TinyVaeConfig::kImageSize}},
-                         {"params", config.parameterCount()},
-                         {"fp32_bytes", 4 * config.parameterCount()}};
+    {
+        Json a = modelInfoJson(info);
+        a["description"] = req.model->describe();
+        a["channels"] = info.inputShape.empty() ? 0 : info.inputShape[0];
+        m["architecture"] = std::move(a);
+    }
+    {
+        Json list = Json::array({PackageLayout::kWeights});
+        if (writeScript) list.push_back(PackageLayout::kModel);
+        m["artifacts"] = std::move(list);
+    }
     const SizeReport& size = comp->quantized.size;
     const std::string schemeText = plan.defaultScheme.toString() + (plan.precisionMap.empty() ? "" : " + precision map");
     {
@@ -261,7 +277,6 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
         conf["default_scheme"] = plan.defaultScheme.toString();
         conf["precision_map"] = planJson(plan);
         conf["quantize_biases"] = plan.quantizeBiases;
-        conf["conv_transpose_weights"] = plan.convTransposeWeights;
         conf["description"] = req.planDescription;
         conf["unmatched_parameters"] = comp->quantized.matches.unmatchedParameters;
         Json tensors = Json::array();
@@ -270,7 +285,8 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
             Json x;
             x["name"] = t.name;
             x["shape"] = t.shape;
-            x["layer"] = plannedLayerName(t.layer);
+            x["layer"] = plannedLayerName(t);
+            x["buffer"] = t.buffer;
             x["scheme"] = e ? e->scheme : t.scheme.toString();
             x["axis"] = t.axis;
             x["params"] = t.params;
@@ -300,13 +316,21 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
         w["tensors"] = ExportJson::size(size)["tensors"];
         m["weights"] = std::move(w);
     }
-    m["model"] = {{"file", PackageLayout::kModel},
-                  {"format", "torchscript"},
-                  {"precision", modelPrecisionName(precision)},
-                  {"methods", {"encode(x) -> (mu, logvar)", "decode(z) -> reconstruction", "forward(x) -> decode(mu)"}},
-                  {"weights", precision == ModelPrecision::Fp32 ? "the dequantized weights of weights.safetensors, float32"
-                                                                : "the dequantized weights of weights.safetensors rounded to float16; ops compute in the input's dtype"},
-                  {"file_bytes", static_cast<int64_t>(script->size())}};
+    if (writeScript) {
+        const Json methods = info.interface == ModelInterface::Vae
+                                 ? Json{"encode(x) -> mu (or a tuple whose first element is mu)", "decode(z) -> reconstruction",
+                                        "forward(x) -> decode(mu)"}
+                                 : Json{"forward(x) -> reconstruction"};
+        m["model"] = {{"file", PackageLayout::kModel},
+                      {"format", "torchscript"},
+                      {"precision", modelPrecisionName(precision)},
+                      {"methods", methods},
+                      {"weights", precision == ModelPrecision::Fp32 ? "the dequantized weights of weights.safetensors, float32"
+                                                                    : "the dequantized weights of weights.safetensors rounded to float16; ops compute in the input's dtype"},
+                      {"file_bytes", static_cast<int64_t>(script.size())}};
+    } else {
+        m["model"] = {{"file", nullptr}, {"precision", modelPrecisionName(precision)}, {"reason", req.model->noTorchScriptReason()}};
+    }
     {
         Json met;
         met["data"] = {{"spec", req.dataSpec},
@@ -354,6 +378,7 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
         Json files = Json::object();
         for (const char* rel : {PackageLayout::kWeights, PackageLayout::kModel, PackageLayout::kGoldenInput, PackageLayout::kGoldenExpected,
                                 PackageLayout::kGoldenTolerance, PackageLayout::kReadme}) {
+            if (rel == std::string(PackageLayout::kModel) && !writeScript) continue;
             auto sha = sha256File(staging.file(rel));
             if (!sha) return sha.error();
             const int64_t bytes = static_cast<int64_t>(fs::file_size(staging.file(rel), ec));
@@ -383,7 +408,7 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
     if (!report.verification.passed)
         return fail(dest + ": validation failed, nothing installed: " + report.verification.failures.front());
     if (!report.verification.metricsChecked) return fail(dest + ": validation failed, nothing installed: metrics were not re-measured");
-    const double dModel = summaryDiff(report.verification.packagedModel, packagedSummary);
+    const double dModel = writeScript ? summaryDiff(report.verification.packagedModel, packagedSummary) : 0.0;
     const double dWeights = summaryDiff(report.verification.weightsModel, comp->compressed);
     if (dModel > kMetricRelTolerance || dWeights > kMetricRelTolerance)
         return fail(dest + ": validation failed, nothing installed: metrics re-measured from the package differ from the studio's (relative " +

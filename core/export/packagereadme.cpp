@@ -65,8 +65,11 @@ tol = json.load(open(f"{pkg}/golden/tolerance.json"))["max_abs_error"]
 torch.backends.cudnn.allow_tf32 = False
 model = torch.jit.load(f"{pkg}/model.pt", map_location="cpu").eval()
 with torch.no_grad():
-    err = max((model(x) - torch.from_numpy(expected["reconstruction"].copy())).abs().max().item(),
-              (model.encode(x)[0] - torch.from_numpy(expected["mu"].copy())).abs().max().item())
+    err = (model(x) - torch.from_numpy(expected["reconstruction"].copy())).abs().max().item()
+    if "mu" in expected:
+        mu = model.encode(x)
+        mu = mu[0] if isinstance(mu, (tuple, list)) else mu
+        err = max(err, (mu - torch.from_numpy(expected["mu"].copy())).abs().max().item())
 if not err <= tol:
     failures.append("golden: largest error %.3g > tolerance %.3g" % (err, tol))
 for f in failures:
@@ -84,18 +87,29 @@ std::string PackageReadme::render(const Json& m, const std::string& packageName)
     const Json& model = m["model"];
     const Json& metrics = m["metrics"];
     const Json& target = m["target"];
-    const int64_t C = arch["channels"].get<int64_t>();
     const std::string scheme = m["configuration"]["scheme"].get<std::string>();
+    const bool vae = arch.value("interface", std::string("vae")) == "vae";
+    const bool hasScript = model.contains("file") && model["file"].is_string();
+    std::string shape;
+    for (const auto& d : arch["input_shape"]) shape += (shape.empty() ? "" : ", ") + std::to_string(d.get<int64_t>());
+    const auto range = [&](const char* key) {
+        return "[" + fmt(arch[key][0].get<double>()) + ", " + fmt(arch[key][1].get<double>()) + "]";
+    };
 
-    s << "# " << packageName << ": TinyVAE deployment package\n\n";
+    s << "# " << packageName << ": " << arch["arch"].get<std::string>() << " deployment package\n\n";
     s << "Made by " << m["tool"]["name"].get<std::string>() << " " << m["tool"]["version"].get<std::string>() << " on "
       << m["created_utc"].get<std::string>() << " for **" << target["profile"]["name"].get<std::string>() << "**.\n";
     s << "Everything below is also in `manifest.json` (with the SHA-256 of every file; the manifest's own\n"
          "SHA-256 is in `manifest.sha256`).\n\n";
 
     s << "## What it holds\n\n";
-    s << "- Model: SAGE TinyVAE, " << C << " channel(s), 64x64 input in [0, 1], latent L = " << arch["latent_dim"].get<int64_t>() << ", "
-      << arch["params"].get<int64_t>() << " parameters.\n";
+    s << "- Model: " << arch.value("description", arch["arch"].get<std::string>()) << "; input [N, " << shape << "] in "
+      << range("input_range") << ", output in " << range("output_range") << "; latent: "
+      << (arch["latent_dim"].is_null() ? std::string("none (forward-only)")
+                                        : arch["latent"]["kind"].get<std::string>() + ", dimension " + std::to_string(arch["latent_dim"].get<int64_t>()))
+      << "; " << arch["params"].get<int64_t>() << " parameters"
+      << (arch.value("buffer_values", int64_t(0)) > 0 ? " + " + std::to_string(arch["buffer_values"].get<int64_t>()) + " buffer values" : std::string())
+      << ".\n";
     s << "- Source: `" << m["source"]["checkpoint"].get<std::string>() << "` (SHA-256 `" << m["source"]["checkpoint_sha256"].get<std::string>() << "`)";
     if (!m["source"]["provenance"].get<std::string>().empty()) s << "; " << m["source"]["provenance"].get<std::string>();
     s << ".\n";
@@ -103,8 +117,13 @@ std::string PackageReadme::render(const Json& m, const std::string& packageName)
       << fmt(w["ratio"].get<double>(), 3) << "x smaller than FP32's " << w["fp32_bytes"].get<int64_t>() << "; "
       << fmt(w["effective_bits_per_param"].get<double>(), 3) << " bits per parameter, " << fmt(w["nominal_bits_per_param"].get<double>(), 3)
       << " nominal).\n";
-    s << "- `model.pt`: TorchScript, " << model["precision"].get<std::string>() << " weights; `forward(x)` = `decode(encode(x)[0])` "
-         "(reconstruction from mu, deterministic), `encode(x)` -> (mu, logvar), `decode(z)`.\n\n";
+    if (hasScript && vae)
+        s << "- `model.pt`: TorchScript, " << model["precision"].get<std::string>() << " weights; `forward(x)` = `decode(mu)` "
+             "(reconstruction from mu, deterministic), `encode(x)` -> mu (or a tuple whose first element is mu), `decode(z)`.\n\n";
+    else if (hasScript)
+        s << "- `model.pt`: TorchScript, " << model["precision"].get<std::string>() << " weights; `forward(x)` -> reconstruction.\n\n";
+    else
+        s << "- No `model.pt`: " << model.value("reason", std::string()) << ".\n\n";
 
     s << "Quality on " << metrics["data"]["identity"].get<std::string>() << " (n = " << metrics["data"]["n"].get<int64_t>()
       << ", mean and 95 % bootstrap CI):\n\n";
@@ -129,9 +148,11 @@ std::string PackageReadme::render(const Json& m, const std::string& packageName)
 
     s << "## Files\n\n| file | what |\n| --- | --- |\n";
     s << "| `weights.safetensors` | the packed weights exactly as stored (see below) |\n";
-    s << "| `model.pt` | TorchScript model with the dequantized weights |\n";
-    s << "| `golden/input.safetensors` | `input`: float32 [K, " << C << ", 64, 64], the first images of the evaluation set |\n";
-    s << "| `golden/expected.safetensors` | `reconstruction` [K, " << C << ", 64, 64] and `mu` [K, L] as the desktop computed them |\n";
+    if (hasScript) s << "| `model.pt` | TorchScript model with the dequantized weights |\n";
+    s << "| `golden/input.safetensors` | `input`: float32 [K, " << shape << "] in " << range("input_range")
+      << ", the first images of the evaluation set |\n";
+    s << "| `golden/expected.safetensors` | `reconstruction` [K, " << shape << "]" << (vae ? " and `mu` (the latent)" : "")
+      << " as the desktop computed them |\n";
     s << "| `golden/tolerance.json` | `max_abs_error`: " << fmt(m["golden"]["max_abs_error"].get<double>()) << " |\n";
     s << "| `README.md` | this file |\n| `manifest.json` | configuration, sizes, metrics, target, hashes |\n";
     s << "| `manifest.sha256` | SHA-256 of manifest.json (`sha256sum -c manifest.sha256`) |\n\n";
@@ -151,17 +172,20 @@ std::string PackageReadme::render(const Json& m, const std::string& packageName)
     s << "The golden tolerance applies to float32 arithmetic: on the CPU, or on CUDA with TF32 off (the script\n"
          "turns it off). Half-precision arithmetic on the GPU differs by more and is not covered by it.\n\n";
 
-    s << "## Load it\n\nPython:\n\n```python\nimport torch\nmodel = torch.jit.load(\"model.pt\", map_location=\"cpu\").eval()   # or \"cuda\"\n"
-         "with torch.no_grad():\n    recon = model(x)                 # x: float32 [N, " << C << ", 64, 64] in [0, 1]\n"
-         "    mu, logvar = model.encode(x)\n    y = model.decode(mu)\n```\n\n";
-    if (model["precision"].get<std::string>() == "fp16")
+    if (hasScript) {
+        s << "## Load it\n\nPython:\n\n```python\nimport torch\nmodel = torch.jit.load(\"model.pt\", map_location=\"cpu\").eval()   # or \"cuda\"\n"
+             "with torch.no_grad():\n    recon = model(x)                 # x: float32 [N, " << shape << "] in " << range("input_range") << "\n";
+        if (vae) s << "    mu = model.encode(x)             # a tuple (mu, ...) for models that return one\n";
+        s << "```\n\n";
+    }
+    if (hasScript && model["precision"].get<std::string>() == "fp16")
         s << "The weights are float16; each op casts them to the input's dtype: a float32 input computes in float32\n"
              "(what the metrics above measured), `x.half()` on CUDA computes in half precision.\n\n";
-    s << "C++ (LibTorch):\n\n```cpp\n#include <torch/script.h>\n\ntorch::jit::Module model = torch::jit::load(\"model.pt\");\nmodel.eval();\n"
-         "torch::NoGradGuard noGrad;\nat::Tensor recon = model.forward({x}).toTensor();   // x: float32 [N, " << C << ", 64, 64]\n"
-         "at::Tensor mu = model.run_method(\"encode\", x).toTupleRef().elements()[0].toTensor();\n```\n\n"
-         "Link it with `find_package(Torch REQUIRED)`; on a Jetson, PyTorch's wheel carries LibTorch:\n"
-         "`-DCMAKE_PREFIX_PATH=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')`.\n\n";
+    if (hasScript)
+        s << "C++ (LibTorch):\n\n```cpp\n#include <torch/script.h>\n\ntorch::jit::Module model = torch::jit::load(\"model.pt\");\nmodel.eval();\n"
+             "torch::NoGradGuard noGrad;\nat::Tensor recon = model.forward({x}).toTensor();   // x: float32 [N, " << shape << "]\n```\n\n"
+             "Link it with `find_package(Torch REQUIRED)`; on a Jetson, PyTorch's wheel carries LibTorch:\n"
+             "`-DCMAKE_PREFIX_PATH=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')`.\n\n";
 
     s << "## The packed weights\n\n`weights.safetensors` is a plain safetensors file: any reader opens it. A tensor NAME in an\n"
          "integer, NF4 or ternary scheme is stored as `NAME.packed` (U8 codes), `NAME.scales` (F16, one per block)\n"

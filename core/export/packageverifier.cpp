@@ -3,13 +3,13 @@
 #include "common/atomicfile.h"
 #include "common/hash.h"
 #include "export/goldenset.h"
-#include "export/modelprecision.h"
+#include "model/modelprecision.h"
 #include "export/packagelayout.h"
 #include "export/packedweights.h"
-#include "export/torchscriptexport.h"
+#include "export/precisionweights.h"
 #include "io/checkpoint.h"
-#include "model/scriptedvae.h"
-#include "model/tinyvae.h"
+#include "model/modelregistry.h"
+#include "model/scriptedmodel.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
@@ -68,13 +68,6 @@ double compareSummary(const MetricSummary& m, const nlohmann::json& rec) {
     }
 }
 
-at::Tensor firstTensor(const c10::IValue& v) {
-    if (v.isTensor()) return v.toTensor();
-    if (v.isTuple() && !v.toTupleRef().elements().empty() && v.toTupleRef().elements()[0].isTensor())
-        return v.toTupleRef().elements()[0].toTensor();
-    return {};
-}
-
 std::string firstLine(std::string s) {
     const auto nl = s.find('\n');
     if (nl != std::string::npos) s.resize(nl);
@@ -107,9 +100,14 @@ double VerificationReport::largestError() const {
 }
 
 std::string datasetImagesSha256(const Dataset& data) {
-    if (!data.images.defined()) return sha256Hex("", 0);
-    const at::Tensor t = data.images.to(at::kFloat).contiguous();
-    return sha256Hex(t.data_ptr(), t.nbytes());
+    // The float32 bytes of [N, C, H, W] in order, hashed per batch.
+    Sha256 hash;
+    constexpr int64_t kBatch = 256;
+    for (int64_t start = 0; start < data.size(); start += kBatch) {
+        const at::Tensor t = data.batch(start, std::min(kBatch, data.size() - start)).to(at::kFloat).contiguous();
+        hash.update(t.data_ptr(), t.nbytes());
+    }
+    return hash.hex();
 }
 
 namespace {
@@ -268,31 +266,61 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
     }
 
     ModelPrecision precision = ModelPrecision::Fp32;
-    if (manifest.contains("model")) {
+    if (manifest.contains("model") && manifest["model"].is_object()) {
         auto p = parseModelPrecision(manifest["model"].value("precision", std::string("fp32")));
         if (p) precision = *p;
         else rec.check("model precision", false, std::string(PackageLayout::kManifest) + ": " + p.error().message);
     }
-    std::optional<TinyVae> weightsModel;  // at the packaged model's precision
-    std::optional<TinyVae> weightsModelFp32;
-    if (weights) {
-        auto m = TinyVae::fromStateDict(weightsAtPrecision(weights->dequantized, precision));
-        auto m32 = TinyVae::fromStateDict(weights->dequantized);
-        if (m && m32) {
+    // What the manifest says the model is: its architecture, input and ranges.
+    const nlohmann::json arch = manifest.contains("architecture") && manifest["architecture"].is_object() ? manifest["architecture"]
+                                                                                                         : nlohmann::json::object();
+    const std::string archName = arch.value("arch", std::string());
+    ScriptedModelOptions scriptedOptions;
+    if (arch.contains("input_shape") && arch["input_shape"].is_array()) scriptedOptions.inputShape = arch["input_shape"].get<std::vector<int64_t>>();
+    const auto rangeOf = [&](const char* key) {
+        ValueRange r;
+        if (arch.contains(key) && arch[key].is_array() && arch[key].size() == 2) r = {arch[key][0].get<double>(), arch[key][1].get<double>()};
+        return r;
+    };
+    scriptedOptions.inputRange = rangeOf("input_range");
+    scriptedOptions.outputRange = rangeOf("output_range");
+    const bool scriptListed = manifest.contains("files") && manifest["files"].is_object() && manifest["files"].contains(PackageLayout::kModel);
+    bool scriptPromised = scriptListed;
+    if (manifest.contains("artifacts") && manifest["artifacts"].is_array())
+        for (const auto& a : manifest["artifacts"]) scriptPromised = scriptPromised || a == PackageLayout::kModel;
+
+    // 3b. A built-in architecture runs from the weights alone: data, not code.
+    std::shared_ptr<const Model> weightsModel;      // at the packaged model's precision
+    std::shared_ptr<const Model> weightsModelFp32;
+    const Architecture* builtIn = findArchitecture(archName);
+    if (weights && builtIn) {
+        auto m = builtIn->fromWeights(weightsAtPrecision(weights->dequantized, precision));
+        auto m32 = builtIn->fromWeights(weights->dequantized);
+        if (m && m32 && scriptedOptions.inputShape && (*m)->info().inputShape != *scriptedOptions.inputShape) {
+            rec.check("weights architecture", false, std::string(PackageLayout::kWeights) + ": the weights make a " + archName +
+                                                         " with another input shape than the manifest's");
+        } else if (m && m32) {
             weightsModel = std::move(*m);
             weightsModelFp32 = std::move(*m32);
         } else {
             rec.check("weights architecture", false, std::string(PackageLayout::kWeights) + ": " + (m ? m32.error().message : m.error().message));
         }
+    } else if (weights && !archName.empty()) {
+        rec.skip("weights architecture", std::string(PackageLayout::kWeights) + ": a " + archName +
+                                             " model's arithmetic is its program, so the weights run only through model.pt (--trust-code)");
     }
 
     if (!progress.update(0.35, "loading model.pt")) return Error::cancelled();
 
     // 4. model.pt with LibTorch, as a device would load it.
-    std::shared_ptr<torch::jit::Module> script;
-    std::shared_ptr<ScriptedVae> scripted;
+    std::shared_ptr<const Model> scripted;
     if (const std::string why = unusable(PackageLayout::kModel); !why.empty() && fileOk.count(PackageLayout::kModel)) {
         rec.skip("model", std::string(PackageLayout::kModel) + ": skipped: " + why + "; it was not loaded");
+    } else if (!scriptPromised) {
+        rec.skip("model", std::string(PackageLayout::kModel) + ": none in this package" +
+                              (manifest.contains("model") && manifest["model"].is_object() && manifest["model"].contains("reason")
+                                   ? " (" + manifest["model"].value("reason", std::string()) + ")"
+                                   : std::string()));
     } else if (why.empty() && !options.trustCode) {
         rec.skip("model", std::string(PackageLayout::kModel) +
                               ": skipped: contains code (a TorchScript program); `pareto verify --trust-code` loads and runs it");
@@ -305,46 +333,45 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
         } else if (ckpt->format != CheckpointFormat::TorchScript || !ckpt->script) {
             rec.check("model", false, std::string(PackageLayout::kModel) + ": not a TorchScript archive");
         } else {
-            script = ckpt->script;
-            bool ok = true;
-            std::string msg = std::string(PackageLayout::kModel) + ": loads with LibTorch, exports encode/decode/forward";
-            for (const char* m : {"encode", "decode", "forward"})
-                if (!script->find_method(m)) {
-                    ok = false;
-                    msg = std::string(PackageLayout::kModel) + ": does not export " + m + "()";
-                }
-            if (ok) {
-                auto s = ScriptedVae::create(script);
-                if (!s) {
-                    ok = false;
-                    msg = std::string(PackageLayout::kModel) + ": " + s.error().message;
-                } else {
-                    scripted = *s;
-                }
+            auto s = ScriptedModel::create(ckpt->script, scriptedOptions);
+            const std::string methods = arch.value("interface", std::string("vae")) == "vae" ? "encode/decode/forward" : "forward";
+            if (!s) {
+                rec.check("model", false, std::string(PackageLayout::kModel) + ": " + s.error().message);
+            } else if ((*s)->info().interface != (arch.value("interface", std::string("vae")) == "vae" ? ModelInterface::Vae : ModelInterface::Autoencoder)) {
+                rec.check("model", false, std::string(PackageLayout::kModel) + ": does not export " + methods + " as the manifest says");
+            } else {
+                scripted = *s;
+                rec.check("model", true, std::string(PackageLayout::kModel) + ": loads with LibTorch, exports " + methods);
             }
-            rec.check("model", ok, msg);
-            // Its parameters are exactly the packed weights, dequantized, at its precision.
-            if (ok && weights) {
+            // Its tensors are exactly the packed weights, dequantized, at its precision.
+            if (scripted && weights) {
                 double worst = 0;
                 std::string worstName;
                 int64_t count = 0;
                 const StateDict expected = weightsAtPrecision(weights->dequantized, precision);
-                for (const auto& p : script->named_parameters(true)) {
+                for (const auto& t : scripted->tensors()) {
                     ++count;
-                    const double d = maxAbs(p.value.to(at::kFloat), expected.get(p.name));
+                    const double d = maxAbs(t.tensor.to(at::kFloat), expected.get(t.name));
                     if (d > worst || std::isinf(d)) {
                         worst = d;
-                        worstName = p.name;
+                        worstName = t.name;
                     }
                 }
                 r.weightsVsModelMaxAbs = worst;
                 const bool same = worst == 0 && count == static_cast<int64_t>(expected.size());
                 rec.check("model weights", same,
-                          same ? std::string(PackageLayout::kModel) + ": all " + std::to_string(count) + " parameters equal the dequantized " +
+                          same ? std::string(PackageLayout::kModel) + ": all " + std::to_string(count) + " tensors equal the dequantized " +
                                      PackageLayout::kWeights + " at " + modelPrecisionName(precision)
-                               : std::string(PackageLayout::kModel) + ": parameter '" + worstName + "' differs from " + PackageLayout::kWeights +
-                                     " by " + num(worst) + " (" + std::to_string(count) + " parameters, " + std::to_string(expected.size()) +
-                                     " tensors expected)");
+                               : std::string(PackageLayout::kModel) + ": tensor '" + worstName + "' differs from " + PackageLayout::kWeights +
+                                     " by " + num(worst) + " (" + std::to_string(count) + " tensors, " + std::to_string(expected.size()) +
+                                     " expected)");
+                // A program's weights run through the program: with trust, the dequantized
+                // weights get the same check a built-in architecture gets without it.
+                if (same && !weightsModel) {
+                    weightsModel = scripted;
+                    auto fp32 = scripted->withWeights(weights->dequantized);
+                    if (fp32) weightsModelFp32 = *fp32;
+                }
             }
         }
     } else {
@@ -353,7 +380,7 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
 
     if (!progress.update(0.5, "running golden inputs")) return Error::cancelled();
 
-    // 5. Golden inputs through model.pt and through the weights.
+    // 5. Golden inputs through model.pt and through the weights, in the model's own ranges.
     const std::string goldenWhy = !unusable(PackageLayout::kGoldenInput).empty()      ? unusable(PackageLayout::kGoldenInput)
                                   : !unusable(PackageLayout::kGoldenExpected).empty() ? unusable(PackageLayout::kGoldenExpected)
                                                                                       : unusable(PackageLayout::kGoldenTolerance);
@@ -373,11 +400,15 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
                                                       : std::string(PackageLayout::kGoldenTolerance) + ": tolerance " + num(golden->maxAbsError) +
                                                             " differs from the manifest's " + num(recorded));
             at::NoGradGuard noGrad;
-            if (script) {
+            // forward, and encode where the golden set has mu: the largest difference.
+            const auto goldenError = [&](const Model& model) {
+                double e = maxAbs(model.forwardNative(golden->input).to(at::kFloat), golden->reconstruction);
+                if (golden->mu.defined()) e = std::max(e, maxAbs(model.encodeNative(golden->input).to(at::kFloat), golden->mu));
+                return e;
+            };
+            if (scripted) {
                 try {
-                    const at::Tensor y = firstTensor(script->forward({golden->input}));
-                    const at::Tensor mu = firstTensor(script->run_method("encode", golden->input));
-                    r.goldenMaxAbsError = std::max(maxAbs(y, golden->reconstruction), maxAbs(mu, golden->mu));
+                    r.goldenMaxAbsError = goldenError(*scripted);
                     const bool ok = r.goldenMaxAbsError <= golden->maxAbsError;
                     rec.check("golden model.pt", ok,
                               ok ? "model.pt reproduces the " + std::to_string(r.goldenImages) + " golden outputs, largest error " +
@@ -388,17 +419,19 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
                     rec.check("golden model.pt", false, std::string(PackageLayout::kModel) + ": fails on the golden input: " + firstLine(e.what()));
                 }
             }
-            if (weightsModel) {
-                const at::Tensor y = weightsModel->reconstruct(golden->input);
-                const at::Tensor mu = weightsModel->encodeMu(golden->input);
-                r.goldenWeightsMaxAbsError = std::max(maxAbs(y, golden->reconstruction), maxAbs(mu, golden->mu));
-                const bool ok = r.goldenWeightsMaxAbsError <= golden->maxAbsError;
-                rec.check("golden weights", ok,
-                          ok ? std::string(PackageLayout::kWeights) + " (dequantized) reproduces the golden outputs, largest error " +
-                                   num(r.goldenWeightsMaxAbsError) + " <= " + num(golden->maxAbsError)
-                             : std::string(PackageLayout::kGoldenExpected) + ": the dequantized " + PackageLayout::kWeights +
-                                   " differ from the expected outputs by " + num(r.goldenWeightsMaxAbsError) + " > tolerance " +
-                                   num(golden->maxAbsError));
+            if (weightsModel && weightsModel != scripted) {
+                try {
+                    r.goldenWeightsMaxAbsError = goldenError(*weightsModel);
+                    const bool ok = r.goldenWeightsMaxAbsError <= golden->maxAbsError;
+                    rec.check("golden weights", ok,
+                              ok ? std::string(PackageLayout::kWeights) + " (dequantized) reproduces the golden outputs, largest error " +
+                                       num(r.goldenWeightsMaxAbsError) + " <= " + num(golden->maxAbsError)
+                                 : std::string(PackageLayout::kGoldenExpected) + ": the dequantized " + PackageLayout::kWeights +
+                                       " differ from the expected outputs by " + num(r.goldenWeightsMaxAbsError) + " > tolerance " +
+                                       num(golden->maxAbsError));
+                } catch (const std::exception& e) {
+                    rec.check("golden weights", false, std::string(PackageLayout::kWeights) + ": fails on the golden input: " + firstLine(e.what()));
+                }
             }
         }
     } else {

@@ -1,42 +1,33 @@
 #include "export/plannedtensor.h"
 
-#include "quant/channelaxis.h"
-
-#include <algorithm>
-
 namespace pareto {
 
-const char* plannedLayerName(PlannedTensor::Layer layer) {
-    switch (layer) {
-    case PlannedTensor::Layer::Conv2d: return "Conv2d";
-    case PlannedTensor::Layer::ConvTranspose2d: return "ConvTranspose2d";
-    case PlannedTensor::Layer::Linear: return "Linear";
-    case PlannedTensor::Layer::Vector: break;
+std::string plannedLayerName(const PlannedTensor& t) {
+    const size_t rank = t.shape.size();
+    if (rank <= 1) return "vector";
+    const std::string dims = rank >= 3 ? std::to_string(rank - 2) + "d" : "";
+    switch (t.layer) {
+        case LayerKind::Conv: return "Conv" + dims;
+        case LayerKind::ConvTranspose: return "ConvTranspose" + dims;
+        case LayerKind::Linear: return "Linear";
+        case LayerKind::Embedding: return "Embedding";
+        case LayerKind::Norm: return "norm";
+        case LayerKind::Other: break;
     }
-    return "vector";
+    return "tensor";
 }
 
-std::vector<PlannedTensor> planTensors(const TinyVae::ShapeList& shapes, const QuantPlan& plan) {
-    // The layer kind comes from the architecture; the axis from the plan, so a plan that
-    // names the wrong ConvTranspose2d weights shows up as a wrong axis.
-    const std::vector<std::string> architecture = tinyVaeConvTransposeWeights();
-    const std::vector<std::string> planned = plan.convTransposeWeights.empty() ? architecture : plan.convTransposeWeights;
+std::vector<PlannedTensor> planTensors(const std::vector<ModelTensor>& tensors, const QuantPlan& plan) {
     std::vector<PlannedTensor> out;
-    for (const auto& [name, shape] : shapes) {
+    for (const auto& m : tensors) {
         PlannedTensor t;
-        t.name = name;
-        t.shape = shape;
-        t.params = 1;
-        for (int64_t d : shape) t.params *= d;
-        const int64_t rank = static_cast<int64_t>(shape.size());
-        const bool isTransposed = std::find(architecture.begin(), architecture.end(), name) != architecture.end();
-        if (rank == 4) t.layer = isTransposed ? PlannedTensor::Layer::ConvTranspose2d : PlannedTensor::Layer::Conv2d;
-        else if (rank == 2) t.layer = PlannedTensor::Layer::Linear;
-        if (plan.isQuantizable(name, rank, true)) {
-            const int rule = plan.precisionMap.firstMatch(name);
-            t.scheme = rule >= 0 ? plan.precisionMap.rules()[static_cast<size_t>(rule)].scheme : plan.defaultScheme;
-        }
-        t.axis = channelAxisFor(name, rank, planned);
+        t.name = m.name;
+        t.shape = m.tensor.sizes().vec();
+        t.params = m.tensor.numel();
+        t.layer = m.layer;
+        t.buffer = m.buffer;
+        t.scheme = plan.schemeFor(m);
+        t.axis = t.shape.size() >= 2 ? std::max<int64_t>(m.axis, 0) : 0;
         out.push_back(std::move(t));
     }
     return out;

@@ -8,7 +8,7 @@ namespace {
 using Finding = TensorRtCheck::Finding;
 using Severity = Finding::Severity;
 
-int64_t expectedAxis(PlannedTensor::Layer layer) { return layer == PlannedTensor::Layer::ConvTranspose2d ? 1 : 0; }
+int64_t expectedAxis(LayerKind layer) { return layer == LayerKind::ConvTranspose ? 1 : 0; }
 
 }  // namespace
 
@@ -66,7 +66,7 @@ TensorRtCheck checkTensorRt(const std::vector<PlannedTensor>& tensors, const Dev
 
     for (const PlannedTensor& t : tensors) {
         const QuantScheme& s = t.scheme;
-        const std::string layer = plannedLayerName(t.layer);
+        const std::string layer = plannedLayerName(t);
         const std::string what = t.name + " (" + layer + ", " + s.toString() + ")";
         if (s.kind == QuantKind::Float32) continue;
         if (s.kind == QuantKind::Float16) {
@@ -93,7 +93,7 @@ TensorRtCheck checkTensorRt(const std::vector<PlannedTensor>& tensors, const Dev
                 what + ": TensorRT Q/DQ needs zero-point 0 (symmetric only); asymmetric codes are dequantized at load");
             native = false;
         }
-        if (t.layer != PlannedTensor::Layer::Vector && s.granularity != Granularity::PerTensor) {
+        if (t.shape.size() >= 2 && s.granularity != Granularity::PerTensor) {
             perChannel = true;
             if (t.axis != expectedAxis(t.layer)) {
                 add(Severity::Error, "channel-axis", t.name,
@@ -114,7 +114,7 @@ TensorRtCheck checkTensorRt(const std::vector<PlannedTensor>& tensors, const Dev
                 add(Severity::Info, "int8-range", t.name,
                     what + ": codes in [-127, 127], zero-point 0: maps to INT8 QuantizeLinear/DequantizeLinear");
             }
-        } else if (s.bits == 4 && t.layer == PlannedTensor::Layer::Linear && profile.supports("int4-weight-only-matmul")) {
+        } else if (s.bits == 4 && t.layer == LayerKind::Linear && profile.supports("int4-weight-only-matmul")) {
             if (native) {
                 add(Severity::Info, "int4-weight-only", t.name,
                     what + ": " + trt + " can run INT4 weight-only MatMul (block-quantized weights along the input dimension)");

@@ -2,7 +2,7 @@
 // TensorRT's rules for quantized weights, checked per tensor against a board.
 
 #include "export/deviceprofile.h"
-#include "export/modelprecision.h"
+#include "model/modelprecision.h"
 #include "export/plannedtensor.h"
 
 #include <string>

@@ -2,8 +2,6 @@
 
 #include "compress/modelcompressor.h"
 #include "compress/schemesweep.h"
-#include "latent/projectedvae.h"
-#include "model/tinyvae.h"
 #include "quant/modelquantizer.h"
 
 namespace pareto {
@@ -17,61 +15,17 @@ std::string planLabel(const QuantPlan& p) {
     return p.precisionMap.empty() ? p.defaultScheme.toString() : p.defaultScheme.toString() + "+map";
 }
 
-void addProjection(SizeReport& size, const PcaProjection& p) {
-    size.add({"pca.basis", "fp32", p.latentDim * p.k, 4 * p.latentDim * p.k});
-    size.add({"pca.mean", "fp32", p.latentDim, 4 * p.latentDim});
-}
-
-// A quantized copy of `model` and its real size; nullptr model when it cannot be quantized.
-struct Quantized {
-    std::shared_ptr<const VaeModel> model;
-    SizeReport size;
-    std::vector<std::string> warnings;
-};
-
-Result<Quantized> quantizeVariant(const std::shared_ptr<const VaeModel>& model, const QuantPlan& plan, const ProgressSink& progress) {
-    if (dynamic_cast<const TinyVae*>(model.get())) {
-        auto c = compressModel(*model, plan, progress);
-        if (!c) return c.error();
-        return Quantized{c->model, std::move(c->quantized.size), std::move(c->quantized.warnings)};
-    }
-    if (const auto* projected = dynamic_cast<const ProjectedVae*>(model.get());
-        projected && dynamic_cast<const TinyVae*>(&projected->base())) {
-        // The base's weights are quantized; the projection stays FP32 and is counted.
-        auto c = compressModel(projected->base(), plan, progress);
-        if (!c) return c.error();
-        auto wrapped = ProjectedVae::create(c->model, projected->projection());
-        if (!wrapped) return wrapped.error();
-        Quantized q{std::move(*wrapped), std::move(c->quantized.size), std::move(c->quantized.warnings)};
-        addProjection(q.size, projected->projection());
-        return q;
-    }
-    return Quantized{};
-}
-
 }  // namespace
 
-Result<SizeReport> fp32SizeOf(const VaeModel& model) {
+Result<SizeReport> fp32SizeOf(const Model& model) {
     QuantPlan fp;
     fp.defaultScheme = QuantScheme::fp32();
-    if (const auto* tiny = dynamic_cast<const TinyVae*>(&model)) {
-        auto q = quantizeStateDict(tiny->weights(), fp);
-        if (!q) return q.error();
-        return q->size;
-    }
-    if (const auto* projected = dynamic_cast<const ProjectedVae*>(&model)) {
-        auto base = fp32SizeOf(projected->base());
-        if (!base) return base.error();
-        addProjection(*base, projected->projection());
-        return base;
-    }
-    SizeReport s;
-    const ModelInfo info = model.info();
-    s.add({info.arch + " parameters", "fp32", info.params, 4 * info.params});
-    return s;
+    auto q = quantizeModelTensors(model.tensors(), fp);
+    if (!q) return q.error();
+    return q->size;
 }
 
-Result<CompoundSweep> sweepCompound(const std::shared_ptr<const VaeModel>& original, const std::vector<LatentVariant>& variants,
+Result<CompoundSweep> sweepCompound(const std::shared_ptr<const Model>& original, const std::vector<LatentVariant>& variants,
                                     const std::vector<QuantPlan>& plans, const Dataset& data, const MeanImage& meanImage,
                                     int batchSize, const ProgressSink& progress) {
     if (!original) return fail("compound sweep: no model");
@@ -125,25 +79,17 @@ Result<CompoundSweep> sweepCompound(const std::shared_ptr<const VaeModel>& origi
                 addRow("fp32", std::move(*size), *m);
             }
         }
-        bool warned = false;
         for (const QuantPlan& plan : quantPlans) {
             const std::string label = planLabel(plan);
             const ProgressSink sink = progress.sub(step / steps, (step + 1) / steps);
             ++step;
             if (!sink.update(0.0, "grid " + name + " " + label)) return Error::cancelled();
-            auto q = quantizeVariant(v.model, plan, sink.sub(0.0, 0.1));
+            auto q = compressModel(*v.model, plan, sink.sub(0.0, 0.1));
             if (!q) return fail(name + " " + label + ": " + q.error().message);
-            if (!q->model) {
-                if (!warned)
-                    out.warnings.push_back(name + ": " + v.model->info().arch +
-                                           " models cannot be quantized (TinyVAE weights are needed); FP32 row only");
-                warned = true;
-                continue;
-            }
-            for (const auto& w : q->warnings) out.warnings.push_back(name + " " + label + ": " + w);
+            for (const auto& w : q->quantized.warnings) out.warnings.push_back(name + " " + label + ": " + w);
             auto m = evaluateModel(*q->model, data, batchSize, sink.sub(0.1, 1.0));
             if (!m) return fail(name + " " + label + ": " + m.error().message);
-            addRow(label, std::move(q->size), *m);
+            addRow(label, std::move(q->quantized.size), *m);
         }
     }
 

@@ -24,7 +24,7 @@ struct LatentVariant {
     std::string method;            ///< "pca", "distill", "trained" (the original is added by the sweep)
     int64_t k = 0;
     std::optional<uint64_t> seed;  ///< trained / distilled models
-    std::shared_ptr<const VaeModel> model;  ///< TinyVae, or ProjectedVae for TorchScript bases
+    std::shared_ptr<const Model> model;  ///< the model at k (folded, projected, trained or distilled)
     std::string source;            ///< file or how it was derived, for the report
     double explainedVariance = std::numeric_limits<double>::quiet_NaN();  ///< PCA only
 };
@@ -35,8 +35,8 @@ struct CompoundRow {
     int64_t k = 0;
     std::optional<uint64_t> seed;
     std::string scheme;            ///< canonical scheme string ("fp32" unquantized)
-    /// Real bytes: packed values + scales + zero-points + FP32 leftovers (SizeReport), plus,
-    /// for a projected TorchScript model, its projection ("pca.basis", "pca.mean", FP32).
+    /// Real bytes: packed values + scales + zero-points + FP32 leftovers (SizeReport); a
+    /// projected model's projection ("pca.basis", "pca.mean", FP32) is among its tensors.
     SizeReport size;
     MetricSummary metrics;         ///< 95 % bootstrap CIs over the images
     PairedDeltas deltaVsOriginal;  ///< this - the original FP32 model, per image, paired
@@ -57,15 +57,13 @@ struct CompoundSweep {
 
 /// Measures `original` once (FP32, mean-image check), then every model (the original and
 /// each variant) at FP32 and under each plan on the same images, paired per image with the
-/// original FP32 model. Quantization needs TinyVAE weights (or a ProjectedVae over a TinyVAE);
-/// a TorchScript model gets its FP32 rows only, with a warning. A plan equal to plain FP32 is
-/// not measured twice. Cancellable per point and per batch.
-Result<CompoundSweep> sweepCompound(const std::shared_ptr<const VaeModel>& original, const std::vector<LatentVariant>& variants,
+/// original FP32 model; any model kind. A plan equal to plain FP32 is not measured twice.
+/// Cancellable per point and per batch.
+Result<CompoundSweep> sweepCompound(const std::shared_ptr<const Model>& original, const std::vector<LatentVariant>& variants,
                                     const std::vector<QuantPlan>& plans, const Dataset& data, const MeanImage& meanImage,
                                     int batchSize = 64, const ProgressSink& progress = {});
 
-/// The real size of `model` unquantized: SizeReport of its FP32 tensors for a TinyVAE, the
-/// base parameters plus the projection for a ProjectedVae, the parameter count x 4 for others.
-Result<SizeReport> fp32SizeOf(const VaeModel& model);
+/// The real size of `model` unquantized: every tensor it needs (projection included) in FP32.
+Result<SizeReport> fp32SizeOf(const Model& model);
 
 }  // namespace pareto

@@ -2,7 +2,7 @@
 
 #include "common/resourcepaths.h"
 #include "io/safetensors.h"
-#include "model/tinyvae.h"
+#include "model/modelregistry.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -67,30 +67,24 @@ std::optional<uint64_t> seedFromCommand(const std::string& command) {
 Result<CatalogEntry> LatentCatalog::readEntry(const std::string& path) {
     auto header = readSafetensorsHeader(path);
     if (!header) return header.error();
-    std::map<std::string, std::vector<int64_t>> shapes;
-    for (const auto& t : header->tensors) shapes[t.name] = t.shape;
-    const auto dw = shapes.find("encoder.0.depthwise.weight"), mu = shapes.find("fc_mu.weight");
-    if (dw == shapes.end() || mu == shapes.end() || dw->second.size() != 4 || mu->second.size() != 2)
-        return fail(path + ": not a TinyVAE checkpoint (no encoder.0.depthwise.weight / fc_mu.weight)");
-    TinyVaeConfig config{dw->second[0], mu->second[0]};
-    const auto expected = TinyVae::expectedShapes(config);
-    for (const auto& [name, shape] : expected) {
-        auto it = shapes.find(name);
-        if (it == shapes.end()) return fail(path + ": TinyVAE tensor '" + name + "' is missing");
-        if (it->second != shape) return fail(path + ": tensor '" + name + "' has the wrong shape for a TinyVAE");
-    }
-    if (shapes.size() != expected.size()) return fail(path + ": holds tensors a TinyVAE does not have");
+    TensorShapes shapes;
+    for (const auto& t : header->tensors) shapes.push_back({t.name, t.shape});
+    // Any built-in architecture with a latent: the registry recognises it from the names.
+    auto described = describeWeights(shapes);
+    if (!described) return fail(path + ": " + described.error().message);
+    if (described->latent.kind == LatentKind::None) return fail(path + ": the model has no latent to list by size");
 
     CatalogEntry e;
     e.path = path;
-    e.channels = config.channels;
-    e.latentDim = config.latentDim;
-    e.params = config.parameterCount();
+    e.arch = described->arch;
+    e.channels = described->inputShape.empty() ? 0 : described->inputShape[0];
+    e.latentDim = described->latentDim;
+    e.params = described->params;
     e.metadata = header->metadata;
     const auto& m = e.metadata;
     if (auto declared = parseUnsigned(metaOr(m, "pareto.latent_dim")); declared && static_cast<int64_t>(*declared) != e.latentDim)
-        return fail(path + ": metadata says pareto.latent_dim " + std::to_string(*declared) + " but fc_mu has " +
-                    std::to_string(e.latentDim) + " rows");
+        return fail(path + ": metadata says pareto.latent_dim " + std::to_string(*declared) + " but the weights have latent " +
+                    std::to_string(e.latentDim));
     if (const std::string method = metaOr(m, "pareto.latent_method"); !method.empty()) e.method = method;
     e.command = metaOr(m, "pareto.command");
     if (auto s = parseUnsigned(metaOr(m, "pareto.seed"))) {

@@ -1,5 +1,5 @@
 #pragma once
-// Trained TinyVAE checkpoints by latent size and seed: what the latent slider can offer
+// Trained checkpoints (built-in architectures) by latent size and seed: what the latent slider can offer
 // without training, and what the CLI averages over seeds.
 
 #include "common/result.h"
@@ -17,6 +17,7 @@ namespace pareto {
 /// only: listing a catalog loads no weights).
 struct CatalogEntry {
     std::string path;
+    std::string arch;                      ///< the built-in architecture the registry recognised
     int64_t channels = 0;
     int64_t latentDim = 0;                 ///< from the tensor shapes (checked against pareto.latent_dim)
     int64_t params = 0;
@@ -49,11 +50,11 @@ struct CatalogGroup {
     std::vector<std::string> warnings;     ///< mixed test data or channels, duplicate seeds
 };
 
-/// @brief Discovers TinyVAE checkpoints (safetensors with SAGE names) in folders and
-/// explicitly added files, and groups them by latent size.
+/// @brief Discovers trained checkpoints of the built-in architectures (safetensors the model
+/// registry recognises) in folders and explicitly added files, and groups them by latent size.
 ///
-/// Cheap (headers only), any thread; a value type. Files that are not TinyVAE checkpoints
-/// are skipped with a warning naming them, so one bad file does not hide the rest.
+/// Cheap (headers only), any thread; a value type. Files that are not such checkpoints are
+/// skipped with a warning naming them, so one bad file does not hide the rest.
 class LatentCatalog {
 public:
     /// Adds every `*.safetensors` directly in `folder` (sorted by name). A missing folder is

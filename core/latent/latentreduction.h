@@ -4,7 +4,7 @@
 
 #include "common/result.h"
 #include "latent/latentstatistics.h"
-#include "model/vaemodel.h"
+#include "model/model.h"
 
 #include <cstdint>
 #include <memory>
@@ -14,7 +14,7 @@ namespace pareto {
 
 /// @brief A model with its latent truncated to k by PCA, and what it costs.
 struct LatentReduction {
-    std::shared_ptr<const VaeModel> model;  ///< a TinyVae at k (folded) or a ProjectedVae
+    std::shared_ptr<const Model> model;  ///< the model at k: folded (a real, smaller model) or projected
     std::string method;                     ///< "pca-fold" or "pca-projection"
     int64_t originalLatentDim = 0;
     int64_t k = 0;
@@ -24,10 +24,11 @@ struct LatentReduction {
     double explainedVariance = 0;           ///< of mu's variance on the calibration set
 };
 
-/// Cheap given `stats` (collected on the model by collectLatentStatistics): folds a TinyVAE
-/// (foldPca), wraps anything else (ProjectedVae). Errors: k outside [1, L], statistics of
-/// another latent size.
-Result<LatentReduction> reduceLatentPca(const std::shared_ptr<const VaeModel>& model, const LatentStatistics& stats,
+/// Cheap given `stats` (collected on the model by collectLatentStatistics): folds the PCA into
+/// the weights where the model allows it (Model::latentReductions), else puts it between encode
+/// and decode (ProjectedModel). Errors: a model that allows neither (its reason), k outside
+/// [1, L], statistics of another latent size.
+Result<LatentReduction> reduceLatentPca(const std::shared_ptr<const Model>& model, const LatentStatistics& stats,
                                         int64_t k);
 
 }  // namespace pareto

@@ -4,6 +4,7 @@
 #include "common/atomicfile.h"
 #include "common/hash.h"
 #include "io/safetensors.h"
+#include "model/modelregistry.h"
 
 #include <nlohmann/json.hpp>
 
@@ -126,27 +127,28 @@ std::optional<LatentRun> LatentRunCache::find(const std::string& key, std::strin
     return run;
 }
 
-Result<TinyVae> LatentRunCache::loadModel(const LatentRun& run) const {
+Result<std::shared_ptr<const Model>> LatentRunCache::loadModel(const LatentRun& run) const {
     auto sha = sha256File(run.modelPath);
     if (!sha) return sha.error();
     if (*sha != run.modelSha256) return fail(run.modelPath + ": model file does not match its record (hash differs)");
     auto weights = readSafetensors(run.modelPath);
     if (!weights) return weights.error();
-    auto model = TinyVae::fromStateDict(*weights);
+    auto model = modelFromWeights(*weights);
     if (!model) return fail(run.modelPath + ": " + model.error().message);
-    if (model->config().latentDim != run.latentDim || model->config().channels != run.channels)
+    const ModelInfo info = (*model)->info();
+    if (info.latentDim != run.latentDim || info.inputShape.empty() || info.inputShape[0] != run.channels)
         return fail(run.modelPath + ": model shape does not match its record");
     return model;
 }
 
-Status LatentRunCache::store(LatentRun& run, const LatentRunSpec& spec, const TinyVae& model,
+Status LatentRunCache::store(LatentRun& run, const LatentRunSpec& spec, const Model& model,
                              const std::map<std::string, std::string>& metadata) const {
     std::error_code ec;
     fs::create_directories(m_dir, ec);
     if (ec) return fail(m_dir + ": cannot create the sweep cache folder (" + ec.message() + ")");
     run.key = spec.key();
     run.modelPath = modelPath(run.key);
-    if (Status st = writeSafetensors(run.modelPath, model.weights(), metadata); !st) return st;
+    if (Status st = writeSafetensors(run.modelPath, modelWeights(model), metadata); !st) return st;
     auto sha = sha256File(run.modelPath);
     if (!sha) return sha.error();
     run.modelSha256 = *sha;

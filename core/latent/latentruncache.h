@@ -6,7 +6,7 @@
 #include "common/result.h"
 #include "latent/latentrun.h"
 #include "latent/latentrunspec.h"
-#include "model/tinyvae.h"
+#include "model/model.h"
 
 #include <map>
 #include <optional>
@@ -32,11 +32,11 @@ public:
     std::optional<LatentRun> find(const std::string& key, std::string* why = nullptr) const;
 
     /// Loads the run's model (checked against its recorded hash).
-    Result<TinyVae> loadModel(const LatentRun& run) const;
+    Result<std::shared_ptr<const Model>> loadModel(const LatentRun& run) const;
 
     /// Writes the model (with `metadata`) and then the record; fills run.modelPath and
     /// run.modelSha256. Creates the folder when needed.
-    Status store(LatentRun& run, const LatentRunSpec& spec, const TinyVae& model,
+    Status store(LatentRun& run, const LatentRunSpec& spec, const Model& model,
                  const std::map<std::string, std::string>& metadata) const;
 
 private:

@@ -23,8 +23,8 @@ std::string LatentRunSpec::canonicalJson() const {
     // nlohmann::json keeps keys sorted; doubles go in as exact strings.
     const nlohmann::json j = {
         {"schema", "pareto.latent-run-inputs/1"},
-        {"arch", {{"name", "tinyvae"}, {"channels", arch.channels}, {"latent_dim", arch.latentDim},
-                  {"image_size", TinyVaeConfig::kImageSize}}},
+        {"arch", {{"name", arch.name}, {"channels", arch.channels}, {"latent_dim", arch.latentDim},
+                  {"image_size", arch.imageSize}}},
         {"train", {{"epochs", train.epochs}, {"batch_size", train.batchSize}, {"lr", exact(train.learningRate)},
                    {"beta", exact(train.beta)}, {"patience", train.patience}, {"seed", train.seed},
                    {"objective", "sse+beta*kl"}}},

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "latent/datafingerprint.h"
-#include "model/tinyvae.h"
 #include "train/trainer.h"
 
 #include <string>
@@ -10,8 +9,16 @@ namespace pareto {
 
 /// @brief What determines a training run's result: architecture, hyperparameters, seed and
 /// the exact training and validation images.
+/// @brief The architecture of a run: a built-in one (registry name) at a size.
+struct RunArchitecture {
+    std::string name = "tinyvae";
+    int64_t channels = 3;
+    int64_t latentDim = 16;
+    int64_t imageSize = 64;  ///< input height = width
+};
+
 struct LatentRunSpec {
-    TinyVaeConfig arch;
+    RunArchitecture arch;
     TrainConfig train;             ///< latentDim and seed included; teacherWeight is not used
     DataFingerprint trainData;
     DataFingerprint valData;

@@ -86,7 +86,7 @@ Result<LatentStatistics> latentStatisticsFromSamples(const at::Tensor& mu, const
     return finish(m, dataIdentity);
 }
 
-Result<LatentStatistics> collectLatentStatistics(const VaeModel& model, const Dataset& data, int batchSize,
+Result<LatentStatistics> collectLatentStatistics(const Model& model, const Dataset& data, int batchSize,
                                                  const ProgressSink& progress) {
     const int64_t n = data.size();
     const std::string name = data.identity.empty() ? std::string("calibration data") : "'" + data.identity + "'";
@@ -100,14 +100,15 @@ Result<LatentStatistics> collectLatentStatistics(const VaeModel& model, const Da
         const int64_t len = std::min<int64_t>(batchSize, n - lo);
         at::Tensor mu;
         try {
-            mu = model.encodeMu(data.images.narrow(0, lo, len));
+            mu = model.encode(data.batch(lo, len));
         } catch (const c10::Error& e) {
             return fail("latent statistics: model failed on images [" + std::to_string(lo) + ", " + std::to_string(lo + len) +
                         ") of " + name + ": " + e.what_without_backtrace());
         }
-        if (!mu.defined() || mu.dim() != 2 || mu.size(0) != len)
-            return fail("latent statistics: encodeMu did not return [N, L] for " + name);
-        const at::Tensor x = mu.to(at::kCPU, at::kDouble);
+        if (!mu.defined() || (mu.dim() != 2 && mu.dim() != 4) || mu.size(0) != len)
+            return fail("latent statistics: encode did not return [N, L] or [N, C, h, w] for " + name);
+        // A spatial latent's samples are the C-vectors of every position.
+        const at::Tensor x = (mu.dim() == 4 ? mu.permute({0, 2, 3, 1}).reshape({-1, mu.size(1)}) : mu).to(at::kCPU, at::kDouble);
         if (!at::isfinite(x).all().item<bool>())
             return fail("latent statistics: the model's mu is NaN or inf on images [" + std::to_string(lo) + ", " +
                         std::to_string(lo + len) + ") of " + name);

@@ -5,7 +5,7 @@
 #include "common/progress.h"
 #include "common/result.h"
 #include "data/dataset.h"
-#include "model/vaemodel.h"
+#include "model/model.h"
 
 #include <ATen/core/Tensor.h>
 
@@ -15,7 +15,7 @@
 
 namespace pareto {
 
-/// @brief Mean, covariance and principal directions of mu = encodeMu(x) over a data set.
+/// @brief Mean, covariance and principal directions of mu = encode(x) over a data set.
 ///
 /// Value type: tensors are float64 on CPU, owned (cloned), never shared with a model.
 struct LatentStatistics {
@@ -38,10 +38,11 @@ struct LatentStatistics {
 /// Jacobi eigen-solver (symmetriceigen.h). Errors: fewer than 2 rows, non-finite values.
 Result<LatentStatistics> latentStatisticsFromSamples(const at::Tensor& mu, const std::string& dataIdentity = {});
 
-/// Runs model.encodeMu over `data` in batches (no autograd) and accumulates the mean and the
+/// Runs model.encode over `data` in batches (no autograd; a spatial latent [N, C, h, w]
+/// contributes the C-vector of every position, so n counts positions) and accumulates the mean and the
 /// centred cross-products in float64 (batches merged with Chan et al.'s pairwise update, so
 /// no large sum is squared). Cancellable per batch. Errors name the data and the problem.
-Result<LatentStatistics> collectLatentStatistics(const VaeModel& model, const Dataset& data, int batchSize = 256,
+Result<LatentStatistics> collectLatentStatistics(const Model& model, const Dataset& data, int batchSize = 256,
                                                  const ProgressSink& progress = {});
 
 }  // namespace pareto

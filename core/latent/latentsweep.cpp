@@ -2,6 +2,7 @@
 
 #include "eval/modelevaluation.h"
 #include "latent/latentruncache.h"
+#include "model/modelregistry.h"
 
 #include <ATen/ATen.h>
 
@@ -32,7 +33,7 @@ std::string exactNumber(double x) {
 
 // The same keys `pareto train` writes, so a LatentCatalog lists a sweep cache like a folder
 // of trained checkpoints.
-std::map<std::string, std::string> runMetadata(const LatentRun& run, const TrainConfig& tc, const DataFingerprint& train,
+std::map<std::string, std::string> runMetadata(const std::string& arch, const LatentRun& run, const TrainConfig& tc, const DataFingerprint& train,
                                                const std::string& key, const MetricSummary& baseline, bool haveBaseline) {
     std::ostringstream cmd;
     cmd << "pareto sweep-latent run: --latent " << run.latentDim << " --seed " << run.seed << " --epochs " << tc.epochs
@@ -40,7 +41,7 @@ std::map<std::string, std::string> runMetadata(const LatentRun& run, const Train
         << " --beta " << exactNumber(tc.beta);
     std::map<std::string, std::string> meta{
         {"format", "pt"},
-        {"pareto.arch", "tinyvae"},
+        {"pareto.arch", arch},
         {"pareto.channels", std::to_string(run.channels)},
         {"pareto.latent_dim", std::to_string(run.latentDim)},
         {"pareto.latent_method", "trained"},
@@ -59,7 +60,7 @@ std::map<std::string, std::string> runMetadata(const LatentRun& run, const Train
 }
 
 // Measures a run's model on the held-out images and fills its test fields.
-Status measure(LatentRun& run, const TinyVae& model, const Dataset& test, const DataFingerprint& testPrint,
+Status measure(LatentRun& run, const Model& model, const Dataset& test, const DataFingerprint& testPrint,
                const MetricSummary& baseline, bool haveBaseline, int batchSize, const ProgressSink& progress) {
     auto metrics = evaluateModel(model, test, batchSize, progress);
     if (!metrics) return metrics.error();
@@ -108,11 +109,19 @@ Result<LatentSweep> sweepLatents(const Dataset& train, const Dataset& val, const
     if (config.cacheDir.empty()) return fail("latent sweep: a cache folder is required (finished runs are stored there)");
     if (train.size() == 0 || val.size() == 0 || test.size() == 0)
         return fail("latent sweep: the training, validation and test sets must all be non-empty");
-    const int64_t channels = train.images.size(1);
-    if (val.images.size(1) != channels || test.images.size(1) != channels)
-        return fail("latent sweep: training, validation and test images have different channel counts");
-    if (test.images.size(2) != TinyVaeConfig::kImageSize || test.images.size(3) != TinyVaeConfig::kImageSize)
-        return fail("latent sweep: test images must be 64x64 for a TinyVAE");
+    const Architecture* architecture = findArchitecture(config.arch);
+    if (!architecture) return fail("latent sweep: no built-in architecture '" + config.arch + "'");
+    const int64_t channels = train.shape().empty() ? 0 : train.shape()[0];
+    if (val.shape() != train.shape() || test.shape() != train.shape())
+        return fail("latent sweep: training, validation and test images have different shapes");
+    // The architecture's input at these channels: the images must already be in it.
+    const auto modelAt = [&](int64_t L, uint64_t seed) { return architecture->create({channels, L, seed}); };
+    {
+        auto probe = modelAt(config.latents.front(), 1);
+        if (!probe) return fail("latent sweep: " + probe.error().message);
+        if ((*probe)->info().inputShape != test.shape())
+            return fail("latent sweep: the images are not in the input shape of a " + config.arch + " model");
+    }
 
     if (!progress.update(0.0, "latent sweep: hashing the data")) return Error::cancelled();
     const DataFingerprint trainPrint = fingerprintDataset(train), valPrint = fingerprintDataset(val),
@@ -136,7 +145,7 @@ Result<LatentSweep> sweepLatents(const Dataset& train, const Dataset& val, const
     for (int64_t L : config.latents) {
         for (int s = 0; s < config.seeds; ++s) {
             Slot slot;
-            slot.spec.arch = {channels, L};
+            slot.spec.arch = {config.arch, channels, L, train.shape()[1]};
             slot.spec.train = config.train;
             slot.spec.train.latentDim = L;
             slot.spec.train.seed = config.firstSeed + static_cast<uint64_t>(s);
@@ -171,12 +180,12 @@ Result<LatentSweep> sweepLatents(const Dataset& train, const Dataset& val, const
                 // Same trained model, other held-out images: measure again, keep the cache current.
                 auto model = cache.loadModel(run);
                 if (!model) return model.error();
-                if (Status st = measure(run, *model, test, testPrint, out.baselineMeanImage, haveBaseline, config.evalBatchSize,
+                if (Status st = measure(run, **model, test, testPrint, out.baselineMeanImage, haveBaseline, config.evalBatchSize,
                                         step.sub(0.0, 0.9));
                     !st)
                     return st.error();
-                if (Status st = cache.store(run, slot.spec, *model,
-                                            runMetadata(run, slot.spec.train, trainPrint, run.key, out.baselineMeanImage, haveBaseline));
+                if (Status st = cache.store(run, slot.spec, **model,
+                                            runMetadata(slot.spec.arch.name, run, slot.spec.train, trainPrint, run.key, out.baselineMeanImage, haveBaseline));
                     !st)
                     return st.error();
                 run.fromCache = true;
@@ -195,25 +204,27 @@ Result<LatentSweep> sweepLatents(const Dataset& train, const Dataset& val, const
                     return step.sub(0.0, 0.95).update(f, std::string(head) + ": " + stage + ", ETA " + formatDuration(eta));
                 },
                 progress.token());
-            auto result = trainTinyVae(train, val, slot.spec.train, trainSink);
+            auto start = modelAt(L, seed);
+            if (!start) return fail("latent sweep: " + start.error().message);
+            auto result = trainModel(*start, train, val, slot.spec.train, trainSink);
             if (!result) return result.error();
             run.latentDim = L;
             run.seed = seed;
             run.channels = channels;
-            run.params = result->model.config().parameterCount();
+            run.params = result->model->info().params;
             run.bestEpoch = result->bestEpoch;
             run.epochsRun = static_cast<int>(result->history.size());
             run.stoppedEarly = result->stoppedEarly;
             run.secondsPerEpoch = result->secondsPerEpoch;
             for (const auto& h : result->history) run.trainSeconds += h.seconds;
             run.history = result->history;
-            if (Status st = measure(run, result->model, test, testPrint, out.baselineMeanImage, haveBaseline,
+            if (Status st = measure(run, *result->model, test, testPrint, out.baselineMeanImage, haveBaseline,
                                     config.evalBatchSize, step.sub(0.95, 1.0));
                 !st)
                 return st.error();
             const std::string key = slot.spec.key();
-            if (Status st = cache.store(run, slot.spec, result->model,
-                                        runMetadata(run, slot.spec.train, trainPrint, key, out.baselineMeanImage, haveBaseline));
+            if (Status st = cache.store(run, slot.spec, *result->model,
+                                        runMetadata(slot.spec.arch.name, run, slot.spec.train, trainPrint, key, out.baselineMeanImage, haveBaseline));
                 !st)
                 return st.error();
             run.fromCache = false;
@@ -228,7 +239,8 @@ Result<LatentSweep> sweepLatents(const Dataset& train, const Dataset& val, const
     for (int64_t L : config.latents) {
         LatentSweepRow row;
         row.latentDim = L;
-        row.params = TinyVaeConfig{channels, L}.parameterCount();
+        auto sized = modelAt(L, 1);
+        row.params = sized ? (*sized)->info().params : 0;
         std::vector<double> mse, psnr, ssim;
         for (const auto& r : out.runs) {
             if (r.latentDim != L) continue;

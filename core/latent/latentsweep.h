@@ -1,5 +1,5 @@
 #pragma once
-// Trained latent-size sweep: TinyVAE trained at each latent size over several seeds,
+// Trained latent-size sweep: a built-in architecture trained at each latent size over several seeds,
 // measured on held-out images, mean +- 95 % CI over seeds; cached and resumable.
 
 #include "common/progress.h"
@@ -21,6 +21,7 @@ TrainConfig latentSweepDefaultTraining();
 
 /// @brief What a sweep trains. Value type; copy it into the worker.
 struct LatentSweepConfig {
+    std::string arch = "tinyvae";  ///< the built-in architecture trained at each size
     std::vector<int64_t> latents;  ///< latent sizes, trained in this order
     int seeds = 3;                 ///< seeds per latent size: firstSeed, firstSeed + 1, ...
     uint64_t firstSeed = 1;

@@ -1,7 +1,6 @@
 #include "model/modelloader.h"
 
-#include "model/scriptedvae.h"
-#include "model/tinyvae.h"
+#include "model/modelregistry.h"
 
 #include <ATen/ATen.h>
 
@@ -9,7 +8,7 @@
 
 namespace pareto {
 
-Result<LoadedModel> loadModel(const std::string& path, const CheckpointLoadOptions& options) {
+Result<LoadedModel> loadModel(const std::string& path, const CheckpointLoadOptions& options, const ScriptedModelOptions& scripted) {
     auto ckpt = loadCheckpoint(path, options);
     if (!ckpt) return ckpt.error();
 
@@ -28,14 +27,16 @@ Result<LoadedModel> loadModel(const std::string& path, const CheckpointLoadOptio
     if (!ckpt->nestedKey.empty()) out.notes.push_back("weights nested under '" + ckpt->nestedKey + "'");
 
     if (ckpt->format == CheckpointFormat::TorchScript) {
-        auto scripted = ScriptedVae::create(ckpt->script);
-        if (!scripted) return fail(path + ": " + scripted.error().message);
-        out.model = std::move(*scripted);
+        std::string how;
+        auto model = ScriptedModel::create(ckpt->script, scripted, &how);
+        if (!model) return fail(path + ": " + model.error().message);
+        if (!how.empty()) out.notes.push_back(how);
+        out.model = std::move(*model);
         return out;
     }
-    auto tiny = TinyVae::fromStateDict(ckpt->weights);
-    if (!tiny) return fail(path + ": " + tiny.error().message);
-    out.model = std::make_shared<TinyVae>(std::move(*tiny));
+    auto model = modelFromWeights(ckpt->weights);
+    if (!model) return fail(path + ": " + model.error().message);
+    out.model = std::move(*model);
     return out;
 }
 

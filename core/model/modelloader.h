@@ -2,7 +2,8 @@
 
 #include "common/result.h"
 #include "io/checkpoint.h"
-#include "model/vaemodel.h"
+#include "model/model.h"
+#include "model/scriptedmodel.h"
 
 #include <memory>
 #include <string>
@@ -19,18 +20,19 @@ struct StoredTensorInfo {
 
 /// @brief A model opened from a file, with where it came from.
 struct LoadedModel {
-    std::shared_ptr<const VaeModel> model;
+    std::shared_ptr<const Model> model;
     std::string path;
     CheckpointFormat format = CheckpointFormat::TorchZip;
     std::string nestedKey;            ///< set when the weights were nested in the file
-    std::vector<std::string> notes;   ///< e.g. "weights nested under 'model_state_dict'"
+    std::vector<std::string> notes;   ///< e.g. "weights nested under 'model_state_dict'", how the input shape was chosen
     std::vector<StoredTensorInfo> tensors;  ///< as stored, before conversion to float32
 };
 
-/// @brief Opens a checkpoint and builds the model it holds: a TinyVAE for state dicts
-/// (channels and L read from the tensor shapes), a ScriptedVae for TorchScript.
-/// Errors are one line starting with the path.
-/// TorchScript needs options.trustCode (else Error::needsTrust()).
-Result<LoadedModel> loadModel(const std::string& path, const CheckpointLoadOptions& options = {});
+/// @brief Opens a checkpoint and builds the model it holds: a built-in architecture for
+/// state dicts and safetensors (the registry recognises it from the tensor names), a
+/// ScriptedModel for TorchScript (only with options.trustCode; `scripted` settles its input
+/// shape and ranges). Errors are one line starting with the path.
+Result<LoadedModel> loadModel(const std::string& path, const CheckpointLoadOptions& options = {},
+                              const ScriptedModelOptions& scripted = {});
 
 }  // namespace pareto

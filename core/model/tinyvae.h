@@ -2,7 +2,8 @@
 
 #include "common/result.h"
 #include "common/statedict.h"
-#include "model/vaemodel.h"
+#include "model/model.h"
+#include "model/modelregistry.h"
 
 #include <ATen/core/Tensor.h>
 
@@ -30,9 +31,10 @@ struct TinyVaeConfig {
 
 /// @brief SAGE's TinyVAE evaluated functionally over a StateDict with SAGE's names.
 ///
-/// The weights are the model: a compressed variant is another TinyVae over another
-/// (deep-copied) StateDict, never a shared module. Immutable; thread-compatible.
-class TinyVae : public VaeModel {
+/// The weights are the model: a compressed variant is another TinyVae over other tensors,
+/// never a shared module. Immutable; thread-compatible. Only core/model knows this type;
+/// everything else sees a Model and its capabilities.
+class TinyVae : public Model {
 public:
     using ShapeList = std::vector<std::pair<std::string, std::vector<int64_t>>>;
 
@@ -40,24 +42,44 @@ public:
     static ShapeList expectedShapes(const TinyVaeConfig& config);
 
     /// Reads C and L from the tensors, then checks every name and shape. Errors say which
-    /// tensor is missing, unexpected or of the wrong shape. Tensors become float32.
+    /// tensor is missing, unexpected or of the wrong shape.
     static Result<TinyVaeConfig> inferConfig(const StateDict& weights);
+    /// Tensors become float32 (no copy when they already are).
     static Result<TinyVae> fromStateDict(const StateDict& weights);
 
     /// PyTorch's default initialisation (kaiming-uniform a=sqrt(5), GroupNorm 1/0), seeded.
     static TinyVae randomInit(const TinyVaeConfig& config, uint64_t seed);
 
+    /// The registry entry: recognised by SAGE's key names, created for `pareto train`.
+    static Architecture architecture();
+
     TinyVae(TinyVaeConfig config, StateDict weights);
 
     ModelInfo info() const override;
-    at::Tensor encodeMu(const at::Tensor& x) const override;
-    at::Tensor decode(const at::Tensor& z) const override;
+    std::vector<ModelTensor> tensors() const override;
+    Result<std::shared_ptr<const Model>> withWeights(const StateDict& weights) const override;
+    at::Tensor encodeNative(const at::Tensor& x) const override;
+    at::Tensor decodeNative(const at::Tensor& z) const override;
+
+    LatentReductionSupport latentReductions() const override;
+    Result<std::shared_ptr<const Model>> foldLatent(const at::Tensor& mean, const at::Tensor& basis) const override;
+    bool trainable() const override { return true; }
+    Result<TrainingLoss> trainingLoss(const at::Tensor& x, const TrainingOptions& options) const override;
+    std::vector<ExportArtifact> exportArtifacts() const override;
+    Result<std::string> torchScriptArchive(ModelPrecision precision) const override;
+    std::vector<Activation> activations(bool* complete = nullptr) const override;
+    std::string describe() const override;
 
     /// mu and logvar, with autograd if the weights require grad (training).
-    std::pair<at::Tensor, at::Tensor> encode(const at::Tensor& x) const;
+    std::pair<at::Tensor, at::Tensor> encodeMuLogvar(const at::Tensor& x) const;
 
     const TinyVaeConfig& config() const { return m_config; }
     const StateDict& weights() const { return m_weights; }
+
+    /// TorchScript source of model.pt's methods (see torchScriptArchive): encode(x) -> (mu,
+    /// logvar), decode(z), forward(x) -> decode(mu), features(x). TinyVae's arithmetic op for
+    /// op; FP16 weights are cast to the input's dtype in each op.
+    static std::string scriptSource(const TinyVaeConfig& config, ModelPrecision precision);
 
 private:
     at::Tensor features(const at::Tensor& x) const;

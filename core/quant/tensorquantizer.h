@@ -20,8 +20,8 @@ struct QuantizeOptions {
 };
 
 /// Quantizes `tensor` (any floating dtype, any device; read only, never modified) with
-/// `scheme` along output-channel `axis` (0 for Conv2d/Linear, 1 for ConvTranspose2d; see
-/// channelAxisFor()). Fails, naming `name`, on an undefined or non-floating tensor, a bad
+/// `scheme` along output-channel `axis` (0 for Conv/Linear/Embedding, 1 for ConvTranspose; the
+/// model says which: ModelTensor::axis). Fails, naming `name`, on an undefined or non-floating tensor, a bad
 /// axis or scheme, NaN/Inf values, or a scale/cast out of the FP16 range.
 Result<QuantizedTensor> quantizeTensor(const std::string& name, const at::Tensor& tensor, const QuantScheme& scheme,
                                        int64_t axis = 0, const QuantizeOptions& options = {});

@@ -16,68 +16,67 @@ using Clock = std::chrono::steady_clock;
 
 double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-struct LossParts {
-    at::Tensor loss;  // scalar, mean over the batch
-    at::Tensor sse;   // [N] sum of squared errors per image
-};
-
-// `teacherTarget` (defined only when distilling) is the teacher's reconstruction of x.
-LossParts vaeLoss(const TinyVae& model, const at::Tensor& x, double beta, at::Generator* gen,
-                  const at::Tensor& teacherTarget = {}, double teacherWeight = 0.0) {
-    auto [mu, logvar] = model.encode(x);
-    at::Tensor z = mu;
-    if (gen) z = mu + at::randn(mu.sizes(), *gen, mu.options()) * at::exp(0.5 * logvar);
-    const at::Tensor recon = model.decode(z);
-    const at::Tensor sse = (recon - x).pow(2).flatten(1).sum(1);
-    const at::Tensor kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1);
-    if (!teacherTarget.defined()) return {(sse + beta * kl).mean(), sse};
-    const at::Tensor sseTeacher = (recon - teacherTarget).pow(2).flatten(1).sum(1);
-    return {((1.0 - teacherWeight) * sse + teacherWeight * sseTeacher + beta * kl).mean(), sse};
-}
-
 // The teacher's deterministic reconstruction, without autograd; undefined without a teacher.
-at::Tensor teacherTargetFor(const VaeModel* teacher, const at::Tensor& x) {
+at::Tensor teacherTargetFor(const Model* teacher, const at::Tensor& x) {
     if (!teacher) return {};
     return teacher->reconstruct(x).to(at::kFloat).detach();
 }
 
+std::string shapeText(const std::vector<int64_t>& s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) out += (i ? "x" : "") + std::to_string(s[i]);
+    return out;
+}
+
+// An independent copy of `weights` without autograd state.
+StateDict detached(const StateDict& weights) {
+    StateDict out;
+    for (const auto& e : weights.entries()) out.set(e.name, e.tensor.detach().clone().requires_grad_(false));
+    return out;
+}
+
 }  // namespace
 
-Result<TrainResult> trainTinyVae(const Dataset& train, const Dataset& val, const TrainConfig& config,
-                                 const ProgressSink& progress, const std::optional<TinyVae>& init,
-                                 const VaeModel* teacher) {
+Result<TrainResult> trainModel(const std::shared_ptr<const Model>& start, const Dataset& train, const Dataset& val,
+                               const TrainConfig& config, const ProgressSink& progress, const Model* teacher) {
+    if (!start) return fail("training: no model");
+    if (!start->trainable()) return fail(start->describe() + " cannot be trained: " + start->notTrainableReason());
     if (train.size() == 0) return fail("training set is empty");
     if (val.size() == 0) return fail("validation set is empty");
     if (config.epochs < 1 || config.batchSize < 1) return fail("epochs and batch size must be positive");
-    const int64_t channels = train.images.size(1);
-    if (train.images.size(2) != TinyVaeConfig::kImageSize || train.images.size(3) != TinyVaeConfig::kImageSize)
-        return fail("TinyVAE trains on 64x64 images; load the data with a 64x64 target");
-
-    TinyVaeConfig mc{channels, config.latentDim};
-    TinyVae start = init ? *init : TinyVae::randomInit(mc, config.seed);
-    if (!(start.config() == mc)) return fail("initial weights do not match the data's channels or the latent size");
+    const ModelInfo info = start->info();
+    if (train.shape() != info.inputShape || val.shape() != info.inputShape)
+        return fail("training: the images are " + shapeText(train.shape()) + ", the model takes " + shapeText(info.inputShape) +
+                    "; load the data in the model's input shape");
     if (teacher) {
-        const ModelInfo ti = teacher->info();
-        const std::vector<int64_t> want{channels, TinyVaeConfig::kImageSize, TinyVaeConfig::kImageSize};
-        if (ti.inputShape != want) return fail("the teacher's input shape does not match the training images");
+        if (teacher->info().inputShape != info.inputShape) return fail("the teacher's input shape does not match the training images");
         if (!(config.teacherWeight >= 0.0 && config.teacherWeight <= 1.0))
             return fail("teacher weight must be in [0, 1], got " + std::to_string(config.teacherWeight));
     }
 
-    // Trainable copies: the model under training shares these tensors with the optimiser.
-    StateDict trainable = start.weights().deepClone();
+    // Trainable copies: the model under training computes with these tensors, the optimiser
+    // updates the parameters among them (buffers are the objective's to update).
+    StateDict trainable;
     std::vector<at::Tensor> params;
-    for (const auto& e : trainable.entries()) {
-        e.tensor.requires_grad_(true);
-        params.push_back(e.tensor);
+    for (const auto& t : start->tensors()) {
+        at::Tensor copy = t.tensor.detach().to(at::kFloat).clone(at::MemoryFormat::Contiguous);
+        if (!t.buffer) {
+            copy.requires_grad_(true);
+            params.push_back(copy);
+        }
+        trainable.set(t.name, copy);
     }
-    const TinyVae model(mc, trainable);
+    auto built = start->withWeights(trainable);
+    if (!built) return fail("training: " + built.error().message);
+    const std::shared_ptr<const Model> model = *built;
     torch::optim::Adam optimizer(params, torch::optim::AdamOptions(config.learningRate));
     at::Generator gen = at::detail::createCPUGenerator(config.seed ^ 0xA5A5A5A5ull);
 
     const int64_t n = train.size();
     const int64_t batches = (n + config.batchSize - 1) / config.batchSize;
-    TrainResult result{start, {}, 0, false, 0};
+    TrainResult result;
+    result.model = start;
+    StateDict best = detached(trainable);
     double bestVal = std::numeric_limits<double>::infinity();
     int sinceBest = 0;
     double trainSeconds = 0;
@@ -88,18 +87,23 @@ Result<TrainResult> trainTinyVae(const Dataset& train, const Dataset& val, const
         double lossSum = 0;
         for (int64_t b = 0; b < batches; ++b) {
             const int64_t lo = b * config.batchSize, hi = std::min(n, lo + config.batchSize);
-            const at::Tensor x = train.images.index_select(0, perm.slice(0, lo, hi));
-            const at::Tensor target = teacherTargetFor(teacher, x);
+            const at::Tensor x = train.select(perm.slice(0, lo, hi));
+            TrainingOptions o;
+            o.beta = config.beta;
+            o.sample = true;
+            o.generator = &gen;
+            o.teacherTarget = teacherTargetFor(teacher, x);
+            o.teacherWeight = config.teacherWeight;
             optimizer.zero_grad();
-            LossParts lp = vaeLoss(model, x, config.beta, &gen, target, config.teacherWeight);
-            lp.loss.backward();
+            auto lp = model->trainingLoss(x, o);
+            if (!lp) return lp.error();
+            lp->loss.backward();
             optimizer.step();
-            lossSum += lp.loss.item<double>() * static_cast<double>(hi - lo);
+            lossSum += lp->loss.item<double>() * static_cast<double>(hi - lo);
             char stage[96];
-            std::snprintf(stage, sizeof stage, "epoch %d/%d, batch %lld/%lld", epoch, config.epochs,
-                          static_cast<long long>(b + 1), static_cast<long long>(batches));
-            if (!progress.update((epoch - 1 + double(b + 1) / double(batches)) / config.epochs, stage))
-                return Error::cancelled();
+            std::snprintf(stage, sizeof stage, "epoch %d/%d, batch %lld/%lld", epoch, config.epochs, static_cast<long long>(b + 1),
+                          static_cast<long long>(batches));
+            if (!progress.update((epoch - 1 + double(b + 1) / double(batches)) / config.epochs, stage)) return Error::cancelled();
         }
         const double epochSeconds = secondsSince(t0);
         trainSeconds += epochSeconds;
@@ -110,10 +114,16 @@ Result<TrainResult> trainTinyVae(const Dataset& train, const Dataset& val, const
             at::NoGradGuard noGrad;
             const int64_t nv = val.size();
             for (int64_t lo = 0; lo < nv; lo += config.batchSize) {
-                const at::Tensor x = val.images.slice(0, lo, std::min(nv, lo + config.batchSize));
-                LossParts lp = vaeLoss(model, x, config.beta, nullptr, teacherTargetFor(teacher, x), config.teacherWeight);
-                valLoss += lp.loss.item<double>() * static_cast<double>(x.size(0));
-                valMse += (lp.sse / static_cast<double>(x[0].numel())).sum().item<double>();
+                const at::Tensor x = val.batch(lo, std::min(nv, lo + config.batchSize) - lo);
+                TrainingOptions o;
+                o.beta = config.beta;
+                o.sample = false;
+                o.teacherTarget = teacherTargetFor(teacher, x);
+                o.teacherWeight = config.teacherWeight;
+                auto lp = model->trainingLoss(x, o);
+                if (!lp) return lp.error();
+                valLoss += lp->loss.item<double>() * static_cast<double>(x.size(0));
+                valMse += (lp->sse / static_cast<double>(x[0].numel())).sum().item<double>();
             }
             valLoss /= static_cast<double>(nv);
             valMse /= static_cast<double>(nv);
@@ -125,18 +135,17 @@ Result<TrainResult> trainTinyVae(const Dataset& train, const Dataset& val, const
             bestVal = valLoss;
             sinceBest = 0;
             result.bestEpoch = epoch;
-            at::NoGradGuard noGrad;
-            result.model = TinyVae(mc, trainable.deepClone());
+            best = detached(trainable);
         } else if (config.patience > 0 && ++sinceBest >= config.patience) {
             result.stoppedEarly = epoch < config.epochs;
             break;
         }
     }
     result.secondsPerEpoch = trainSeconds / static_cast<double>(result.history.size());
-    // The best weights must not carry autograd state into evaluation or export.
-    StateDict clean;
-    for (const auto& e : result.model.weights().entries()) clean.set(e.name, e.tensor.detach().requires_grad_(false));
-    result.model = TinyVae(mc, clean);
+    // The best weights, without autograd state, as a model of their own.
+    auto bestModel = start->withWeights(best);
+    if (!bestModel) return fail("training: " + bestModel.error().message);
+    result.model = *bestModel;
     return result;
 }
 

@@ -15,7 +15,7 @@ namespace pareto::test {
 inline Dataset noiseImages(int n, uint64_t seed) {
     at::Generator gen = at::detail::createCPUGenerator(seed);
     Dataset d;
-    d.images = at::rand({n, 1, 64, 64}, gen);
+    d = Dataset::fromImages(at::rand({n, 1, 64, 64}, gen));
     d.ids.resize(static_cast<size_t>(n));
     d.identity = "noise";
     return d;

@@ -30,6 +30,8 @@ QString resource(const QString& rel) {
 
 QString cliPath() { return envOr("PARETO_CLI", QStringLiteral("pareto")); }
 
+QString torchScriptZoo() { return envOr("PARETO_TORCHSCRIPT_ZOO", QDir::temp().absoluteFilePath("pareto-torchscript-zoo")); }
+
 QString artifactsDir() {
     const QString d = envOr("PARETO_ARTIFACTS_DIR", QDir::temp().absoluteFilePath("pareto-test-artifacts"));
     QDir().mkpath(d);

@@ -21,6 +21,11 @@ QString resource(const QString& rel);
 /// The `pareto` CLI executable.
 QString cliPath();
 
+/// The TorchScript models of other architectures that the fixture test
+/// `fixture_torchscript_zoo` made with real PyTorch (tests/fixtures/model_torchscript_zoo.py):
+/// NAME.ts, NAME.json, NAME.ref.json. Tests that use it declare FIXTURES torchscript_zoo.
+QString torchScriptZoo();
+
 /// Folder for screenshots and other artifacts a person may look at.
 QString artifactsDir();
 

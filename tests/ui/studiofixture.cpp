@@ -6,6 +6,7 @@
 #include "session/studiocontroller.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTest>
@@ -16,7 +17,8 @@ namespace pareto::test {
 void isolateSettings() {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("ParetoTests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_studio"));
+    // One settings file per test program: CTest runs them in parallel.
+    QCoreApplication::setApplicationName(QStringLiteral("tst_studio-") + QFileInfo(QCoreApplication::applicationFilePath()).baseName());
     QSettings().clear();
 }
 

@@ -47,7 +47,7 @@ namespace {
 constexpr qint64 kImages = 64;
 
 struct DemoData {
-    std::shared_ptr<const VaeModel> model;
+    std::shared_ptr<const Model> model;
     Dataset data;
     MeanImage mean;
     DatasetLoadOptions options;

@@ -81,7 +81,7 @@ QString configTableCsv(const QVector<EvaluatedConfig>& rows, const QVector<bool>
         const EvaluatedConfig& c = rows[i];
         QStringList f;
         f << csvField(c.label) << csvField(QString::fromStdString(c.config.scheme.toString()))
-          << csvField(c.config.latent.keyPart().isEmpty() ? QStringLiteral("original") : c.config.latent.keyPart()) << csvField(c.source)
+          << csvField(latentKey(c.config.latent).isEmpty() ? QStringLiteral("original") : latentKey(c.config.latent)) << csvField(c.source)
           << QString::number(c.bytes) << QString::number(c.fp32Bytes) << num(c.ratio) << num(c.bitsPerParam) << QString::number(c.n);
         for (const Estimate* e : {&c.mse, &c.psnr, &c.ssim}) f << num(e->mean) << num(e->lo) << num(e->hi);
         for (const DeltaEstimate* d : {&c.deltaMse, &c.deltaPsnr, &c.deltaSsim})

@@ -170,14 +170,14 @@ LatentGridRequest LatentGridPanel::request() const {
         const auto& trained = m_provider->trainedModels();
         for (auto it = trained.constBegin(); it != trained.constEnd(); ++it) {
             const CatalogEntry& e = it->front();  // the lowest seed, as `pareto sweep --latents trained:K`
-            req.models.push_back({LatentChoice{LatentMethod::Trained, it.key(), static_cast<int>(*e.seed)},
+            req.models.push_back({LatentChoice{LatentMethod::Trained, it.key(), e.seed},
                                   QString::fromStdString(e.path), nullptr, QString::fromStdString(e.path)});
         }
     }
     if (m_distilled->isChecked())
         for (int k : m_provider->distilledKs()) {
             const DistilledModel* d = m_provider->distilled(k);
-            req.models.push_back({LatentChoice{LatentMethod::Distilled, k, 0}, QString(), d->model,
+            req.models.push_back({LatentChoice{LatentMethod::Distilled, k, std::nullopt}, QString(), d->model,
                                   tr("distilled from the PCA fold, %1 epoch(s)").arg(d->epochsRun)});
         }
     req.schemes = m_schemes ? m_schemes() : std::vector<QuantScheme>{};
@@ -253,7 +253,7 @@ QString LatentGridPanel::csv() const {
             if (!c) continue;
             const LatentChoice& l = m_result->rows[r].latent;
             QStringList f;
-            f << c->config.key() << latentMethodId(l.method) << QString::number(l.k) << (l.seed > 0 ? QString::number(l.seed) : QString())
+            f << c->config.key() << latentMethodKey(l.method) << QString::number(l.k) << (l.seed ? QString::number(*l.seed) : QString())
               << c->scheme << QString::number(c->params) << QString::number(c->bytes) << QString::number(c->fp32Bytes) << num(c->ratio)
               << num(c->ratioVsOriginal) << num(c->bitsPerParam) << num(m_result->rows[r].explainedVariance) << est(c->mse) << est(c->psnr)
               << est(c->ssim) << delta(c->deltaMse) << delta(c->deltaPsnr) << delta(c->deltaSsim) << flag(c->reference) << flag(c->untrained)

@@ -98,7 +98,8 @@ LatentChoice LatentControls::choice() const {
     const LatentMethodOptions* o = m_options.find(c.method);
     const int i = m_slider->slider()->value();
     c.k = o && i >= 0 && i < o->ks.size() ? o->ks[i] : m_options.originalK;
-    if (c.method == LatentMethod::Trained) c.seed = m_seed->currentData().toInt();
+    if (c.method == LatentMethod::Trained && m_seed->currentData().toInt() > 0)
+        c.seed = static_cast<uint64_t>(m_seed->currentData().toInt());
     return c;
 }
 
@@ -109,7 +110,7 @@ void LatentControls::setChoice(const LatentChoice& c) {
         m_method->setCurrentIndex(std::max(0, m_method->findData(static_cast<int>(c.method))));
     }
     m_updating = false;
-    showMethod(c.k, c.seed);
+    showMethod(static_cast<int>(c.k), latentSeed(c));
     // A distilled k not made yet is asked for as it is: the provider starts its student.
     if (c.method == LatentMethod::Distilled && choice() != c) {
         Q_EMIT choiceChanged(c);
@@ -127,7 +128,7 @@ void LatentControls::setOptions(const LatentOptions& options, const LatentChoice
         auto* model = qobject_cast<QStandardItemModel*>(m_method->model());
         for (const auto& m : options.methods) {
             const bool available = !m.ks.isEmpty() || m.onDemand;
-            m_method->addItem(available ? latentMethodName(m.method) : tr("%1 (not available)").arg(latentMethodName(m.method)),
+            m_method->addItem(available ? latentMethodLabel(m.method) : tr("%1 (not available)").arg(latentMethodLabel(m.method)),
                               static_cast<int>(m.method));
             QStandardItem* item = model->item(m_method->count() - 1);
             item->setEnabled(available);
@@ -148,8 +149,11 @@ void LatentControls::setOptions(const LatentOptions& options, const LatentChoice
     } else if (m_distillK->value() >= L) {
         m_distillK->setValue(std::max(1, L / 2));
     }
+    // A model without a latent to reduce: the slider stays off and says why.
+    const LatentMethodOptions* pca = options.find(LatentMethod::Pca);
+    m_slider->slider()->setToolTip(L > 0 || !pca ? tr("Latent size k") : pca->unavailableReason);
     m_updating = false;
-    showMethod(current.k, current.seed);
+    showMethod(static_cast<int>(current.k), latentSeed(current));
     refreshText();
 }
 
@@ -161,7 +165,7 @@ void LatentControls::showMethod(int k, int seed) {
     int index = 0, best = -1;
     if (o) {
         for (int i = 0; i < o->ks.size(); ++i) {
-            labels << QString::number(o->ks[i]);
+            labels << (o->ks[i] > 0 ? QString::number(o->ks[i]) : QString());  // 0: a model without a latent
             // The same k if the method has it, else the nearest one.
             const int d = std::abs(o->ks[i] - k);
             if (best < 0 || d < best) {
@@ -207,10 +211,10 @@ void LatentControls::methodPicked() {
     const LatentMethodOptions* o = m_options.find(method);
     if (method == LatentMethod::Distilled && o && o->ks.isEmpty()) {
         // Choosing "distilled" with no student yet makes one at the k of the Distill box.
-        Q_EMIT choiceChanged({LatentMethod::Distilled, m_distillK->value(), 0});
+        Q_EMIT choiceChanged({LatentMethod::Distilled, m_distillK->value(), std::nullopt});
         return;
     }
-    showMethod(before.k, before.seed);
+    showMethod(static_cast<int>(before.k), latentSeed(before));
     emitChoice();
 }
 
@@ -218,7 +222,7 @@ void LatentControls::emitChoice() {
     const LatentChoice c = choice();
     const LatentMethodOptions* o = m_options.find(c.method);
     if (!o || o->ks.isEmpty()) return;
-    if (c.method == LatentMethod::Trained && c.seed <= 0) return;
+    if (c.method == LatentMethod::Trained && !c.seed) return;
     Q_EMIT choiceChanged(c);
 }
 

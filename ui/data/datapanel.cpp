@@ -10,7 +10,9 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointF>
 #include <QPushButton>
+#include <QRegularExpressionValidator>
 #include <QSpinBox>
 
 namespace pareto::ui {
@@ -21,7 +23,11 @@ DataPanel::DataPanel(QWidget* parent)
       m_split(new QComboBox(this)),
       m_limit(new QSpinBox(this)),
       m_apply(new QPushButton(tr("Apply"), this)),
-      m_info(new QLabel(this)) {
+      m_info(new QLabel(this)),
+      m_shape(new QLineEdit(this)),
+      m_inputRange(new QComboBox(this)),
+      m_outputRange(new QComboBox(this)),
+      m_inputInfo(new QLabel(this)) {
     auto* form = new QFormLayout(this);
     form->setContentsMargins(6, 6, 6, 6);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
@@ -41,6 +47,32 @@ DataPanel::DataPanel(QWidget* parent)
     m_limit->setPrefix(tr("first "));
     form->addRow(tr("Split"), m_split);
     form->addRow(tr("Limit"), m_limit);
+
+    // How a TorchScript model is fed; built-in architectures know their own.
+    m_shape->setObjectName(QStringLiteral("inputShapeEdit"));
+    m_shape->setPlaceholderText(tr("automatic"));
+    m_shape->setToolTip(tr("Model input shape C,H,W (TorchScript models). Automatic: the data's own shape if the model runs on it "
+                           "(nothing is resized), else the one shape of 1 or 3 channels × 28…256 it runs on."));
+    m_shape->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("^\\s*(\\d+\\s*[,x×]\\s*){0,2}\\d*\\s*$")), m_shape));
+    for (QComboBox* c : {m_inputRange, m_outputRange}) {
+        c->addItem(QStringLiteral("[0, 1]"), QPointF(0.0, 1.0));
+        c->addItem(QStringLiteral("[-1, 1]"), QPointF(-1.0, 1.0));
+    }
+    m_inputRange->setObjectName(QStringLiteral("inputRangeCombo"));
+    m_outputRange->setObjectName(QStringLiteral("outputRangeCombo"));
+    m_inputRange->setToolTip(tr("Values the model expects: images in [0, 1] are mapped linearly to this range"));
+    m_outputRange->setToolTip(tr("Values the model returns: mapped linearly to [0, 1] before any metric, without clamping"));
+    auto* ranges = new QHBoxLayout;
+    ranges->addWidget(new QLabel(tr("in"), this));
+    ranges->addWidget(m_inputRange);
+    ranges->addWidget(new QLabel(tr("out"), this));
+    ranges->addWidget(m_outputRange);
+    ranges->addStretch(1);
+    form->addRow(tr("Input shape"), m_shape);
+    form->addRow(tr("Value range"), ranges);
+    m_inputInfo->setWordWrap(true);
+    m_inputInfo->setStyleSheet(QStringLiteral("color:#555"));
+    form->addRow(m_inputInfo);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(demo);
     buttons->addWidget(folder);
@@ -55,6 +87,7 @@ DataPanel::DataPanel(QWidget* parent)
 
     connect(m_apply, &QPushButton::clicked, this, &DataPanel::apply);
     connect(m_spec, &QLineEdit::returnPressed, this, &DataPanel::apply);
+    connect(m_shape, &QLineEdit::returnPressed, this, &DataPanel::apply);
     connect(demo, &QPushButton::clicked, this, [this] {
         m_spec->setText(QString::fromStdString(demoDataSpec()));
         m_split->setCurrentIndex(0);
@@ -81,8 +114,33 @@ QString DataPanel::split() const { return m_split->currentData().toString(); }
 qint64 DataPanel::limit() const { return m_limit->value() == 0 ? -1 : m_limit->value(); }
 QString DataPanel::text() const { return m_info->text(); }
 
+std::optional<ModelInput> DataPanel::modelInput() const {
+    const auto shape = ModelInput::parseShape(m_shape->text());
+    if (!shape) return std::nullopt;
+    ModelInput in;
+    in.shape = *shape;
+    const QPointF i = m_inputRange->currentData().toPointF(), o = m_outputRange->currentData().toPointF();
+    in.inputLo = i.x();
+    in.inputHi = i.y();
+    in.outputLo = o.x();
+    in.outputHi = o.y();
+    return in;
+}
+
 void DataPanel::apply() {
-    if (m_controller && !spec().isEmpty()) m_controller->setData(spec(), split(), limit());
+    if (!m_controller || spec().isEmpty()) return;
+    const auto input = modelInput();
+    if (!input) {
+        m_inputInfo->setText(tr("Input shape must be C,H,W (three positive numbers), or empty for automatic."));
+        m_shape->setFocus();
+        return;
+    }
+    const bool inputChanged = *input != m_controller->modelInput();
+    m_controller->setModelInput(*input);
+    const SessionPtr s = m_controller->session();
+    // The model settles its shape and ranges when it opens: new settings reopen it.
+    if (inputChanged && s) m_controller->openModel(s->info.modelPath, spec(), split(), limit());
+    else m_controller->setData(spec(), split(), limit());
 }
 
 void DataPanel::showSession() {
@@ -97,6 +155,11 @@ void DataPanel::showSession() {
     text += QStringLiteral("<br><span style='color:#555'>%1 %2</span>").arg(tr("Mean-image baseline:"), i.meanImageSource.toHtmlEscaped());
     m_info->setTextFormat(Qt::RichText);
     m_info->setText(text);
+
+    const bool described = i.arch != QLatin1String("torchscript");
+    m_inputInfo->setText(described ? tr("%1 takes %2 in %3: its own, these settings apply to TorchScript models.")
+                                         .arg(i.description, i.inputShape, i.inputRange)
+                                   : tr("The model runs on %1, values in %2, output in %3.").arg(i.inputShape, i.inputRange, i.outputRange));
 }
 
 }  // namespace pareto::ui

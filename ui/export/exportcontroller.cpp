@@ -8,7 +8,6 @@
 #include "export/deploymentcheck.h"
 #include "export/deviceprofile.h"
 #include "export/packageexporter.h"
-#include "model/tinyvae.h"
 
 #include <QFileInfo>
 #include <QSettings>
@@ -78,17 +77,15 @@ DeploymentSummary ExportController::check(const ExportOptions& o) const {
         return d;
     }
     d.targetName = qs(profile->name);
-    const auto* tiny = s ? dynamic_cast<const TinyVae*>(s->model.get()) : nullptr;
-    if (!tiny) {
-        d.why = s ? tr("a Jetson package holds a TinyVAE; this is a %1 model").arg(s->info.arch) : tr("no model open");
+    // The model at the chosen latent size: the check reads its tensor list, nothing heavy.
+    const std::shared_ptr<const Model> model = m_controller->baseModel();
+    if (!s || !model) {
+        d.why = s ? tr("the model at the chosen latent size is still being made") : tr("no model open");
         return d;
     }
-    // The architecture at the chosen latent size: the check needs shapes only, not the model.
-    TinyVaeConfig config = tiny->config();
-    config.latentDim = m_controller->currentConfig().latent.k;
     QuantPlan plan;
     plan.defaultScheme = m_controller->currentConfig().scheme;
-    const DeploymentCheck c = checkDeployment(config, plan, *profile, o.fp16Model ? ModelPrecision::Fp16 : ModelPrecision::Fp32, o.fitBatch);
+    const DeploymentCheck c = checkDeployment(*model, plan, *profile, o.fp16Model ? ModelPrecision::Fp16 : ModelPrecision::Fp32, o.fitBatch);
     d.available = true;
     d.plannedBytes = c.bytes;
     d.fits = c.fit.fits;
@@ -122,9 +119,7 @@ void ExportController::recheck() {
 QString ExportController::whyNotExportable() const {
     const SessionPtr s = m_controller->session();
     if (!s) return tr("no model is open");
-    if (!s->info.quantizable) return tr("a Jetson package holds a TinyVAE; this is a %1 model").arg(s->info.arch);
-    if (m_controller->latentPending() || !std::dynamic_pointer_cast<const TinyVae>(m_controller->baseModel()))
-        return tr("the model at the chosen latent size is still being made");
+    if (m_controller->latentPending() || !m_controller->baseModel()) return tr("the model at the chosen latent size is still being made");
     const EvaluatedConfig* m = m_controller->currentMetrics();
     if (!m || !m->complete)
         return tr("the held-out metrics of %1 are still being measured: the package must reproduce the figures the studio shows")

@@ -2,7 +2,6 @@
 
 #include "data/dataspec.h"
 #include "export/packageexporter.h"
-#include "model/tinyvae.h"
 
 #include <exception>
 
@@ -31,9 +30,8 @@ void ExportJob::cancel() { m_worker.cancel(); }
 
 bool ExportJob::start(const ExportJobRequest& in) {
     if (m_worker.isRunning()) return false;
-    auto tiny = std::dynamic_pointer_cast<const TinyVae>(in.model);
-    if (!in.session || !tiny) {
-        Q_EMIT failed(tr("export needs a TinyVAE at the chosen latent size"));
+    if (!in.session || !in.model) {
+        Q_EMIT failed(tr("export needs the model at the chosen latent size"));
         return false;
     }
     // Everything core needs, as an immutable ExportRequest.
@@ -41,7 +39,7 @@ bool ExportJob::start(const ExportJobRequest& in) {
     const SessionInfo& info = in.session->info;
     r.sourceCheckpoint = in.sourceCheckpoint.toStdString();
     r.provenance = in.provenance.toStdString();
-    r.model = tiny;
+    r.model = in.model;
     r.plan.defaultScheme = in.scheme;
     r.planDescription = QStringLiteral("Pareto Studio: %1 (scheme %2)").arg(in.configLabel, QString::fromStdString(in.scheme.toString())).toStdString();
     r.data = in.session->data;

@@ -27,7 +27,7 @@ struct ShownMetrics {
 /// the chosen latent are shared read-only; the job quantizes its own copy).
 struct ExportJobRequest {
     SessionPtr session;
-    std::shared_ptr<const VaeModel> model;  ///< the FP32 TinyVAE at the chosen latent size
+    std::shared_ptr<const Model> model;  ///< the FP32 model at the chosen latent size
     QuantScheme scheme;
     QString configLabel;                    ///< "PCA k=8 · int4-g64"
     QString sourceCheckpoint;               ///< its SHA-256 goes into the manifest
@@ -40,7 +40,7 @@ struct ExportJobRequest {
     bool fp16Model = false;
     std::optional<ShownMetrics> shown;      ///< ExportRequest::studioMetrics
     /// The session's own model when the latent choice made another one (ExportRequest::reference).
-    std::shared_ptr<const VaeModel> reference;
+    std::shared_ptr<const Model> reference;
     QString referenceDescription;
 };
 

@@ -5,9 +5,8 @@
 
 #include "data/datasetloader.h"
 #include "latent/compoundsweep.h"
-#include "latent/latentreduction.h"
 #include "latent/latentstatistics.h"
-#include "model/modelloader.h"
+#include "latent/latentvariantbuilder.h"
 
 #include <QElapsedTimer>
 
@@ -41,9 +40,8 @@ namespace {
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 
 LatentMethod methodOf(const std::string& m) {
-    if (m == "pca") return LatentMethod::Pca;
-    if (m == "trained") return LatentMethod::Trained;
-    if (m == "distill") return LatentMethod::Distilled;
+    for (LatentMethod x : {LatentMethod::Pca, LatentMethod::Trained, LatentMethod::Distilled})
+        if (m == pareto::latentMethodId(x)) return x;
     return LatentMethod::Original;
 }
 
@@ -100,38 +98,36 @@ bool LatentGridJob::start(const LatentGridRequest& request) {
                 progress.token());
 
             const SessionData& s = *req.session;
-            const int L = static_cast<int>(s.info.latentDim);
-            r.rows.push_back({LatentChoice{LatentMethod::Original, L, 0}, LatentChoice{LatentMethod::Original, L, 0}.label(),
-                              QObject::tr("as loaded"), std::numeric_limits<double>::quiet_NaN()});
+            const int64_t L = s.info.latentDim;
+            const LatentChoice original{LatentMethod::Original, L, std::nullopt};
+            r.rows.push_back({original, latentLabel(original), QObject::tr("as loaded"), std::numeric_limits<double>::quiet_NaN()});
+            LatentVariantSources sources;
+            sources.original = s.model;
+            sources.originalPath = s.info.modelPath.toStdString();
+            sources.statistics = req.stats;
             std::vector<LatentVariant> variants;
             for (int k : req.pcaKs) {
-                if (!req.stats) return finish(fail("PCA rows need the statistics of mu"));
-                auto red = reduceLatentPca(s.model, *req.stats, k);
-                if (!red) return finish(red.error());
-                LatentVariant v;
-                v.method = "pca";
-                v.k = k;
-                v.model = red->model;
-                v.source = red->method + " on " + req.stats->dataIdentity;
-                v.explainedVariance = red->explainedVariance;
-                variants.push_back(v);
-                const LatentChoice c{LatentMethod::Pca, k, 0};
-                r.rows.push_back({c, c.label(), qs(v.source), v.explainedVariance});
+                const LatentChoice c{LatentMethod::Pca, k, std::nullopt};
+                auto v = buildLatentVariant(c, sources, sink);
+                if (!v) return finish(v.error());
+                r.rows.push_back({c, latentLabel(c), qs(v->source), v->explainedVariance});
+                variants.push_back(std::move(*v));
             }
+            const ModelInfo info = s.model->info();
             for (const auto& m : req.models) {
                 LatentVariant v;
-                v.method = latentMethodId(m.latent.method).toStdString();
+                v.method = latentMethodKey(m.latent.method).toStdString();
                 v.k = m.latent.k;
-                if (m.latent.seed > 0) v.seed = static_cast<uint64_t>(m.latent.seed);
+                v.seed = m.latent.seed;
                 v.model = m.model;
                 v.source = m.source.toStdString();
                 if (!v.model) {
-                    auto loaded = loadModel(m.path.toStdString());
+                    auto loaded = loadTrainedModel(m.path.toStdString(), m.latent.k, info);
                     if (!loaded) return finish(loaded.error());
-                    v.model = loaded->model;
+                    v.model = *loaded;
                 }
                 variants.push_back(v);
-                r.rows.push_back({m.latent, m.latent.label(), m.source, std::numeric_limits<double>::quiet_NaN()});
+                r.rows.push_back({m.latent, latentLabel(m.latent), m.source, std::numeric_limits<double>::quiet_NaN()});
             }
             std::vector<QuantPlan> plans;
             r.columns << QStringLiteral("fp32");
@@ -154,8 +150,7 @@ bool LatentGridJob::start(const LatentGridRequest& request) {
                 int ri = -1;
                 for (int i = 0; i < r.rows.size() && ri < 0; ++i) {
                     const LatentChoice& c = r.rows[i].latent;
-                    const int seed = row.seed && method == LatentMethod::Trained ? static_cast<int>(*row.seed) : 0;
-                    if (c.method == method && c.k == row.k && (method != LatentMethod::Trained || c.seed == seed)) ri = i;
+                    if (c.method == method && c.k == row.k && (method != LatentMethod::Trained || c.seed == row.seed)) ri = i;
                 }
                 const int ci = static_cast<int>(r.columns.indexOf(qs(row.scheme)));
                 if (ri < 0 || ci < 0) continue;

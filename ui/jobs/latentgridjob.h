@@ -64,19 +64,20 @@ struct LatentGridResult {
     QVector<LatentGridCell> measured() const;
 };
 
-/// @brief What to measure, copied on the UI thread. PCA rows are folded on the worker from
-/// `stats`; trained rows are loaded there from `path` unless `model` is given.
+/// @brief What to measure, copied on the UI thread. PCA rows are made on the worker from
+/// `stats` (core buildLatentVariant); trained rows are opened there from `path` unless a
+/// `model` is given (distilled students are).
 struct LatentGridRequest {
-    struct Model {
+    struct Variant {
         LatentChoice latent;
         QString path;
-        std::shared_ptr<const VaeModel> model;
+        std::shared_ptr<const pareto::Model> model;
         QString source;
     };
     SessionPtr session;
     std::shared_ptr<const LatentStatistics> stats;
     QVector<int> pcaKs;
-    QVector<Model> models;            ///< trained and distilled rows, in order
+    QVector<Variant> models;          ///< trained and distilled rows, in order
     std::vector<QuantScheme> schemes; ///< the columns after FP32
 };
 

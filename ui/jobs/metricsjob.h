@@ -1,15 +1,12 @@
 #pragma once
 
+#include "jobs/backgroundworker.h"
 #include "session/evaluatedconfig.h"
 #include "session/sessiondata.h"
 
-#include <QFutureWatcher>
 #include <QObject>
-#include <QThreadPool>
 
-#include <atomic>
 #include <memory>
-#include <optional>
 
 namespace pareto::ui {
 
@@ -17,7 +14,7 @@ namespace pareto::ui {
 struct MetricsRequest {
     quint64 generation = 0;
     SessionPtr session;
-    std::shared_ptr<const VaeModel> model;  ///< the compressed model the preview made
+    std::shared_ptr<const Model> model;  ///< the compressed model the preview made
     StudioConfig config;
     qint64 params = 0, bytes = 0, fp32Bytes = 0;
     double ratio = 0, bitsPerParam = 0;
@@ -26,8 +23,8 @@ struct MetricsRequest {
 /// @brief Streams the held-out metrics of one configuration: mean and 95 % CI after every
 /// chunk of images (core evaluateStreaming), paired per image with the FP32 baseline.
 ///
-/// Lives on the UI thread, runs core on its own worker. Latest request wins: a new request
-/// cancels the running one (it stops at its next batch) and runs once it has stopped;
+/// Lives on the UI thread, runs core on its BackgroundWorker. Latest request wins: a new
+/// request cancels the running one (it stops at its next batch) and runs once it has stopped;
 /// updates of a superseded request are dropped. The destructor cancels and waits.
 class MetricsJob : public QObject {
     Q_OBJECT
@@ -37,7 +34,7 @@ public:
 
     void request(const MetricsRequest& request);
     void cancel();
-    bool busy() const { return m_running; }
+    bool busy() const { return m_worker.isRunning(); }
 
 Q_SIGNALS:
     /// Running figures (record.complete false) and, last, the complete ones.
@@ -46,14 +43,10 @@ Q_SIGNALS:
 
 private:
     struct Update;
-    void launch(const MetricsRequest& request);
+    void emitUpdate(const std::shared_ptr<Update>& u);
 
-    QThreadPool m_pool;
-    QFutureWatcher<std::shared_ptr<Update>> m_watcher;
-    std::optional<MetricsRequest> m_pending;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
     quint64 m_runningGeneration = 0;
-    bool m_running = false;
+    BackgroundWorker<Update> m_worker;
 };
 
 }  // namespace pareto::ui

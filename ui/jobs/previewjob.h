@@ -1,15 +1,17 @@
 #pragma once
 
+#include "jobs/backgroundworker.h"
 #include "reconstruction/previewresult.h"
 #include "session/sessiondata.h"
 #include "session/studioconfig.h"
 
-#include <QFutureWatcher>
 #include <QObject>
-#include <QThreadPool>
 
 #include <memory>
-#include <optional>
+
+namespace pareto {
+class PreviewCache;
+}
 
 namespace pareto::ui {
 
@@ -17,22 +19,22 @@ namespace pareto::ui {
 struct PreviewRequest {
     quint64 generation = 0;
     SessionPtr session;
-    std::shared_ptr<const VaeModel> base;   ///< the FP32 model at the chosen latent size
+    std::shared_ptr<const Model> base;   ///< the FP32 model at the chosen latent size
     StudioConfig config;
-    QVector<int> indices;                   ///< held-out images to show
+    QVector<int> indices;                ///< held-out images to show
     ErrorReference reference = ErrorReference::Original;
-    float lockedScale = 0.0f;               ///< > 0: use this colour scale instead of the data's
-    std::shared_ptr<const VaeModel> pinned; ///< A's compressed model, or null
+    float lockedScale = 0.0f;            ///< > 0: use this colour scale instead of the data's
+    std::shared_ptr<const Model> pinned; ///< A's compressed model, or null
     QString pinnedLabel;
 };
 
-/// @brief Re-quantizes the model (core compressModel) and reconstructs the preview images,
-/// on its own worker thread so nothing else queues in front of it.
+/// @brief Renders previews (core renderPreview: compress, reconstruct, error maps) and turns
+/// them into pictures, on its own worker so nothing else queues in front of it.
 ///
-/// Lives on the UI thread. Latest request wins: at most one worker runs; a request arriving
-/// meanwhile replaces any pending one, and a result finished while a newer request waits is
-/// dropped unseen. What does not change with the configuration (the selected originals, the
-/// FP32 and A reconstructions) is kept between requests. The destructor waits for the worker.
+/// Lives on the UI thread. Latest request wins (Supersede::Queue): a request arriving while
+/// one renders waits, replacing any waiting one, and the render it superseded is dropped
+/// unseen. The pictures of what does not change with the configuration (the originals, the
+/// FP32 and A reconstructions) are kept between requests.
 class PreviewJob : public QObject {
     Q_OBJECT
 public:
@@ -40,7 +42,7 @@ public:
     ~PreviewJob() override;
 
     void request(const PreviewRequest& request);
-    bool busy() const { return m_running; }
+    bool busy() const { return m_worker.isRunning(); }
 
 Q_SIGNALS:
     void ready(const pareto::ui::PreviewResult& result);
@@ -48,14 +50,10 @@ Q_SIGNALS:
 
 private:
     struct Outcome;
-    struct Cache;
-    void launch(const PreviewRequest& request);
-
-    QThreadPool m_pool;
-    QFutureWatcher<std::shared_ptr<Outcome>> m_watcher;
-    std::optional<PreviewRequest> m_pending;
-    std::shared_ptr<Cache> m_cache;  ///< what does not depend on the configuration, worker side
-    bool m_running = false;
+    struct Pictures;
+    std::shared_ptr<PreviewCache> m_cache;  ///< core's cache of the fixed tensors, worker side
+    std::shared_ptr<Pictures> m_pictures;   ///< their pictures, worker side
+    BackgroundWorker<Outcome> m_worker;
 };
 
 }  // namespace pareto::ui

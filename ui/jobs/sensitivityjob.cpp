@@ -46,10 +46,9 @@ bool SensitivityJob::start(const SensitivityRequest& request) {
             auto out = std::make_shared<Outcome>();
             const Dataset& all = *req.session->data;
             const int64_t m = std::min<int64_t>(std::max(1, req.calibrationImages), all.size());
-            Dataset calibration;
-            calibration.images = all.images.narrow(0, 0, m);
-            calibration.ids.assign(all.ids.begin(), all.ids.begin() + std::min<int64_t>(m, static_cast<int64_t>(all.ids.size())));
-            calibration.identity = all.identity + " (first " + std::to_string(m) + ")";
+            Dataset calibration = Dataset::fromImages(
+                all.batch(0, m), std::vector<std::string>(all.ids.begin(), all.ids.begin() + std::min<int64_t>(m, static_cast<int64_t>(all.ids.size()))),
+                all.identity + " (first " + std::to_string(m) + ")");
             // The session's FP32 figures are the baseline's own only for the original model.
             PerImageMetrics fp32;
             const PerImageMetrics* known = nullptr;

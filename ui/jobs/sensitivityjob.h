@@ -32,7 +32,7 @@ struct SensitivityResult {
 
 struct SensitivityRequest {
     SessionPtr session;
-    std::shared_ptr<const VaeModel> base;  ///< FP32 model at the chosen latent size
+    std::shared_ptr<const Model> base;  ///< FP32 model at the chosen latent size
     QuantScheme scheme;
     int calibrationImages = 256;           ///< the first N held-out images (as `pareto sensitivity`)
 };

@@ -1,16 +1,14 @@
 #pragma once
 
+#include "jobs/backgroundworker.h"
 #include "session/evaluatedconfig.h"
 #include "session/sessiondata.h"
 
 #include "quant/quantscheme.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QStringList>
-#include <QThreadPool>
 
-#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -21,7 +19,7 @@ class WorkerGate;
 /// @brief A grid of schemes to measure on the session's held-out images.
 struct SweepRequest {
     SessionPtr session;
-    std::shared_ptr<const VaeModel> base;  ///< FP32 model at the chosen latent size
+    std::shared_ptr<const Model> base;  ///< FP32 model at the chosen latent size
     LatentChoice latent;
     std::vector<QuantScheme> schemes;
 };
@@ -29,7 +27,7 @@ struct SweepRequest {
 /// @brief Measures a scheme grid row by row (core measureSweepRow against the session's FP32
 /// numbers, measured once at load) as a cancellable background job with progress.
 ///
-/// Lives on the UI thread; one sweep at a time, on its own worker. Each row arrives by
+/// Lives on the UI thread; one sweep at a time, on its BackgroundWorker. Each row arrives by
 /// rowReady() as soon as it is measured, so a cancelled sweep keeps the rows it finished.
 /// Cancel is checked before each row and inside core per batch. The destructor cancels and
 /// waits.
@@ -42,7 +40,7 @@ public:
     /// False (and nothing started) while a sweep runs.
     bool start(const SweepRequest& request);
     void cancel();
-    bool isRunning() const { return m_running; }
+    bool isRunning() const { return m_worker.isRunning(); }
 
     /// Test hook: the worker calls gate->pass(row index) before measuring each row.
     void setGate(std::shared_ptr<WorkerGate> gate) { m_gate = std::move(gate); }
@@ -56,16 +54,15 @@ Q_SIGNALS:
 
 private:
     struct Item;
-    QThreadPool m_pool;
-    QFutureWatcher<std::shared_ptr<Item>> m_watcher;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
+    void take(const std::shared_ptr<Item>& item);
+
     std::shared_ptr<WorkerGate> m_gate;
     int m_planned = 0;
     int m_rows = 0;
-    bool m_running = false;
     bool m_cancelled = false;
     QString m_error;
     QStringList m_warnings;
+    BackgroundWorker<Item> m_worker;
 };
 
 }  // namespace pareto::ui

@@ -4,14 +4,11 @@
 #include "latent/latentmodelloader.h"
 
 #include "common/resourcepaths.h"
-#include "latent/latentreduction.h"
 #include "latent/latentstatistics.h"
-#include "model/modelloader.h"
-#include "model/tinyvae.h"
+#include "latent/latentvariantbuilder.h"
 
 #include <QFileInfo>
 #include <QSettings>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -31,12 +28,22 @@ QString percent(double f) { return QStringLiteral("%1 %").arg(100.0 * f, 0, 'f',
 
 }  // namespace
 
+struct CoreLatentProvider::CatalogScan {
+    quint64 sessionId = 0;
+    LatentCatalog catalog;
+};
+
 CoreLatentProvider::CoreLatentProvider(QObject* parent)
     : LatentModelProvider(parent),
       m_statsJob(new LatentStatisticsJob(this)),
       m_distillJob(new DistillJob(this)),
-      m_loader(new LatentModelLoader(this)) {
-    m_catalogPool.setMaxThreadCount(1);
+      m_loader(new LatentModelLoader(this)),
+      m_catalogScan(
+          this, nullptr,
+          [this](const std::shared_ptr<CatalogScan>& scan) {
+              if (scan) onCatalog(scan->sessionId, scan->catalog);
+          },
+          tr("Reading a catalog of trained models")) {
     m_folders = QSettings().value(kFoldersKey).toStringList();
 
     connect(m_statsJob, &LatentStatisticsJob::progress, this, [this](double f, const QString& stage) {
@@ -93,25 +100,21 @@ CoreLatentProvider::CoreLatentProvider(QObject* parent)
     });
 
     connect(m_loader, &LatentModelLoader::ready, this,
-            [this](quint64 sessionId, const LatentChoice& choice, const std::shared_ptr<const VaeModel>& model) {
+            [this](quint64 sessionId, const LatentChoice& choice, const std::shared_ptr<const Model>& model) {
                 if (!currentSession(sessionId)) return;
                 if (choice.method == LatentMethod::Pca) m_folds.insert(choice.k, model);
-                if (const CatalogEntry* e = choice.method == LatentMethod::Trained ? trainedEntry(choice.k, choice.seed) : nullptr)
+                if (const CatalogEntry* e = choice.method == LatentMethod::Trained ? trainedEntry(static_cast<int>(choice.k), latentSeed(choice)) : nullptr)
                     m_loaded.insert(qs(e->path), model);
                 Q_EMIT modelReady(sessionId, choice, model);
             });
     connect(m_loader, &LatentModelLoader::failed, this, [this](quint64 sessionId, const LatentChoice& choice, const QString& message) {
         if (currentSession(sessionId)) Q_EMIT failed(sessionId, choice, message);
     });
-    connect(&m_catalogWatcher, &QFutureWatcher<LatentCatalog>::finished, this, [this] {
-        if (m_catalogWatcher.future().resultCount()) onCatalog(m_catalogSession, m_catalogWatcher.result());
-    });
 }
 
 CoreLatentProvider::~CoreLatentProvider() {
     m_statsJob->cancel();
     m_distillJob->cancel();
-    m_catalogPool.waitForDone();
 }
 
 int CoreLatentProvider::channels() const {
@@ -127,7 +130,6 @@ void CoreLatentProvider::sessionOpened(const SessionPtr& session) {
     m_distillJob->cancel();
     m_waitingDistill.reset();
     m_session = session;
-    m_tinyVae = session && dynamic_cast<const TinyVae*>(session->model.get()) != nullptr;
     m_isDemo = session && QFileInfo(session->info.modelPath).canonicalFilePath() ==
                               QFileInfo(QString::fromStdString(demoModelPath())).canonicalFilePath();
     m_stats.reset();
@@ -140,11 +142,12 @@ void CoreLatentProvider::sessionOpened(const SessionPtr& session) {
     m_catalog = LatentCatalog();
     m_catalogReady = false;
     if (!session) return;
-    if (m_tinyVae) {
+    // The statistics serve PCA and distillation, which need a latent to reduce.
+    if (const std::string why = whyNoLatentMethod(LatentMethod::Pca, *session->model); why.empty()) {
         Q_EMIT jobStarted(kStatsJob, tr("PCA statistics of mu"));
         m_statsJob->start(session);
     } else {
-        m_statsError = tr("PCA folds TinyVAE weights; a %1 model is not reduced here").arg(session->info.arch);
+        m_statsError = qs(why);
     }
     rescanCatalog();
 }
@@ -187,27 +190,31 @@ void CoreLatentProvider::setUseDemoCatalog(bool use) {
 
 void CoreLatentProvider::rescanCatalog() {
     m_catalogReady = false;
-    m_catalogSession = m_session->id;
+    const quint64 sessionId = m_session->id;
     const QStringList folders = m_folders;
     const bool demo = m_useDemoCatalog && m_isDemo;
-    // Headers only, but a folder may sit on a slow disk: never on the UI thread.
-    m_catalogWatcher.setFuture(QtConcurrent::run(&m_catalogPool, [folders, demo] {
-        LatentCatalog c = demo ? demoLatentCatalog() : LatentCatalog();
-        for (const auto& f : folders) c.addFolder(f.toStdString());
-        return c;
-    }));
+    // Headers only, but a folder may sit on a slow disk: never on the UI thread. A newer scan
+    // supersedes an older one, whose catalog is then dropped unseen.
+    m_catalogScan.start([sessionId, folders, demo](const ProgressSink&) {
+        auto scan = std::make_shared<CatalogScan>();
+        scan->sessionId = sessionId;
+        scan->catalog = demo ? demoLatentCatalog() : LatentCatalog();
+        for (const auto& f : folders) scan->catalog.addFolder(f.toStdString());
+        return scan;
+    });
 }
 
 void CoreLatentProvider::onCatalog(quint64 sessionId, const LatentCatalog& catalog) {
-    if (!currentSession(sessionId) || m_catalogWatcher.isRunning()) return;  // a newer scan is on its way
+    if (!currentSession(sessionId)) return;
     m_catalog = catalog;
     m_catalogReady = true;
     m_trained.clear();
     m_loaded.clear();
-    const int c = channels();
+    const ModelInfo info = m_session->model->info();
     for (const auto& w : catalog.warnings()) Q_EMIT finding(Severity::Info, tr("Trained models"), qs(w));
     for (const CatalogEntry& e : catalog.entries()) {
-        if (e.method != "trained" || e.channels != c) continue;
+        // The same selection core makes (catalogModelsFor): this architecture, this input.
+        if (e.method != "trained" || e.arch != info.arch || info.inputShape.empty() || e.channels != info.inputShape[0]) continue;
         if (!e.seed) {
             Q_EMIT finding(Severity::Warning, tr("Trained models"), tr("%1: no seed in its metadata; not offered").arg(qs(e.path)));
             continue;
@@ -242,7 +249,7 @@ const CatalogEntry* CoreLatentProvider::trainedEntry(int latentDim, int seed) co
 
 bool CoreLatentProvider::distill(int k) {
     const int L = m_session ? static_cast<int>(m_session->info.latentDim) : 0;
-    if (!m_session || !m_tinyVae || !statistics() || k < 1 || k >= L) return false;
+    if (!m_session || !whyNoDistillation(*m_session->model).empty() || !statistics() || k < 1 || k >= L) return false;
     if (m_distilled.contains(k) || distillingK() == k) return true;
     DistillRequest req;
     req.session = m_session;
@@ -311,16 +318,18 @@ LatentOptions CoreLatentProvider::options(const SessionPtr& session) const {
     }
     if (trained.ks.isEmpty())
         trained.unavailableReason = !m_catalogReady ? tr("reading the catalog of trained models…")
-                                                    : tr("no trained TinyVAE with %1 channel(s) in the catalog: File → Add trained models folder… "
-                                                         "(e.g. a `pareto sweep-latent` cache)").arg(channels());
+                                                    : tr("no trained %1 with %2 channel(s) in the catalog: File → Add trained models folder… "
+                                                         "(e.g. a `pareto sweep-latent` cache)").arg(session->info.arch).arg(channels());
+    if (const std::string why = whyNoLatentMethod(LatentMethod::Trained, *session->model); !why.empty())
+        trained.unavailableReason = qs(why);
     else
         trained.summary = tr("%1 checkpoint(s) trained from scratch").arg(std::accumulate(m_trained.begin(), m_trained.end(), 0,
                                                                             [](int n, const QVector<CatalogEntry>& v) { return n + v.size(); }));
     o.methods.push_back(trained);
 
     LatentMethodOptions dist{LatentMethod::Distilled, {}, {}, {}, false, {}};
-    if (!m_tinyVae) {
-        dist.unavailableReason = tr("distillation fine-tunes TinyVAE weights");
+    if (const std::string why = whyNoDistillation(*session->model); !why.empty()) {
+        dist.unavailableReason = qs(why);
     } else if (!m_stats) {
         dist.unavailableReason = tr("a student starts from the PCA fold: it needs the statistics of mu first");
     } else {
@@ -359,19 +368,21 @@ void CoreLatentProvider::requestModel(const SessionPtr& session, const LatentCho
             Q_EMIT modelReady(id, choice, *it);
             return;
         }
-        const std::shared_ptr<const VaeModel> model = session->model;
-        const int k = choice.k;
-        m_loader->request({id, choice, [model, stats, k]() -> LatentModelOutcome {
-                               auto r = reduceLatentPca(model, *stats, k);
-                               if (!r) return {nullptr, qs(r.error().message)};
-                               return {r->model, {}};
+        LatentVariantSources sources;
+        sources.original = session->model;
+        sources.originalPath = session->info.modelPath.toStdString();
+        sources.statistics = stats;
+        m_loader->request({id, choice, [sources, choice]() -> LatentModelOutcome {
+                               auto v = buildLatentVariant(choice, sources);
+                               if (!v) return {nullptr, qs(v.error().message)};
+                               return {v->model, {}};
                            }});
         return;
     }
     case LatentMethod::Trained: {
-        const CatalogEntry* e = trainedEntry(choice.k, choice.seed);
+        const CatalogEntry* e = trainedEntry(static_cast<int>(choice.k), latentSeed(choice));
         if (!e) {
-            Q_EMIT failed(id, choice, tr("no trained model at k=%1 with seed %2 in the catalog").arg(choice.k).arg(choice.seed));
+            Q_EMIT failed(id, choice, tr("no trained model at k=%1 with seed %2 in the catalog").arg(choice.k).arg(latentSeed(choice)));
             return;
         }
         const QString path = qs(e->path);
@@ -379,15 +390,12 @@ void CoreLatentProvider::requestModel(const SessionPtr& session, const LatentCho
             Q_EMIT modelReady(id, choice, *it);
             return;
         }
-        const int c = channels(), k = choice.k;
-        m_loader->request({id, choice, [path, c, k]() -> LatentModelOutcome {
-                               auto m = loadModel(path.toStdString());
+        const ModelInfo original = session->model->info();
+        const int64_t k = choice.k;
+        m_loader->request({id, choice, [path, original, k]() -> LatentModelOutcome {
+                               auto m = loadTrainedModel(path.toStdString(), k, original);
                                if (!m) return {nullptr, qs(m.error().message)};
-                               const ModelInfo info = m->model->info();
-                               if (!dynamic_cast<const TinyVae*>(m->model.get()) || info.latentDim != k || info.inputShape.empty() ||
-                                   info.inputShape[0] != c)
-                                   return {nullptr, QObject::tr("%1: expected a TinyVAE with %2 channel(s) at L=%3").arg(path).arg(c).arg(k)};
-                               return {m->model, {}};
+                               return {*m, {}};
                            }});
         return;
     }
@@ -407,15 +415,16 @@ void CoreLatentProvider::requestModel(const SessionPtr& session, const LatentCho
 }
 
 QString CoreLatentProvider::headline(const SessionPtr& session, const LatentChoice& choice) const {
-    if (!session || !currentSession(session->id)) return choice.label();
+    if (!session || !currentSession(session->id)) return latentLabel(choice);
     switch (choice.method) {
-    case LatentMethod::Original: return tr("original L = %1").arg(choice.k);
+    case LatentMethod::Original:
+        return session->info.latentKind == QLatin1String("none") ? tr("no latent to reduce") : tr("original L = %1").arg(choice.k);
     case LatentMethod::Pca:
         return m_stats ? tr("PCA k = %1 · keeps %2 of mu's variance").arg(choice.k).arg(percent(explainedVariance(choice.k)))
                        : tr("PCA k = %1").arg(choice.k);
     case LatentMethod::Trained: {
         const Estimate mse = trainedMse(choice.k);
-        if (mse.n == 0) return tr("trained k = %1 · seed %2").arg(choice.k).arg(choice.seed);
+        if (mse.n == 0) return tr("trained k = %1 · seed %2").arg(choice.k).arg(latentSeed(choice));
         return tr("trained k = %1 · MSE %2 ± %3 over %4 seed(s)")
             .arg(choice.k)
             .arg(formatNumber(mse.mean, 3), formatNumber((mse.hi - mse.lo) / 2.0, 2))
@@ -427,7 +436,7 @@ QString CoreLatentProvider::headline(const SessionPtr& session, const LatentChoi
                                  : tr("distilled k = %1 · %2 epoch(s)").arg(choice.k).arg(d->epochsRun);
         return tr("distilled k = %1 · distilling…").arg(choice.k);
     }
-    return choice.label();
+    return latentLabel(choice);
 }
 
 QString CoreLatentProvider::describe(const SessionPtr& session, const LatentChoice& choice) const {
@@ -435,19 +444,27 @@ QString CoreLatentProvider::describe(const SessionPtr& session, const LatentChoi
     const SessionInfo& info = session->info;
     switch (choice.method) {
     case LatentMethod::Original:
-        return tr("The loaded model's own L = %1.").arg(info.latentDim);
+        if (!info.latentReason.isEmpty()) return tr("The latent slider is off: %1.").arg(info.latentReason.toHtmlEscaped());
+        return info.latentKind == QLatin1String("spatial") ? tr("The loaded model's own code: %1 channels at every position.").arg(info.latentDim)
+                                                           : tr("The loaded model's own L = %1.").arg(info.latentDim);
     case LatentMethod::Pca: {
         if (!m_stats) return tr("PCA: collecting the statistics of mu…");
-        return tr("Top %1 of %2 principal directions of mu, folded into fc_mu, fc_logvar and decoder_input: "
-                  "keeps <b>%3</b> of mu's variance (statistics on %4 training images). Training-free.")
+        // Folded where the weights allow it (a real, smaller model), else a projection between
+        // encode and decode whose basis and mean count in the size.
+        const QString how = session->model->latentReductions().fold
+                                ? tr("folded into the weights (a smaller model of the same architecture)")
+                                : tr("as a projection between encode and decode (its %1 × k basis and mean count in the size)").arg(info.latentDim);
+        const QString over = info.latentKind == QLatin1String("spatial") ? tr("the %1-channel codes at every position").arg(info.latentDim) : tr("mu");
+        return tr("Top %1 of %2 principal directions of %3, %4: keeps <b>%5</b> of the variance (statistics on %6 training images). "
+                  "Training-free.")
             .arg(choice.k)
             .arg(info.latentDim)
-            .arg(percent(explainedVariance(choice.k)))
+            .arg(over, how, percent(explainedVariance(choice.k)))
             .arg(m_stats->n);
     }
     case LatentMethod::Trained: {
         const QVector<CatalogEntry> entries = m_trained.value(choice.k);
-        const CatalogEntry* e = trainedEntry(choice.k, choice.seed);
+        const CatalogEntry* e = trainedEntry(static_cast<int>(choice.k), latentSeed(choice));
         QString text = tr("Trained from scratch at L = %1.").arg(choice.k);
         const Estimate mse = trainedMse(choice.k);
         if (mse.n > 0)
@@ -465,7 +482,7 @@ QString CoreLatentProvider::describe(const SessionPtr& session, const LatentChoi
             // Sweep caches name files by a 64-digit hash: keep the line breakable.
             QString name = QFileInfo(qs(e->path)).fileName();
             if (name.size() > 36) name = name.left(16) + QStringLiteral("…") + name.right(18);
-            text += tr(" Preview: seed %1, %2.").arg(choice.seed).arg(name.toHtmlEscaped());
+            text += tr(" Preview: seed %1, %2.").arg(latentSeed(choice)).arg(name.toHtmlEscaped());
         }
         return text;
     }
@@ -507,17 +524,19 @@ QString CoreLatentProvider::provenance(const SessionPtr& session, const LatentCh
     switch (choice.method) {
     case LatentMethod::Original: return loaded;
     case LatentMethod::Pca:
-        return tr("PCA latent reduction %1 -> %2 of the model %3: the top %2 principal directions of mu folded into fc_mu, fc_logvar "
-                  "and decoder_input (statistics on %4, keeps %5 of mu's variance), chosen in Pareto Studio")
+        return tr("PCA latent reduction %1 -> %2 of the model %3: the top %2 principal directions of the latent, %6 "
+                  "(statistics on %4, keeps %5 of the variance), chosen in Pareto Studio")
             .arg(session->info.latentDim)
             .arg(choice.k)
-            .arg(loaded, m_stats ? m_stats->dataIdentity : tr("?"), percent(explainedVariance(choice.k)));
+            .arg(loaded, m_stats ? m_stats->dataIdentity : tr("?"), percent(explainedVariance(choice.k)),
+                 session->model->latentReductions().fold ? tr("folded into the weights") : tr("projected between encode and decode"));
     case LatentMethod::Trained: {
-        const CatalogEntry* e = trainedEntry(choice.k, choice.seed);
-        return tr("TinyVAE trained from scratch at L=%1 (seed %2): %3%4; chosen in Pareto Studio as the trained latent alternative to %5")
+        const CatalogEntry* e = trainedEntry(static_cast<int>(choice.k), latentSeed(choice));
+        return tr("%6 trained from scratch at L=%1 (seed %2): %3%4; chosen in Pareto Studio as the trained latent alternative to %5")
             .arg(choice.k)
-            .arg(choice.seed)
-            .arg(e ? qs(e->path) : tr("?"), e && !e->command.empty() ? tr(" (%1)").arg(qs(e->command)) : QString(), session->info.modelPath);
+            .arg(latentSeed(choice))
+            .arg(e ? qs(e->path) : tr("?"), e && !e->command.empty() ? tr(" (%1)").arg(qs(e->command)) : QString(), session->info.modelPath,
+                 e ? qs(e->arch) : session->info.arch);
     }
     case LatentMethod::Distilled: {
         const DistilledModel* d = distilled(choice.k);
@@ -540,7 +559,7 @@ QString CoreLatentProvider::provenance(const SessionPtr& session, const LatentCh
 
 QString CoreLatentProvider::sourceCheckpoint(const SessionPtr& session, const LatentChoice& choice) const {
     if (choice.method == LatentMethod::Trained)
-        if (const CatalogEntry* e = trainedEntry(choice.k, choice.seed)) return qs(e->path);
+        if (const CatalogEntry* e = trainedEntry(static_cast<int>(choice.k), latentSeed(choice))) return qs(e->path);
     return LatentModelProvider::sourceCheckpoint(session, choice);
 }
 

@@ -6,11 +6,11 @@
 
 #include "latent/latentcatalog.h"
 
-#include <QFutureWatcher>
+#include "jobs/backgroundworker.h"
+
 #include <QHash>
 #include <QMap>
 #include <QStringList>
-#include <QThreadPool>
 
 #include <memory>
 #include <optional>
@@ -24,8 +24,8 @@ class LatentModelLoader;
 /// - **PCA**: when a session opens, LatentStatisticsJob collects the statistics of mu on the
 ///   data's training part in the background; from then on every k in 1..L is a cheap fold
 ///   (reduceLatentPca), made on LatentModelLoader's worker and cached for the session.
-/// - **Trained**: the TinyVAE checkpoints of a LatentCatalog with the session model's channel
-///   count — the demo's catalog (demoLatentCatalog()) for the demo model, plus every folder
+/// - **Trained**: the checkpoints of a LatentCatalog of the session model's architecture and
+///   input — the demo's catalog (demoLatentCatalog()) for the demo model, plus every folder
 ///   the user added ("Add trained models folder…", kept in QSettings `latent/trainedFolders`)
 ///   for any model. The k stops are the catalog's L values; each seed is its own choice; the
 ///   held-out MSE over seeds (Student-t CI) comes from the checkpoints' metadata. Catalogs are
@@ -82,7 +82,7 @@ public:
     void setDistillSettings(const DistillSettings& settings) { m_distillSettings = settings; }
     DistillSettings distillSettings() const { return m_distillSettings; }
     /// Starts distilling a student at k unless it is cached or running; false when k is not
-    /// possible (no statistics yet, not a TinyVAE, k outside 1..L-1).
+    /// possible (no statistics yet, a model that does not train, k outside 1..L-1).
     bool distill(int k);
     const DistilledModel* distilled(int k) const;
     QList<int> distilledKs() const { return m_distilled.keys(); }
@@ -110,12 +110,10 @@ private:
     LatentStatisticsJob* m_statsJob;
     DistillJob* m_distillJob;
     LatentModelLoader* m_loader;
-    QThreadPool m_catalogPool;
-    QFutureWatcher<LatentCatalog> m_catalogWatcher;
-    quint64 m_catalogSession = 0;
+    struct CatalogScan;
+    BackgroundWorker<CatalogScan> m_catalogScan;
 
     SessionPtr m_session;
-    bool m_tinyVae = false;
     bool m_isDemo = false;
     std::optional<CalibrationResult> m_stats;
     QString m_statsError;
@@ -125,8 +123,8 @@ private:
     LatentCatalog m_catalog;
     bool m_catalogReady = false;
     QMap<int, QVector<CatalogEntry>> m_trained;              ///< by L, seeds ascending
-    QHash<QString, std::shared_ptr<const VaeModel>> m_loaded; ///< trained checkpoints by path
-    QHash<int, std::shared_ptr<const VaeModel>> m_folds;      ///< PCA folds by k
+    QHash<QString, std::shared_ptr<const Model>> m_loaded; ///< trained checkpoints by path
+    QHash<int, std::shared_ptr<const Model>> m_folds;      ///< PCA folds by k
     QMap<int, DistilledModel> m_distilled;
     DistillSettings m_distillSettings;
     std::optional<LatentChoice> m_waitingDistill;             ///< the distilled choice asked for

@@ -7,9 +7,10 @@
 #include "eval/evaluator.h"
 #include "eval/modelevaluation.h"
 #include "latent/distillation.h"
+#include "latent/distillationstudy.h"
 #include "latent/gaprecovered.h"
+#include "latent/latentvariantbuilder.h"
 #include "model/modelloader.h"
-#include "model/tinyvae.h"
 
 #include <QElapsedTimer>
 
@@ -90,8 +91,8 @@ void DistillJob::launch(const DistillRequest& req) {
                 out->error = qs(e.message);
                 return out;
             };
-            const auto* teacher = dynamic_cast<const TinyVae*>(req.session->model.get());
-            if (!teacher) return finish(fail("distillation needs TinyVAE weights"));
+            const std::shared_ptr<const Model> teacher = req.session->model;
+            if (const std::string why = whyNoDistillation(*teacher); !why.empty()) return finish(fail(why));
             auto spec = parseDataSpec(req.session->info.dataSpec.toStdString());
             if (!spec) return finish(spec.error());
             DatasetLoadOptions o = optionsForModel(teacher->info(), {});
@@ -105,6 +106,17 @@ void DistillJob::launch(const DistillRequest& req) {
             if (!val) return finish(val.error());
             if (gate) gate->pass(0);
 
+            // The catalog's models trained from scratch at k: the far end of the gap. One that
+            // does not fit is left out with a warning (the catalog is the user's folder).
+            std::vector<ScratchModel> scratch;
+            for (const QString& path : req.scratchPaths) {
+                auto m = loadTrainedModel(path.toStdString(), req.k, teacher->info());
+                if (!m) {
+                    r.warnings << qs(m.error().message) + QObject::tr(": left out of the gap recovered");
+                    continue;
+                }
+                scratch.push_back({path.toStdString(), *m});
+            }
             DistillConfig dc;
             dc.epochs = req.settings.epochs;
             dc.batchSize = req.settings.batchSize;
@@ -113,39 +125,20 @@ void DistillJob::launch(const DistillRequest& req) {
             dc.teacherWeight = req.settings.teacherWeight;
             dc.seed = static_cast<uint64_t>(req.settings.seed);
             dc.patience = req.settings.patience;
-            auto d = distillStudent(*teacher, *req.stats, req.k, *train, *val, dc, sink.sub(0.06, 0.85));
-            if (!d) return finish(d.error());
-            r.model = std::make_shared<const TinyVae>(d->student());
-            r.trainData = qs(d->trainData);
+            // One workflow with `pareto latent --method distill`: distil, then measure the fold,
+            // the student and the scratch models on the held-out images.
+            auto study = distillWithGap(teacher, *req.stats, req.k, *train, *val, dc, *req.session->data, scratch, 64, sink.sub(0.06, 1.0));
+            if (!study) return finish(study.error());
+            const DistillResult& d = study->distilled;
+            r.model = d.student();
+            r.trainData = qs(d.trainData);
             r.trainImages = train->size();
-            r.epochsRun = static_cast<int>(d->training.history.size());
-            r.bestEpoch = d->training.bestEpoch;
-            r.stoppedEarly = d->training.stoppedEarly;
-            r.secondsPerEpoch = d->training.secondsPerEpoch;
-            r.explainedVariance = d->projection.explainedVariance;
-
-            // The gap recovered, on the held-out images (as `pareto latent --method distill`).
-            const Dataset& data = *req.session->data;
-            auto pca = evaluateModel(d->pcaInit, data, 64, sink.sub(0.85, 0.88));
-            if (!pca) return finish(pca.error());
-            auto student = evaluateModel(*r.model, data, 64, sink.sub(0.88, 0.91));
-            if (!student) return finish(student.error());
-            std::vector<std::vector<double>> scratch;
-            const double per = req.scratchPaths.isEmpty() ? 0.0 : 0.09 / req.scratchPaths.size();
-            for (int i = 0; i < req.scratchPaths.size(); ++i) {
-                const std::string path = req.scratchPaths[i].toStdString();
-                auto m = loadModel(path);
-                if (!m || m->model->info().latentDim != req.k) {
-                    r.warnings << (m ? QObject::tr("%1: latent size %2, not %3: left out of the gap recovered")
-                                           .arg(req.scratchPaths[i]).arg(m->model->info().latentDim).arg(req.k)
-                                     : qs(m.error().message));
-                    continue;
-                }
-                auto e = evaluateModel(*m->model, data, 64, sink.sub(0.91 + per * i, 0.91 + per * (i + 1)));
-                if (!e) return finish(e.error());
-                scratch.push_back(e->mse);
-            }
-            const GapRecovered g = gapRecovered(pca->mse, student->mse, scratch);
+            r.epochsRun = static_cast<int>(d.training.history.size());
+            r.bestEpoch = d.training.bestEpoch;
+            r.stoppedEarly = d.training.stoppedEarly;
+            r.secondsPerEpoch = d.training.secondsPerEpoch;
+            r.explainedVariance = d.projection.explainedVariance;
+            const GapRecovered& g = study->gap;
             r.n = g.n;
             r.scratchModels = g.scratchModels;
             r.gapDefined = g.defined;

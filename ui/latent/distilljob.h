@@ -48,7 +48,7 @@ struct DistillRequest {
 struct DistilledModel {
     quint64 sessionId = 0;
     int k = 0;
-    std::shared_ptr<const VaeModel> model;  ///< a TinyVae at k
+    std::shared_ptr<const Model> model;  ///< the student at k
     DistillSettings settings;
     QString trainData;                      ///< identity of the fine-tuning images
     qint64 trainImages = 0;

@@ -1,53 +1,41 @@
 #include "latent/latentmodelloader.h"
 
-#include <QtConcurrent/QtConcurrentRun>
-
 #include <exception>
 
 namespace pareto::ui {
 
-LatentModelLoader::LatentModelLoader(QObject* parent) : QObject(parent) {
-    m_pool.setMaxThreadCount(1);
-    connect(&m_watcher, &QFutureWatcher<LatentModelOutcome>::finished, this, [this] {
-        m_running = false;
-        const LatentModelOutcome out = m_watcher.future().resultCount() ? m_watcher.result() : LatentModelOutcome{};
-        // Answer even when a newer task waits: the provider caches every model it is given.
-        if (out.model) Q_EMIT ready(m_sessionId, m_choice, out.model);
-        else Q_EMIT failed(m_sessionId, m_choice, out.error.isEmpty() ? tr("no model was made") : out.error);
-        if (m_pending) {
-            LatentModelTask next = std::move(*m_pending);
-            m_pending.reset();
-            launch(std::move(next));
-        }
-    });
-}
+struct LatentModelLoader::Outcome {
+    quint64 sessionId = 0;
+    LatentChoice choice;
+    LatentModelOutcome made;
+};
 
-LatentModelLoader::~LatentModelLoader() {
-    m_pending.reset();
-    m_pool.waitForDone();
-}
+LatentModelLoader::LatentModelLoader(QObject* parent)
+    : QObject(parent),
+      m_worker(
+          this, nullptr,
+          [this](const std::shared_ptr<Outcome>& out) {
+              if (!out) return;
+              if (out->made.model) Q_EMIT ready(out->sessionId, out->choice, out->made.model);
+              else Q_EMIT failed(out->sessionId, out->choice, out->made.error.isEmpty() ? tr("no model was made") : out->made.error);
+          },
+          tr("Making a latent model"), Supersede::QueueKeep) {}
+
+LatentModelLoader::~LatentModelLoader() = default;
 
 void LatentModelLoader::request(LatentModelTask task) {
-    if (m_running) {
-        m_pending = std::move(task);
-        return;
-    }
-    launch(std::move(task));
-}
-
-void LatentModelLoader::launch(LatentModelTask task) {
-    m_running = true;
-    m_sessionId = task.sessionId;
-    m_choice = task.choice;
-    auto make = std::move(task.make);
-    m_watcher.setFuture(QtConcurrent::run(&m_pool, [make]() -> LatentModelOutcome {
+    m_worker.start([task = std::move(task)](const ProgressSink&) {
+        auto out = std::make_shared<Outcome>();
+        out->sessionId = task.sessionId;
+        out->choice = task.choice;
         // Anything thrown by core must not reach the UI thread.
         try {
-            return make();
+            out->made = task.make();
         } catch (const std::exception& e) {
-            return {nullptr, QString::fromUtf8(e.what())};
+            out->made = {nullptr, QString::fromUtf8(e.what())};
         }
-    }));
+        return out;
+    });
 }
 
 }  // namespace pareto::ui

@@ -1,24 +1,22 @@
 #pragma once
 
+#include "jobs/backgroundworker.h"
 #include "latent/latentoptions.h"
 
-#include <QFutureWatcher>
 #include <QObject>
-#include <QThreadPool>
 
 #include <functional>
 #include <memory>
-#include <optional>
 
 namespace pareto {
-class VaeModel;
+class Model;
 }
 
 namespace pareto::ui {
 
 /// @brief What a LatentModelLoader task made: a model, or why not.
 struct LatentModelOutcome {
-    std::shared_ptr<const VaeModel> model;
+    std::shared_ptr<const Model> model;
     QString error;
 };
 
@@ -30,10 +28,10 @@ struct LatentModelTask {
     std::function<LatentModelOutcome()> make;
 };
 
-/// @brief Makes the latent slider's cheap models off the UI thread: one task at a time on
-/// its own worker; a task arriving meanwhile replaces any waiting one (latest wins — a drag
-/// over k asks for many folds, only the last matters). Lives on the UI thread; the
-/// destructor waits for the running task.
+/// @brief Makes the latent slider's cheap models off the UI thread, on a BackgroundWorker:
+/// one task at a time; a task arriving meanwhile replaces any waiting one (latest wins — a
+/// drag over k asks for many folds, only the last matters), and every finished task is still
+/// answered (the provider caches every model it is given). UI thread.
 class LatentModelLoader : public QObject {
     Q_OBJECT
 public:
@@ -41,21 +39,15 @@ public:
     ~LatentModelLoader() override;
 
     void request(LatentModelTask task);
-    bool busy() const { return m_running; }
+    bool busy() const { return m_worker.isRunning(); }
 
 Q_SIGNALS:
-    void ready(quint64 sessionId, const pareto::ui::LatentChoice& choice, const std::shared_ptr<const pareto::VaeModel>& model);
+    void ready(quint64 sessionId, const pareto::ui::LatentChoice& choice, const std::shared_ptr<const pareto::Model>& model);
     void failed(quint64 sessionId, const pareto::ui::LatentChoice& choice, const QString& message);
 
 private:
-    void launch(LatentModelTask task);
-
-    QThreadPool m_pool;
-    QFutureWatcher<LatentModelOutcome> m_watcher;
-    std::optional<LatentModelTask> m_pending;
-    quint64 m_sessionId = 0;
-    LatentChoice m_choice;
-    bool m_running = false;
+    struct Outcome;
+    BackgroundWorker<Outcome> m_worker;
 };
 
 }  // namespace pareto::ui

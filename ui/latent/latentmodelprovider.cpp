@@ -11,7 +11,7 @@ QString LatentModelProvider::describe(const SessionPtr& session, const LatentCho
 
 QString LatentModelProvider::headline(const SessionPtr& session, const LatentChoice& choice) const {
     (void)session;
-    return choice.label();
+    return latentLabel(choice);
 }
 
 QString LatentModelProvider::provenance(const SessionPtr& session, const LatentChoice& choice) const {

@@ -41,7 +41,7 @@ public:
     virtual QString sourceCheckpoint(const SessionPtr& session, const LatentChoice& choice) const;
 
 Q_SIGNALS:
-    void modelReady(quint64 sessionId, const pareto::ui::LatentChoice& choice, const std::shared_ptr<const pareto::VaeModel>& model);
+    void modelReady(quint64 sessionId, const pareto::ui::LatentChoice& choice, const std::shared_ptr<const pareto::Model>& model);
     void failed(quint64 sessionId, const pareto::ui::LatentChoice& choice, const QString& message);
     /// The job making the model at `choice` was cancelled (not an error).
     void cancelled(quint64 sessionId, const pareto::ui::LatentChoice& choice);

@@ -2,45 +2,15 @@
 
 namespace pareto::ui {
 
-QString latentMethodName(LatentMethod m) {
-    switch (m) {
-    case LatentMethod::Original: return QStringLiteral("original");
-    case LatentMethod::Pca: return QStringLiteral("PCA");
-    case LatentMethod::Trained: return QStringLiteral("trained");
-    case LatentMethod::Distilled: return QStringLiteral("distilled");
-    }
-    return {};
-}
+QString latentMethodLabel(LatentMethod m) { return QString::fromLatin1(pareto::latentMethodName(m)); }
 
-QString latentMethodId(LatentMethod m) {
-    switch (m) {
-    case LatentMethod::Original: return QStringLiteral("original");
-    case LatentMethod::Pca: return QStringLiteral("pca");
-    case LatentMethod::Trained: return QStringLiteral("trained");
-    case LatentMethod::Distilled: return QStringLiteral("distill");
-    }
-    return {};
-}
+QString latentMethodKey(LatentMethod m) { return QString::fromLatin1(pareto::latentMethodId(m)); }
 
-QString LatentChoice::keyPart() const {
-    switch (method) {
-    case LatentMethod::Original: return {};
-    case LatentMethod::Pca: return QStringLiteral("pca-k%1").arg(k);
-    case LatentMethod::Trained: return QStringLiteral("trained-k%1-s%2").arg(k).arg(seed);
-    case LatentMethod::Distilled: return QStringLiteral("distilled-k%1").arg(k);
-    }
-    return {};
-}
+QString latentLabel(const LatentChoice& c) { return QString::fromStdString(c.label()); }
 
-QString LatentChoice::label() const {
-    switch (method) {
-    case LatentMethod::Original: return QStringLiteral("original L=%1").arg(k);
-    case LatentMethod::Pca: return QStringLiteral("PCA k=%1").arg(k);
-    case LatentMethod::Trained: return QStringLiteral("trained k=%1 (seed %2)").arg(k).arg(seed);
-    case LatentMethod::Distilled: return QStringLiteral("distilled k=%1").arg(k);
-    }
-    return {};
-}
+QString latentKey(const LatentChoice& c) { return QString::fromStdString(c.keyPart()); }
+
+int latentSeed(const LatentChoice& c) { return c.seed ? static_cast<int>(*c.seed) : 0; }
 
 const LatentMethodOptions* LatentOptions::find(LatentMethod m) const {
     for (const auto& o : methods)

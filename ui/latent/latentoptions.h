@@ -1,6 +1,9 @@
 #pragma once
-// The latent slider's vocabulary: which latent-dimension methods exist, which k each offers
-// for the open model, and the (method, k, seed) the user picked. Plain values, any thread.
+// The latent slider's vocabulary: which latent-dimension methods exist and which k each
+// offers for the open model. The (method, k, seed) the user picked is core's LatentChoice,
+// the same value the CLI parses. Plain values, any thread.
+
+#include "latent/latentchoice.h"
 
 #include <QString>
 #include <QStringList>
@@ -8,28 +11,20 @@
 
 namespace pareto::ui {
 
-/// How a model at latent size k is obtained. Original is the loaded model itself (k = L).
-enum class LatentMethod { Original, Pca, Trained, Distilled };
+using pareto::LatentChoice;
+using pareto::LatentMethod;
 
 /// "original", "PCA", "trained", "distilled"
-QString latentMethodName(LatentMethod m);
+QString latentMethodLabel(LatentMethod m);
 /// The method's word in configuration keys and core's compound grid: "original", "pca",
 /// "trained", "distill".
-QString latentMethodId(LatentMethod m);
-
-/// @brief A point of the latent slider.
-struct LatentChoice {
-    LatentMethod method = LatentMethod::Original;
-    int k = 0;     ///< latent dimension; for Original the model's L
-    int seed = 0;  ///< Trained: the seed of the catalog model shown (> 0); 0 for the other methods
-    /// Part of a configuration key: "" for the original model, else e.g. "pca-k8",
-    /// "trained-k8-s2", "distilled-k8".
-    QString keyPart() const;
-    /// "PCA k=8", "trained k=8 (seed 2)", "original L=16"
-    QString label() const;
-    bool operator==(const LatentChoice& o) const { return method == o.method && k == o.k && seed == o.seed; }
-    bool operator!=(const LatentChoice& o) const { return !(*this == o); }
-};
+QString latentMethodKey(LatentMethod m);
+/// "PCA k=8", "trained k=8 (seed 2)", "original L=16" (LatentChoice::label()).
+QString latentLabel(const LatentChoice& c);
+/// "" for the original model, else "pca-k8", "trained-k8-s2", "distilled-k8" (LatentChoice::keyPart()).
+QString latentKey(const LatentChoice& c);
+/// The trained model's seed as shown in the UI; 0 when there is none.
+int latentSeed(const LatentChoice& c);
 
 /// @brief What one method can offer for the open model.
 struct LatentMethodOptions {

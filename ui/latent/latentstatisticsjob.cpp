@@ -6,7 +6,7 @@
 #include "data/datasetloader.h"
 #include "eval/modelevaluation.h"
 #include "latent/latentstatistics.h"
-#include "model/vaemodel.h"
+#include "model/model.h"
 
 #include <QElapsedTimer>
 

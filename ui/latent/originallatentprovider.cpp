@@ -17,7 +17,7 @@ void OriginalLatentProvider::requestModel(const SessionPtr& session, const Laten
         Q_EMIT modelReady(session->id, choice, session->model);
         return;
     }
-    Q_EMIT failed(session->id, choice, tr("%1 k=%2 is not offered by this latent provider").arg(latentMethodName(choice.method)).arg(choice.k));
+    Q_EMIT failed(session->id, choice, tr("%1 k=%2 is not offered by this latent provider").arg(latentMethodLabel(choice.method)).arg(choice.k));
 }
 
 }  // namespace pareto::ui

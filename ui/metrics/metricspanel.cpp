@@ -85,7 +85,7 @@ void MetricsPanel::refresh() {
     };
     if (m) m_size->setText(sizeText(m->bytes, m->bitsPerParam));
     else if (p && p->key == config.key()) m_size->setText(sizeText(p->bytes, p->bitsPerParam));
-    else if (m_controller->latentPending()) m_size->setText(tr("making the model at %1…").arg(config.latent.label()));
+    else if (m_controller->latentPending()) m_size->setText(tr("making the model at %1…").arg(latentLabel(config.latent)));
     else m_size->setText(tr("quantizing…"));
     const qint64 total = m_controller->session()->info.n;
     if (!m) {

@@ -96,12 +96,16 @@ void ModelPanel::showSession(const SessionInfo& s) {
     m_title->setToolTip(s.modelPath);
     const QLocale en(QLocale::English);
     QString html = QStringLiteral("<table cellspacing='0' cellpadding='1'>");
-    html += row(tr("Architecture"), QStringLiteral("%1 (%2 file%3)").arg(s.arch, s.format,
+    html += row(tr("Model"), QStringLiteral("%1 (%2 file%3)").arg(s.description.toHtmlEscaped(), s.format,
                 s.nestedKey.isEmpty() ? QString() : tr(", nested under '%1'").arg(s.nestedKey.toHtmlEscaped())));
-    html += row(tr("Input"), s.inputShape + tr(" · latent L = %1").arg(s.latentDim));
-    html += row(tr("Parameters"), en.toString(s.params));
+    html += row(tr("Interface"), s.interface == QLatin1String("vae") ? tr("VAE: encode(x) → μ, decode(z)") : tr("autoencoder: forward(x) only"));
+    html += row(tr("Input"), tr("%1, values in %2; output in %3").arg(s.inputShape, s.inputRange, s.outputRange));
+    html += row(tr("Latent"), s.latentKind == QLatin1String("none") ? tr("none reachable") : tr("%1, dimension %2").arg(s.latentKind).arg(s.latentDim));
+    html += row(tr("Parameters"), s.bufferValues > 0 ? tr("%1 + %2 buffer values").arg(en.toString(s.params), en.toString(s.bufferValues))
+                                                     : en.toString(s.params));
     html += row(tr("FP32 size"), formatBytes(s.fp32Bytes));
     html += QStringLiteral("</table>");
+    for (const QString& note : s.modelNotes) html += QStringLiteral("<span style='color:#555'>· %1</span><br>").arg(note.toHtmlEscaped());
     html += QStringLiteral("<p style='margin-top:6px'><b>%1</b> <span style='color:#555'>(n = %2 held-out images, mean [95 % CI])</span></p>")
                 .arg(tr("FP32 reconstructions"))
                 .arg(s.n);

@@ -11,7 +11,7 @@
 #include <memory>
 
 namespace pareto {
-class VaeModel;
+class Model;
 }
 
 namespace pareto::ui {
@@ -45,7 +45,7 @@ struct PreviewResult {
     QVector<PreviewSample> samples;
     float errorScale = 1.0f;             ///< |error| mapped to the top of the colour scale, shared by every heat map
     // the compressed model, kept for the full metrics and for pinning
-    std::shared_ptr<const VaeModel> model;
+    std::shared_ptr<const Model> model;
     qint64 params = 0, bytes = 0, fp32Bytes = 0;
     double ratio = 0, bitsPerParam = 0;
     QStringList warnings;                ///< quantizer findings

@@ -5,9 +5,21 @@
 #include <QPainter>
 
 #include <algorithm>
+#include <cmath>
 
 namespace pareto::ui {
+
 namespace {
+
+QRect fitRect(const QRect& cell, const QSize& image) {
+    if (image.isEmpty()) return cell;
+    const double scale = std::min(double(cell.width()) / image.width(), double(cell.height()) / image.height());
+    // Whole multiples when the image is smaller than the cell: every source pixel the same size.
+    const double s = scale >= 1.0 ? std::floor(scale) : scale;
+    const QSize size(std::max(1, int(image.width() * s)), std::max(1, int(image.height() * s)));
+    return QRect(cell.left() + (cell.width() - size.width()) / 2, cell.top() + (cell.height() - size.height()) / 2, size.width(),
+                 size.height());
+}
 
 constexpr int kGap = 4;        // between the images of one sample
 constexpr int kGroupGap = 22;  // between samples side by side
@@ -170,7 +182,9 @@ void ReconstructionGrid::paintEvent(QPaintEvent* event) {
         const QImage* images[6] = {&s.original, &s.baseline, &s.compressed, &s.error, &s.pinned, &s.pinnedError};
         for (int c = 0; c < cols; ++c) {
             const QRect cell(box.left() + c * (m_cell + kGap), box.top(), m_cell, m_cell);
-            if (!images[c]->isNull()) p.drawImage(cell, *images[c]);
+            // At the model's own resolution, scaled by whole steps of nearest-neighbour (no
+            // smoothing: pixels stay sharp) and centred, so non-square inputs keep their aspect.
+            if (!images[c]->isNull()) p.drawImage(fitRect(cell, images[c]->size()), *images[c]);
             p.setPen(palette().color(QPalette::Mid));
             p.drawRect(cell.adjusted(0, 0, -1, -1));
         }

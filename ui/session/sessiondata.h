@@ -10,7 +10,7 @@
 #include <memory>
 
 namespace pareto {
-class VaeModel;
+class Model;
 struct Dataset;
 struct MeanImage;
 struct ModelEvaluation;
@@ -24,13 +24,19 @@ struct SessionInfo {
     QString modelPath;
     QString format;      ///< "pytorch", "torchscript", "safetensors"
     QString arch;        ///< "tinyvae", "torchscript"
+    QString description; ///< the model in a few words ("tinyvae (C=1, L=16)")
+    QString interface;   ///< "vae" or "autoencoder"
+    QString latentKind;  ///< "vector", "spatial", "codebook", "none"
+    QString inputRange, outputRange;  ///< "[0, 1]"
     QString nestedKey;
     QStringList modelNotes;
     qint64 latentDim = 0;
     qint64 params = 0;
+    qint64 bufferValues = 0;
     qint64 fp32Bytes = 0;
     QString inputShape;  ///< "1x64x64"
-    bool quantizable = false;  ///< core can quantize this architecture
+    bool quantizable = true;   ///< the model has tensors a scheme quantizes
+    QString latentReason;      ///< why the latent slider is off ("" when it works)
     // data
     QString dataSpec;
     QString split;       ///< "" for the spec's default
@@ -53,7 +59,7 @@ struct SessionInfo {
 /// is the FP32 baseline: compressed variants are separate copies made by core.
 struct SessionData {
     quint64 id = 0;                                   ///< distinct per loaded session
-    std::shared_ptr<const VaeModel> model;            ///< FP32 baseline
+    std::shared_ptr<const Model> model;            ///< FP32 baseline
     std::shared_ptr<const Dataset> data;              ///< held-out images, converted to the model's input
     std::shared_ptr<const MeanImage> meanImage;
     std::shared_ptr<const ModelEvaluation> fp32;      ///< the baseline on `data`, per image and summarized

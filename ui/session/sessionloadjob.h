@@ -1,9 +1,11 @@
 #pragma once
 
 #include "jobs/backgroundworker.h"
+#include "session/modelinput.h"
 #include "session/sessiondata.h"
 
 #include <QObject>
+#include <QVector>
 
 #include <memory>
 
@@ -20,6 +22,8 @@ struct SessionRequest {
     /// (a snapshot of TrustStore); otherwise the job asks with trustNeeded().
     QStringList trustedHashes;
     bool trustAll = false;
+    /// A TorchScript model's input shape and value ranges (the Data panel).
+    ModelInput input;
 };
 
 /// @brief Opens a checkpoint and its held-out data, and measures the FP32 model and the

@@ -14,7 +14,6 @@
 #include "eval/modelevaluation.h"
 
 #include <QFileInfo>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <numeric>
@@ -60,7 +59,15 @@ StudioController::StudioController(QObject* parent)
       m_sweep(new SweepJob(this)),
       m_sensitivityJob(new SensitivityJob(this)),
       m_configs(new EvaluatedConfigs(this)) {
-    m_comparePool.setMaxThreadCount(1);
+    // current - A: 3 x 1000 bootstrap resamples, small but not UI-thread work.
+    m_compare = std::make_unique<BackgroundWorker<Comparison>>(
+        this, nullptr,
+        [this](const std::shared_ptr<Comparison>& c) {
+            if (!c || !m_pinned || c->keyA != m_pinned->record.key || c->keyCurrent != currentConfig().key()) return;  // stale
+            m_comparison = *c;
+            Q_EMIT comparisonChanged();
+        },
+        tr("Comparing with A"));
     setLatentProvider(new OriginalLatentProvider);
     m_metricsDelay.setSingleShot(true);
     m_metricsDelay.setInterval(kMetricsDelayMs);
@@ -129,13 +136,7 @@ StudioController::StudioController(QObject* parent)
         Q_EMIT sensitivityEnded();
     });
 
-    connect(&m_compareWatcher, &QFutureWatcher<Comparison>::finished, this, [this] {
-        if (m_compareWatcher.future().resultCount() == 0) return;
-        const Comparison c = m_compareWatcher.result();
-        if (!m_pinned || c.keyA != m_pinned->record.key || c.keyCurrent != currentConfig().key()) return;  // stale
-        m_comparison = c;
-        Q_EMIT comparisonChanged();
-    });
+
 }
 
 StudioController::~StudioController() {
@@ -144,7 +145,6 @@ StudioController::~StudioController() {
     m_metricsJob->cancel();
     m_sweep->cancel();
     m_sensitivityJob->cancel();
-    m_comparePool.waitForDone();
 }
 
 // --- session ------------------------------------------------------------------------------
@@ -157,7 +157,7 @@ void StudioController::openModel(const QString& path, const QString& dataSpec, c
     m_wasSettled = false;
     m_pendingTrust = {};
     Q_EMIT loadStarted(tr("Opening %1").arg(QFileInfo(path).fileName()));
-    m_load->start(SessionRequest{path, nullptr, dataSpec, split, limit, TrustStore::trustedHashes(), TrustStore::trustAll()});
+    m_load->start(SessionRequest{path, nullptr, dataSpec, split, limit, TrustStore::trustedHashes(), TrustStore::trustAll(), m_input});
 }
 
 void StudioController::trustPendingAndOpen() {
@@ -187,7 +187,7 @@ void StudioController::setData(const QString& dataSpec, const QString& split, qi
     m_loadingPath = m_session->info.modelPath;
     m_wasSettled = false;
     Q_EMIT loadStarted(tr("Loading %1").arg(dataSpec));
-    m_load->start(SessionRequest{QString(), m_session, dataSpec, split, limit, TrustStore::trustedHashes(), TrustStore::trustAll()});
+    m_load->start(SessionRequest{QString(), m_session, dataSpec, split, limit, TrustStore::trustedHashes(), TrustStore::trustAll(), m_input});
 }
 
 void StudioController::cancelLoad() { m_load->cancel(); }
@@ -223,7 +223,7 @@ void StudioController::onSessionLoaded(const SessionPtr& session) {
     for (const auto& n : info.dataNotes) Q_EMIT finding(Severity::Info, tr("Data"), n);
     if (info.untrainedWarning) Q_EMIT finding(Severity::Warning, model, info.untrainedReason);
     if (!info.quantizable)
-        Q_EMIT finding(Severity::Warning, model, tr("%1 models cannot be quantized yet (TinyVAE state dicts can)").arg(info.arch));
+        Q_EMIT finding(Severity::Warning, model, tr("the model has no Conv, ConvTranspose, Linear or Embedding weight: there is nothing to quantize, every size stays FP32"));
 
     Q_EMIT loadEnded();
     Q_EMIT sessionChanged();
@@ -268,7 +268,7 @@ void StudioController::setLatentProvider(LatentModelProvider* provider) {
     m_latentProvider = provider;
     provider->setParent(this);
     connect(provider, &LatentModelProvider::modelReady, this,
-            [this](quint64 sessionId, const LatentChoice& choice, const std::shared_ptr<const VaeModel>& model) {
+            [this](quint64 sessionId, const LatentChoice& choice, const std::shared_ptr<const Model>& model) {
                 if (!m_session || sessionId != m_session->id || choice != m_latent || !m_latentPending) return;  // the user moved on
                 m_base = m_readyBase = model;
                 m_readyLatent = choice;
@@ -277,7 +277,7 @@ void StudioController::setLatentProvider(LatentModelProvider* provider) {
             });
     connect(provider, &LatentModelProvider::failed, this, [this](quint64 sessionId, const LatentChoice& choice, const QString& message) {
         if (!m_session || sessionId != m_session->id) return;
-        Q_EMIT finding(Severity::Error, tr("Latent %1").arg(choice.label()), message);
+        Q_EMIT finding(Severity::Error, tr("Latent %1").arg(latentLabel(choice)), message);
         if (choice == m_latent && m_latentPending) revertLatent();
     });
     connect(provider, &LatentModelProvider::cancelled, this, [this](quint64 sessionId, const LatentChoice& choice) {
@@ -498,10 +498,10 @@ void StudioController::updateComparison() {
     const auto b = cur->perImage;
     const QString keyA = m_pinned->record.key, keyB = cur->key;
     // 3 x 1000 bootstrap resamples: small, but not UI-thread work.
-    m_compareWatcher.setFuture(QtConcurrent::run(&m_comparePool, [a, b, keyA, keyB] {
+    m_compare->start([a, b, keyA, keyB](const ProgressSink&) {
         const PairedDeltas d = pairedDeltas(*a, *b);
-        return Comparison{keyA, keyB, static_cast<qint64>(b->size()), d.mse, d.psnr, d.ssim};
-    }));
+        return std::make_shared<Comparison>(Comparison{keyA, keyB, static_cast<qint64>(b->size()), d.mse, d.psnr, d.ssim});
+    });
 }
 
 // --- background jobs ----------------------------------------------------------------------

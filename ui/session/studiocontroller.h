@@ -1,16 +1,16 @@
 #pragma once
 
+#include "jobs/backgroundworker.h"
 #include "jobs/sensitivityjob.h"
 #include "latent/latentoptions.h"
 #include "reconstruction/previewresult.h"
+#include "session/modelinput.h"
 #include "session/evaluatedconfig.h"
 #include "session/sessiondata.h"
 #include "session/studioconfig.h"
 #include "warnings/warningspanel.h"
 
-#include <QFutureWatcher>
 #include <QObject>
-#include <QThreadPool>
 #include <QTimer>
 
 #include <memory>
@@ -40,7 +40,7 @@ struct SampleSelection {
 /// @brief A configuration pinned as "A", to compare with whatever the sliders show now.
 struct PinnedConfig {
     StudioConfig config;
-    std::shared_ptr<const VaeModel> model;  ///< its compressed model (a separate copy)
+    std::shared_ptr<const Model> model;  ///< its compressed model (a separate copy)
     EvaluatedConfig record;                 ///< complete, with per-image figures
 };
 
@@ -73,6 +73,10 @@ public:
     void openModelKeepingData(const QString& path);
     /// Loads other data for the current model.
     void setData(const QString& dataSpec, const QString& split, qint64 limit);
+    /// How the next model opens (TorchScript input shape and ranges). Takes effect on the next
+    /// openModel(); the Data panel reopens the current model when it changes.
+    void setModelInput(const ModelInput& input) { m_input = input; }
+    ModelInput modelInput() const { return m_input; }
     void cancelLoad();
     bool isLoading() const;
     /// After trustRequested(): remembers the file as trusted (TrustStore) and opens it.
@@ -101,7 +105,7 @@ public:
     /// True while the FP32 model of the chosen latent is being made (no preview until then).
     bool latentPending() const { return m_latentPending; }
     /// The FP32 model at the current latent choice (compression applies to it); null while pending.
-    std::shared_ptr<const VaeModel> baseModel() const { return m_base; }
+    std::shared_ptr<const Model> baseModel() const { return m_base; }
 
     // --- preview -------------------------------------------------------------------------
     void setSampleSelection(const SampleSelection& selection);
@@ -202,6 +206,7 @@ private:
     SessionPtr m_session;
     QString m_dataSpec, m_split;
     qint64 m_limit = -1;
+    ModelInput m_input;
     QString m_loadingPath;
     struct PendingTrust {
         QString path, sha256, dataSpec, split;
@@ -209,10 +214,10 @@ private:
     } m_pendingTrust;
 
     LatentChoice m_latent;
-    std::shared_ptr<const VaeModel> m_base;  ///< FP32 model at m_latent
+    std::shared_ptr<const Model> m_base;  ///< FP32 model at m_latent
     bool m_latentPending = false;
     LatentChoice m_readyLatent;              ///< the last choice whose model arrived
-    std::shared_ptr<const VaeModel> m_readyBase;
+    std::shared_ptr<const Model> m_readyBase;
     QuantScheme m_scheme = QuantScheme::integer(8);
 
     SampleSelection m_selection;
@@ -229,8 +234,7 @@ private:
     std::optional<EvaluatedConfig> m_running;  ///< streaming figures of the current key
     std::optional<PinnedConfig> m_pinned;
     std::optional<Comparison> m_comparison;
-    QThreadPool m_comparePool;
-    QFutureWatcher<Comparison> m_compareWatcher;
+    std::unique_ptr<BackgroundWorker<Comparison>> m_compare;
     quint64 m_sweepSession = 0;
     std::optional<SensitivityResult> m_sensitivity;
     bool m_wasSettled = false;

@@ -16,7 +16,7 @@ namespace {
 Dataset noiseImages(int n) {
     at::Generator gen = at::detail::createCPUGenerator(9);
     Dataset d;
-    d.images = at::rand({n, 1, 64, 64}, gen);
+    d = Dataset::fromImages(at::rand({n, 1, 64, 64}, gen));
     d.ids.resize(static_cast<size_t>(n));
     d.identity = "noise";
     return d;

@@ -14,7 +14,7 @@ namespace {
 Dataset noiseImages(int n, int channels) {
     at::Generator gen = at::detail::createCPUGenerator(11);
     Dataset d;
-    d.images = at::rand({n, channels, 64, 64}, gen);
+    d = Dataset::fromImages(at::rand({n, channels, 64, 64}, gen));
     d.ids.resize(static_cast<size_t>(n));
     d.identity = "noise";
     return d;
@@ -68,7 +68,7 @@ void TestModelCompressor::separateWeights() {
 void TestModelCompressor::baselineNumbersUnchanged() {
     const TinyVae base = TinyVae::randomInit({1, 8}, 3);
     const Dataset data = noiseImages(12, 1);
-    MeanImage mean{data.images.mean(0), "noise mean"};
+    MeanImage mean{data.all().mean(0), "noise mean"};
     auto plain = evaluateWithBaseline(base, data, mean, 5);
     auto comp = evaluateCompression(base, planFor("int3"), data, mean, 5);
     QVERIFY(plain.ok() && comp.ok());

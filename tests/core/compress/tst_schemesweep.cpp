@@ -21,7 +21,7 @@ namespace {
 Dataset noiseImages(int n, int channels) {
     at::Generator gen = at::detail::createCPUGenerator(5);
     Dataset d;
-    d.images = at::rand({n, channels, 64, 64}, gen);
+    d = Dataset::fromImages(at::rand({n, channels, 64, 64}, gen));
     d.ids.resize(static_cast<size_t>(n));
     d.identity = "noise";
     return d;
@@ -63,7 +63,7 @@ void TestSchemeSweep::paretoFrontRows() {
 void TestSchemeSweep::sweepOnTinyVae() {
     const TinyVae base = TinyVae::randomInit({1, 8}, 3);
     const Dataset data = noiseImages(10, 1);
-    const MeanImage mean{data.images.mean(0), "noise mean"};
+    const MeanImage mean{data.all().mean(0), "noise mean"};
     auto plans = plansFromSchemes({"int8", "int4", "int2", "fp32", "fp16"});
     QVERIFY(plans.ok());
     auto s = sweepSchemes(base, *plans, data, mean, 4);
@@ -110,7 +110,7 @@ void TestSchemeSweep::badSchemeIsNamed() {
 void TestSchemeSweep::cancelIsNotAnError() {
     const TinyVae base = TinyVae::randomInit({1, 8}, 3);
     const Dataset data = noiseImages(4, 1);
-    const MeanImage mean{data.images.mean(0), "noise mean"};
+    const MeanImage mean{data.all().mean(0), "noise mean"};
     // Cancel once the first configuration after FP32 starts.
     const ProgressSink stop([](double, const std::string& stage) { return stage.rfind("sweep int4", 0) != 0; });
     auto s = sweepSchemes(base, *plansFromSchemes({"int8", "int4", "int2"}), data, mean, 4, stop);

@@ -28,7 +28,7 @@ private Q_SLOTS:
 void TestSweepRow::rowsEqualSweepSchemes() {
     const TinyVae base = TinyVae::randomInit({1, 8}, 4);
     const Dataset data = noiseImages(9);
-    const MeanImage mean{data.images.mean(0), "noise mean"};
+    const MeanImage mean{data.all().mean(0), "noise mean"};
     auto plans = plansFromSchemes({"int8", "int4-g64", "nf4"});
     QVERIFY(plans.ok());
     auto sweep = sweepSchemes(base, *plans, data, mean, 4);
@@ -88,7 +88,7 @@ void TestSweepRow::wrongFp32LengthIsAnError() {
 void TestSweepRow::cancelIsReported() {
     const TinyVae base = TinyVae::randomInit({1, 8}, 4);
     const Dataset data = noiseImages(8);
-    const MeanImage mean{data.images.mean(0), "noise mean"};
+    const MeanImage mean{data.all().mean(0), "noise mean"};
     auto fp32 = evaluateWithBaseline(base, data, mean, 4);
     QVERIFY(fp32.ok());
     const ProgressSink never([](double, const std::string&) { return false; });

@@ -67,13 +67,13 @@ void TestCifarLoader::selectsSplits() {
     QStringList got;
     for (const auto& id : ds->ids) got << QString::fromStdString(id);
     QCOMPARE(got, ids);
-    QCOMPARE(ds->images.sizes().vec(), (std::vector<int64_t>{ids.size(), 3, 32, 32}));
+    QCOMPARE(ds->all().sizes().vec(), (std::vector<int64_t>{ids.size(), 3, 32, 32}));
     // Pixels follow the ids: record r of batch 2 is training image 6 + r, test #r is 100 + r.
     for (int n = 0; n < ids.size(); ++n) {
         const QStringList parts = ids[n].split('#');
         const int r = parts[1].toInt();
         const int i = parts[0] == "data_batch_1.bin" ? r : parts[0] == "data_batch_2.bin" ? 6 + r : 100 + r;
-        QCOMPARE(ds->images[n][1][5][7].item<float>(), float(test::cifarPixel(i, 1, 5, 7)) / 255.0f);
+        QCOMPARE(ds->all()[n][1][5][7].item<float>(), float(test::cifarPixel(i, 1, 5, 7)) / 255.0f);
     }
 }
 
@@ -82,7 +82,8 @@ void TestCifarLoader::keepsRgbPlaneOrder() {
     o.limit = 1;
     const auto ds = loadDataset(*parseDataSpec(spec()), o);
     QVERIFY(ds.ok());
-    const auto acc = ds->images.accessor<float, 4>();
+    const at::Tensor all = ds->all();
+    const auto acc = all.accessor<float, 4>();
     for (int c = 0; c < 3; ++c)
         for (int y : {0, 13, 31})
             for (int x : {0, 20, 31}) QCOMPARE(acc[0][c][y][x], float(test::cifarPixel(100, c, y, x)) / 255.0f);
@@ -94,13 +95,13 @@ void TestCifarLoader::convertsToGrayWithBt601() {
     o.channels = 1;
     const auto ds = loadDataset(*parseDataSpec(spec()), o);
     QVERIFY(ds.ok());
-    QCOMPARE(ds->images.size(1), 1);
+    QCOMPARE(ds->all().size(1), 1);
     QCOMPARE(ds->notes, (std::vector<std::string>{
                             "converted 3 -> 1 channels (ITU-R BT.601 luma: 0.299 R + 0.587 G + 0.114 B)"}));
     for (int y : {0, 9, 31}) {
         const double r = test::cifarPixel(101, 0, y, 4) / 255.0, g = test::cifarPixel(101, 1, y, 4) / 255.0,
                      b = test::cifarPixel(101, 2, y, 4) / 255.0;
-        QVERIFY(std::abs(ds->images[1][0][y][4].item<double>() - (0.299 * r + 0.587 * g + 0.114 * b)) < 1e-6);
+        QVERIFY(std::abs(ds->all()[1][0][y][4].item<double>() - (0.299 * r + 0.587 * g + 0.114 * b)) < 1e-6);
     }
 }
 

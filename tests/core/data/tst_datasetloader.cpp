@@ -80,7 +80,7 @@ void TestDatasetLoader::selectsSplits() {
     // Each image holds the pixels of the record its id names.
     for (int n = 0; n < ids.size(); ++n) {
         const int record = ids[n].section('#', 1).toInt();
-        QCOMPARE(ds->images[n][0][3][2].item<float>(), float(test::idxPixel(record, 3, 2)) / 255.0f);
+        QCOMPARE(ds->all()[n][0][3][2].item<float>(), float(test::idxPixel(record, 3, 2)) / 255.0f);
     }
     const std::string splitText = split >= 0 ? splitName(Split(split)) : "test";
     QCOMPARE(ds->identity, idxSpec().text + " split=" + splitText + " n=" + std::to_string(ids.size()));
@@ -146,7 +146,7 @@ void TestDatasetLoader::meanImageMatchesDirectMean() {
     direct.limit = meanSplit == int(Split::All) ? limit : -1;
     const auto ds = loadDataset(spec, direct);
     QVERIFY(ds.ok());
-    const at::Tensor expected = ds->images.to(at::kDouble).mean(0);
+    const at::Tensor expected = ds->all().to(at::kDouble).mean(0);
     QCOMPARE(mean->image.sizes(), expected.sizes());
     QCOMPARE(mean->image.scalar_type(), at::kFloat);
     const double diff = test::maxAbsDiff(mean->image, expected);

@@ -51,9 +51,9 @@ void TestIdxLoader::realTestImagesMatchNumpy() {
     o.limit = 3;
     const auto ds = loadDataset(*parseDataSpec("fashion-mnist"), o);
     QVERIFY2(ds.ok(), ds.ok() ? "" : ds.error().message.c_str());
-    QCOMPARE(ds->images.sizes().vec(), (std::vector<int64_t>{3, 1, 28, 28}));
-    QCOMPARE(ds->images.scalar_type(), at::kFloat);
-    QVERIFY(ds->images.is_contiguous());
+    QCOMPARE(ds->all().sizes().vec(), (std::vector<int64_t>{3, 1, 28, 28}));
+    QCOMPARE(ds->all().scalar_type(), at::kFloat);
+    QVERIFY(ds->all().is_contiguous());
     QCOMPARE(ds->identity, std::string("fashion-mnist:/usr/share/datasets/fashion-mnist split=test n=3"));
     QCOMPARE(ds->ids, (std::vector<std::string>{"t10k-images-idx3-ubyte.gz#0", "t10k-images-idx3-ubyte.gz#1",
                                                  "t10k-images-idx3-ubyte.gz#2"}));
@@ -61,7 +61,7 @@ void TestIdxLoader::realTestImagesMatchNumpy() {
 
     const QJsonArray first = m_reference["first_test"].toArray();
     QCOMPARE(first.size(), 3);
-    const float* px = ds->images.data_ptr<float>();
+    const float* px = ds->all().data_ptr<float>();
     for (int i = 0; i < 3; ++i) {
         const QJsonArray img = first[i].toArray();
         QCOMPARE(img.size(), 28 * 28);
@@ -80,7 +80,7 @@ void TestIdxLoader::realValidationStartsAt90Percent() {
     QCOMPARE(m_reference["train_part"].toInt(), 54000);
     QCOMPARE(ds->ids.front(), std::string("train-images-idx3-ubyte.gz#54000"));
     const QJsonArray img = m_reference["val_first"].toArray();
-    const float* px = ds->images.data_ptr<float>();
+    const float* px = ds->all().data_ptr<float>();
     for (int k = 0; k < img.size(); ++k) QCOMPARE(px[k], float(img[k].toInt()) / 255.0f);
 }
 
@@ -119,9 +119,10 @@ void TestIdxLoader::readsSyntheticFiles() {
     QVERIFY(test::writeIdx(dir.filePath(fileName), count, rows, cols, gzip));
     const auto ds = loadDataset(*parseDataSpec("fashion-mnist:" + dir.path().toStdString()), {});
     QVERIFY2(ds.ok(), ds.ok() ? "" : ds.error().message.c_str());
-    QCOMPARE(ds->images.sizes().vec(), (std::vector<int64_t>{count, 1, rows, cols}));
+    QCOMPARE(ds->all().sizes().vec(), (std::vector<int64_t>{count, 1, rows, cols}));
     QCOMPARE(QString::fromStdString(ds->ids.back()), fileName + "#" + QString::number(count - 1));
-    const auto acc = ds->images.accessor<float, 4>();
+    const at::Tensor all = ds->all();
+    const auto acc = all.accessor<float, 4>();
     for (int i = 0; i < count; ++i)
         for (int y = 0; y < rows; ++y)
             for (int x = 0; x < cols; ++x) QCOMPARE(acc[i][0][y][x], float(test::idxPixel(i, y, x)) / 255.0f);

@@ -100,9 +100,9 @@ void TestImageFolder::decodesFormats() {
     const auto ds = loadDataset(*parseDataSpec(folderSpec(dir)), {});
     QVERIFY2(ds.ok(), ds.ok() ? "" : ds.error().message.c_str());
     const at::Tensor expected = expectedPlanes(m);
-    QCOMPARE(ds->images.sizes().vec(), (std::vector<int64_t>{1, expected.size(0), 6, 9}));
-    QVERIFY2(test::maxAbsDiff(ds->images[0], expected) <= tolerance + 1e-7,
-             qPrintable(QString::number(test::maxAbsDiff(ds->images[0], expected))));
+    QCOMPARE(ds->all().sizes().vec(), (std::vector<int64_t>{1, expected.size(0), 6, 9}));
+    QVERIFY2(test::maxAbsDiff(ds->all()[0], expected) <= tolerance + 1e-7,
+             qPrintable(QString::number(test::maxAbsDiff(ds->all()[0], expected))));
     QStringList got;
     for (const auto& n : ds->notes) got << QString::fromStdString(n);
     QCOMPARE(got, notes);
@@ -114,9 +114,9 @@ void TestImageFolder::pureRedIsChannelZero() {
     QVERIFY(cv::imwrite(dir.filePath("red.png").toStdString(), cv::Mat(4, 4, CV_8UC3, cv::Scalar(0, 0, 255))));
     const auto ds = loadDataset(*parseDataSpec(folderSpec(dir)), {});
     QVERIFY(ds.ok());
-    QCOMPARE(ds->images[0][0].min().item<float>(), 1.0f);
-    QCOMPARE(ds->images[0][1].max().item<float>(), 0.0f);
-    QCOMPARE(ds->images[0][2].max().item<float>(), 0.0f);
+    QCOMPARE(ds->all()[0][0].min().item<float>(), 1.0f);
+    QCOMPARE(ds->all()[0][1].max().item<float>(), 0.0f);
+    QCOMPARE(ds->all()[0][2].max().item<float>(), 0.0f);
 }
 
 void TestImageFolder::reportsUnreadableImage_data() {
@@ -168,7 +168,7 @@ void TestImageFolder::resizesMixedSizesToFirst() {
     QVERIFY(cv::imwrite(dir.filePath("c.png").toStdString(), pattern(8, 8, CV_8UC1)));
     const auto ds = loadDataset(*parseDataSpec(folderSpec(dir)), {});
     QVERIFY2(ds.ok(), ds.ok() ? "" : ds.error().message.c_str());
-    QCOMPARE(ds->images.sizes().vec(), (std::vector<int64_t>{3, 3, 8, 8}));
+    QCOMPARE(ds->all().sizes().vec(), (std::vector<int64_t>{3, 3, 8, 8}));
     QCOMPARE(ds->notes, (std::vector<std::string>{"resized 16x12 -> 8x8 (area) (1 of 3 images)",
                                                   "converted 1 -> 3 channels (replicated gray) (1 of 3 images)"}));
 }
@@ -206,7 +206,7 @@ void TestImageFolder::selectsSplits() {
     QCOMPARE(QString::fromStdString(ds->ids.back()), someIds[1]);
     // Pixels belong to the named file.
     const int lastIndex = someIds[1].mid(3, 2).toInt();
-    QCOMPARE(ds->images[count - 1][0][1][1].item<float>(), float(lastIndex * 10) / 255.0f);
+    QCOMPARE(ds->all()[count - 1][0][1][1].item<float>(), float(lastIndex * 10) / 255.0f);
     const std::string splitText = split >= 0 ? splitName(Split(split)) : "all";
     QCOMPARE(ds->identity, folderSpec(dir) + " split=" + splitText + " n=" + std::to_string(count));
 }

@@ -1,4 +1,4 @@
-// The evaluator with a tiny fake VaeModel (no TinyVAE needed): batching, cancellation,
+// The evaluator with a tiny fake Model (no TinyVAE needed): batching, cancellation,
 // error reporting, the mean-image baseline and the untrained-checkpoint check.
 
 #include "eval/baseline.h"
@@ -19,7 +19,7 @@ namespace {
 
 /// @brief A "VAE" whose latent is the flattened image: decode(encodeMu(x)) = x + offset,
 /// or one of the failures the evaluator must report.
-class FakeVae : public VaeModel {
+class FakeVae : public Model {
 public:
     enum class Mode { Identity, Offset, ConstantMean, ThrowsC10, ThrowsStd, WrongShape, NaNOutput };
 
@@ -27,16 +27,27 @@ public:
         : m_mode(mode), m_chw(std::move(chw)), m_offset(offset), m_constant(std::move(constant)) {}
 
     ModelInfo info() const override {
-        return {"fake", m_chw[0] * m_chw[1] * m_chw[2], m_chw, 0};
+        ModelInfo i;
+        i.arch = "fake";
+        i.inputShape = m_chw;
+        i.latent.kind = LatentKind::Vector;
+        i.latent.shape = {m_chw[0] * m_chw[1] * m_chw[2]};
+        i.latentDim = i.latent.dim();
+        return i;
     }
 
-    at::Tensor encodeMu(const at::Tensor& x) const override {
+    std::vector<ModelTensor> tensors() const override { return {}; }
+    Result<ModelPtr> withWeights(const StateDict&) const override {
+        return Error::failed("fake model has no weights");
+    }
+
+    at::Tensor encodeNative(const at::Tensor& x) const override {
         if (m_mode == Mode::ThrowsC10) TORCH_CHECK(false, "fake encoder exploded");
         if (m_mode == Mode::ThrowsStd) throw std::runtime_error("fake decoder ran out of memory");
         return x.flatten(1);
     }
 
-    at::Tensor decode(const at::Tensor& z) const override {
+    at::Tensor decodeNative(const at::Tensor& z) const override {
         const auto x = z.view({-1, m_chw[0], m_chw[1], m_chw[2]});
         switch (m_mode) {
         case Mode::Offset: return x + m_offset;
@@ -47,11 +58,12 @@ public:
         }
     }
 
-    // No guard of its own (unlike VaeModel::reconstruct): proves the evaluator's NoGradGuard.
-    at::Tensor reconstruct(const at::Tensor& x) const override {
+    // Records the grad mode it runs under: proves the evaluator's NoGradGuard even though
+    // Model::reconstruct adds its own.
+    at::Tensor forwardNative(const at::Tensor& x) const override {
         ++m_calls;
         if (at::GradMode::is_enabled()) m_sawGrad = true;
-        return decode(encodeMu(x));
+        return decodeNative(encodeNative(x));
     }
 
     int calls() const { return m_calls; }
@@ -69,7 +81,7 @@ private:
 Dataset makeDataset(int64_t n, int64_t c = 1, int64_t h = 12, int64_t w = 12, uint64_t seed = 1) {
     at::manual_seed(seed);
     Dataset d;
-    d.images = at::rand({n, c, h, w});
+    d = Dataset::fromImages(at::rand({n, c, h, w}));
     for (int64_t i = 0; i < n; ++i) d.ids.push_back("img" + std::to_string(i));
     d.identity = "fake:test";
     return d;
@@ -135,8 +147,8 @@ void TestEvaluator::identityModel() {
         QVERIFY(std::abs(r->ssim[i] - 1) < 1e-12);
     }
     QVERIFY(recon.defined());
-    QCOMPARE(recon.sizes().vec(), data.images.sizes().vec());
-    QVERIFY(at::equal(recon, data.images));
+    QCOMPARE(recon.sizes().vec(), data.all().sizes().vec());
+    QVERIFY(at::equal(recon, data.all()));
 }
 
 void TestEvaluator::offsetModelMatchesComputeMetrics() {
@@ -144,7 +156,7 @@ void TestEvaluator::offsetModelMatchesComputeMetrics() {
     FakeVae model(FakeVae::Mode::Offset, {3, 16, 16}, 0.05);
     const auto r = evaluateModel(model, data, 4);
     QVERIFY(r.ok());
-    const auto expected = computeMetrics(data.images + 0.05, data.images);
+    const auto expected = computeMetrics(data.all() + 0.05, data.all());
     QCOMPARE(r->mse, expected.mse);
     QCOMPARE(r->psnr, expected.psnr);
     QCOMPARE(r->ssim, expected.ssim);
@@ -228,8 +240,8 @@ void TestEvaluator::meanImageBaseline() {
     // MSE_i = (v_i - mean)^2 and, windows having no variance, SSIM follows the luminance term.
     const std::vector<double> v{0.1, 0.2, 0.3, 0.6};
     Dataset data;
-    data.images = at::empty({4, 3, 12, 12});
-    for (int64_t i = 0; i < 4; ++i) data.images[i].fill_(v[static_cast<size_t>(i)]);
+    data = Dataset::fromImages(at::empty({4, 3, 12, 12}));
+    for (int64_t i = 0; i < 4; ++i) data.all()[i].fill_(v[static_cast<size_t>(i)]);
     const double mean = 0.3;
     const at::Tensor meanImage = meanImageOf(data);
     QCOMPARE(meanImage.sizes().vec(), (std::vector<int64_t>{3, 12, 12}));
@@ -246,7 +258,7 @@ void TestEvaluator::meanImageBaseline() {
         QVERIFY(std::abs(m.ssim[i] - ssim) < 1e-6);
     }
     // Same as computeMetrics against an explicit stack of mean images.
-    const auto explicitMetrics = computeMetrics(meanImage.unsqueeze(0).repeat({4, 1, 1, 1}), data.images);
+    const auto explicitMetrics = computeMetrics(meanImage.unsqueeze(0).repeat({4, 1, 1, 1}), data.all());
     QCOMPARE(m.mse, explicitMetrics.mse);
 
     QVERIFY(!meanImageOf(Dataset{}).defined());

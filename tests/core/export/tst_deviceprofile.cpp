@@ -2,10 +2,19 @@
 // sizes counted by hand from its shapes, and the fit arithmetic.
 #include "export/deviceprofile.h"
 #include "export/fitestimate.h"
+#include "model/tinyvae.h"
 
 #include <QtTest>
 
 using namespace pareto;
+
+namespace {
+
+TinyVae tinyVae(int64_t channels, int64_t latent) {
+    return TinyVae::randomInit({channels, latent}, 1);
+}
+
+}  // namespace
 
 class TestDeviceProfile : public QObject {
     Q_OBJECT
@@ -74,10 +83,10 @@ void TestDeviceProfile::activationsFromShapes() {
     QFETCH(int, latent);
     QFETCH(qint64, total);
     QFETCH(qint64, peakPair);
-    TinyVaeConfig c;
-    c.channels = channels;
-    c.latentDim = latent;
-    const auto acts = tinyVaeActivations(c);
+    const TinyVae c = tinyVae(channels, latent);
+    bool complete = false;
+    const auto acts = c.activations(&complete);
+    QVERIFY(complete);
     qint64 sum = 0, peak = 0;
     for (size_t i = 0; i < acts.size(); ++i) {
         qint64 n = 1;
@@ -109,12 +118,12 @@ void TestDeviceProfile::fitArithmetic() {
     QFETCH(QString, profile);
     QFETCH(qint64, batch);
     QFETCH(bool, fits);
-    TinyVaeConfig c{1, 16};
+    const TinyVae c = tinyVae(1, 16);
     const DeviceProfile& p = *findDeviceProfile(profile.toStdString());
     const int64_t packed = 143005;
     const FitEstimate f = estimateFit(c, packed, ModelPrecision::Fp32, p, batch);
-    QCOMPARE(f.params, c.parameterCount());
-    QCOMPARE(f.runtimeWeightBytes, 4 * c.parameterCount());
+    QCOMPARE(f.params, c.info().params);
+    QCOMPARE(f.runtimeWeightBytes, 4 * c.info().params);
     QCOMPARE(f.packedWeightBytes, packed);
     QCOMPARE(f.activationBytes, batch * f.activationBytesPerImage);
     QCOMPARE(f.requiredBytes, f.packedWeightBytes + f.runtimeWeightBytes + f.activationBytes + p.runtimeOverheadBytes);
@@ -126,7 +135,7 @@ void TestDeviceProfile::fitArithmetic() {
 }
 
 void TestDeviceProfile::maxBatchIsTheLargestThatFits() {
-    TinyVaeConfig c{3, 64};
+    const TinyVae c = tinyVae(3, 64);
     for (const auto& p : deviceProfiles()) {
         const FitEstimate f = estimateFit(c, 500000, ModelPrecision::Fp32, p, 1);
         QVERIFY(f.maxBatch > 1);
@@ -136,7 +145,7 @@ void TestDeviceProfile::maxBatchIsTheLargestThatFits() {
 }
 
 void TestDeviceProfile::fp16HalvesWeightsAndActivations() {
-    TinyVaeConfig c{1, 16};
+    const TinyVae c = tinyVae(1, 16);
     const DeviceProfile& p = *findDeviceProfile("orin-nx-16gb");
     const FitEstimate a = estimateFit(c, 1000, ModelPrecision::Fp32, p, 8);
     const FitEstimate b = estimateFit(c, 1000, ModelPrecision::Fp16, p, 8);

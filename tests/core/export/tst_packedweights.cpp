@@ -6,7 +6,6 @@
 
 #include "io/safetensors.h"
 #include "model/tinyvae.h"
-#include "quant/channelaxis.h"
 #include "quant/modelquantizer.h"
 #include "quant/payloadserializer.h"
 
@@ -49,8 +48,7 @@ QuantizedModel TestPackedWeights::quantize(const QString& scheme, bool biases) c
     QuantPlan plan;
     plan.defaultScheme = *QuantScheme::parse(scheme.toStdString());
     plan.quantizeBiases = biases;
-    plan.convTransposeWeights = tinyVaeConvTransposeWeights();
-    auto q = quantizeStateDict(m_weights, plan);
+    auto q = quantizeModelTensors(TinyVae(TinyVaeConfig{3, 4}, m_weights).tensors(), plan);
     if (!q) qFatal("%s", q.error().message.c_str());
     return std::move(*q);
 }

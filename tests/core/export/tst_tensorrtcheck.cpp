@@ -19,6 +19,11 @@ const TensorRtCheck::Finding* findRule(const TensorRtCheck& c, const std::string
     return nullptr;
 }
 
+/// The tensors of a seeded TinyVAE with C channels and latent L, with the roles it gives them.
+std::vector<ModelTensor> tinyVaeTensors(int64_t channels, int64_t latent) {
+    return TinyVae::randomInit({channels, latent}, 1).tensors();
+}
+
 }  // namespace
 
 class TestTensorRtCheck : public QObject {
@@ -71,7 +76,7 @@ void TestTensorRtCheck::rules() {
     QFETCH(int, native);
     QuantPlan plan;
     plan.defaultScheme = *QuantScheme::parse(scheme.toStdString());
-    const auto planned = planTensors(TinyVae::expectedShapes({3, 16}), plan);
+    const auto planned = planTensors(tinyVaeTensors(3, 16), plan);
     const TensorRtCheck c = checkTensorRt(planned, *findDeviceProfile(profile.toStdString()));
     QCOMPARE(c.errors, errors);
     QCOMPARE(c.nativeTensors, native);
@@ -96,13 +101,14 @@ void TestTensorRtCheck::rules() {
 }
 
 void TestTensorRtCheck::wrongConvTransposeAxis() {
-    // A plan naming other ConvTranspose weights scales decoder.2/4/6 along axis 0: TensorRT
-    // expects axis 1 for ConvTranspose2d.
+    // A model that put decoder.2/4/6's scales on axis 0: TensorRT expects axis 1 for
+    // ConvTranspose2d, and the check says so per tensor.
     QuantPlan plan;
     plan.defaultScheme = QuantScheme::integer(8);
-    plan.convTransposeWeights = {"some.other.weight"};
-    const auto planned = planTensors(TinyVae::expectedShapes({3, 16}), plan);
-    const TensorRtCheck c = checkTensorRt(planned, *findDeviceProfile("orin-nano-8gb"));
+    std::vector<ModelTensor> tensors = tinyVaeTensors(3, 16);
+    for (auto& t : tensors)
+        if (t.layer == LayerKind::ConvTranspose && t.quantizedByDefault) t.axis = 0;
+    const TensorRtCheck c = checkTensorRt(planTensors(tensors, plan), *findDeviceProfile("orin-nano-8gb"));
     for (const char* t : {"decoder.2.weight", "decoder.4.weight", "decoder.6.weight"}) {
         const auto* f = findRule(c, "channel-axis", t);
         QVERIFY2(f, t);
@@ -111,24 +117,21 @@ void TestTensorRtCheck::wrongConvTransposeAxis() {
     }
     QCOMPARE(c.errors, 3);
     QCOMPARE(c.nativeTensors, 9);
-    // The right axes: no finding.
-    plan.convTransposeWeights.clear();
-    QCOMPARE(checkTensorRt(planTensors(TinyVae::expectedShapes({3, 16}), plan), *findDeviceProfile("orin-nano-8gb")).errors, 0);
+    // The axes TinyVAE gives: no finding.
+    QCOMPARE(checkTensorRt(planTensors(tinyVaeTensors(3, 16), plan), *findDeviceProfile("orin-nano-8gb")).errors, 0);
 }
 
 void TestTensorRtCheck::planTensorsMatchesQuantizer() {
-    // The cheap plan says exactly what quantizeStateDict will do, map and policy included.
+    // The cheap plan says exactly what quantizeModelTensors will do, map and policy included.
     QuantPlan plan;
     plan.defaultScheme = *QuantScheme::parse("int3-g32");
     plan.precisionMap = *PrecisionMap::fromJson(R"([{"pattern": "decoder.*", "scheme": "int8"},
                                                    {"pattern": "fc_*", "scheme": "nf4"},
                                                    {"pattern": "*.bias", "scheme": "int4"}])");
     const TinyVae model = TinyVae::randomInit({1, 8}, 3);
-    QuantPlan qp = plan;
-    qp.convTransposeWeights = {"decoder.2.weight", "decoder.4.weight", "decoder.6.weight"};
-    const auto q = quantizeStateDict(model.weights(), qp);
+    const auto q = quantizeModelTensors(model.tensors(), plan);
     QVERIFY(q.ok());
-    const auto planned = planTensors(TinyVae::expectedShapes({1, 8}), plan);
+    const auto planned = planTensors(model.tensors(), plan);
     QCOMPARE(planned.size(), q->size.tensors.size());
     for (const auto& t : planned) {
         const auto* e = q->size.find(t.name);
@@ -140,15 +143,16 @@ void TestTensorRtCheck::planTensorsMatchesQuantizer() {
 }
 
 void TestTensorRtCheck::layerKinds() {
-    const auto planned = planTensors(TinyVae::expectedShapes({3, 16}), QuantPlan{});
-    std::map<std::string, PlannedTensor::Layer> kinds;
-    for (const auto& t : planned) kinds[t.name] = t.layer;
-    QCOMPARE(kinds["encoder.0.depthwise.weight"], PlannedTensor::Layer::Conv2d);
-    QCOMPARE(kinds["fc_mu.weight"], PlannedTensor::Layer::Linear);
-    QCOMPARE(kinds["decoder.4.weight"], PlannedTensor::Layer::ConvTranspose2d);
-    QCOMPARE(kinds["decoder.4.bias"], PlannedTensor::Layer::Vector);
+    const auto planned = planTensors(tinyVaeTensors(3, 16), QuantPlan{});
+    std::map<std::string, QString> kinds;
+    for (const auto& t : planned) kinds[t.name] = QString::fromStdString(plannedLayerName(t));
+    QCOMPARE(kinds["encoder.0.depthwise.weight"], QString("Conv2d"));
+    QCOMPARE(kinds["fc_mu.weight"], QString("Linear"));
+    QCOMPARE(kinds["decoder.4.weight"], QString("ConvTranspose2d"));
+    QCOMPARE(kinds["decoder.4.bias"], QString("vector"));
+    QCOMPARE(kinds["encoder.1.norm.weight"], QString("vector"));
     for (const auto& t : planned)
-        if (t.layer == PlannedTensor::Layer::ConvTranspose2d) QCOMPARE(t.axis, int64_t(1));
+        if (t.layer == LayerKind::ConvTranspose && t.shape.size() == 4) QCOMPARE(t.axis, int64_t(1));
 }
 
 void TestTensorRtCheck::plannedBytesEqualTheQuantizers_data() {
@@ -169,11 +173,9 @@ void TestTensorRtCheck::plannedBytesEqualTheQuantizers() {
     plan.quantizeBiases = biases;
     plan.precisionMap = *PrecisionMap::fromJson(R"([{"pattern": "fc_mu.weight", "scheme": "int8"}])");
     const TinyVae model = TinyVae::randomInit({3, 8}, 4);
-    QuantPlan qp = plan;
-    qp.convTransposeWeights = {"decoder.2.weight", "decoder.4.weight", "decoder.6.weight"};
-    const auto q = quantizeStateDict(model.weights(), qp);
+    const auto q = quantizeModelTensors(model.tensors(), plan);
     QVERIFY(q.ok());
-    const auto planned = planTensors(TinyVae::expectedShapes({3, 8}), plan);
+    const auto planned = planTensors(model.tensors(), plan);
     for (const auto& t : planned) QCOMPARE(plannedBytes(t), q->size.find(t.name)->bytes);
     QCOMPARE(plannedBytes(planned), q->size.bytes);
 }
@@ -181,7 +183,7 @@ void TestTensorRtCheck::plannedBytesEqualTheQuantizers() {
 void TestTensorRtCheck::deploymentCheckInOneCall() {
     QuantPlan plan;
     plan.defaultScheme = *QuantScheme::parse("int4-asym");
-    const DeploymentCheck c = checkDeployment({1, 16}, plan, *findDeviceProfile("jetson-nano-4gb"), ModelPrecision::Fp32, 4);
+    const DeploymentCheck c = checkDeployment(TinyVae::randomInit({1, 16}, 1), plan, *findDeviceProfile("jetson-nano-4gb"), ModelPrecision::Fp32, 4);
     QCOMPARE(c.bytes, plannedBytes(c.tensors));
     QCOMPARE(c.fit.packedWeightBytes, c.bytes);
     QCOMPARE(c.fit.batchSize, int64_t(4));
@@ -192,7 +194,7 @@ void TestTensorRtCheck::deploymentCheckInOneCall() {
 void TestTensorRtCheck::groupedFindingsFoldTensors() {
     QuantPlan plan;
     plan.defaultScheme = *QuantScheme::parse("int4-g64");
-    const TensorRtCheck c = checkTensorRt(planTensors(TinyVae::expectedShapes({1, 16}), plan), *findDeviceProfile("orin-nano-8gb"));
+    const TensorRtCheck c = checkTensorRt(planTensors(tinyVaeTensors(1, 16), plan), *findDeviceProfile("orin-nano-8gb"));
     const auto lines = groupedFindings(c);
     // Six Conv2d weights and three ConvTranspose2d weights: two lines, every warning counted.
     QCOMPARE(lines.size(), size_t(2));

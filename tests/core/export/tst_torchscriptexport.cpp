@@ -1,11 +1,12 @@
 // model.pt built with torch::jit::Module::define: loads with LibTorch, computes what TinyVae
 // computes (FP32 exactly; FP16 with FP16-rounded weights), carries SAGE's parameter names.
 // (Python's torch.jit.load is checked on whole packages in tst_packageexporter.)
-#include "export/torchscriptexport.h"
+#include "export/precisionweights.h"
 
 #include "common/atomicfile.h"
 #include "io/checkpoint.h"
-#include "model/scriptedvae.h"
+#include "model/scriptedmodel.h"
+#include "model/tinyvae.h"
 
 #include <ATen/ATen.h>
 #include <torch/csrc/jit/api/module.h>
@@ -44,7 +45,7 @@ void TestTorchScriptExport::matchesTinyVae() {
     QFETCH(bool, fp16);
     const ModelPrecision precision = fp16 ? ModelPrecision::Fp16 : ModelPrecision::Fp32;
     const TinyVae model = TinyVae::randomInit({channels, latent}, 5);
-    auto bytes = tinyVaeTorchScript(model, precision);
+    auto bytes = model.torchScriptArchive(precision);
     QVERIFY2(bytes.ok(), bytes.ok() ? "" : bytes.error().message.c_str());
     QTemporaryDir dir;
     const std::string path = dir.filePath("model.pt").toStdString();
@@ -83,22 +84,23 @@ void TestTorchScriptExport::matchesTinyVae() {
     const auto enc = m.run_method("encode", x).toTupleRef().elements();
     const at::Tensor z = at::randn({3, latent});
     const at::Tensor dec = first(m.run_method("decode", z));
-    const auto [mu, logvar] = reference->encode(x);
+    const auto [mu, logvar] = reference->encodeMuLogvar(x);
     QVERIFY((y - reference->reconstruct(x)).abs().max().item<double>() <= 1e-6);
     QVERIFY((enc[0].toTensor() - mu).abs().max().item<double>() <= 1e-6);
     QVERIFY((enc[1].toTensor() - logvar).abs().max().item<double>() <= 1e-6);
     QVERIFY((dec - reference->decode(z)).abs().max().item<double>() <= 1e-6);
 
-    // It is a VAE our own loader accepts: a ScriptedVae with the right L and input.
-    auto scripted = ScriptedVae::create(ckpt->script);
+    // It is a VAE our own loader accepts: a ScriptedModel with the right L and input.
+    auto scripted = ScriptedModel::create(ckpt->script, {});
     QVERIFY(scripted.ok());
     QCOMPARE((*scripted)->info().latentDim, int64_t(latent));
     QCOMPARE((*scripted)->info().inputShape, (std::vector<int64_t>{channels, 64, 64}));
+    QCOMPARE(int((*scripted)->info().interface), int(ModelInterface::Vae));
 }
 
 void TestTorchScriptExport::sourceHasTheMethods() {
     for (ModelPrecision p : {ModelPrecision::Fp32, ModelPrecision::Fp16}) {
-        const QString src = QString::fromStdString(tinyVaeScriptSource({3, 16}, p));
+        const QString src = QString::fromStdString(TinyVae::scriptSource({3, 16}, p));
         for (const char* def : {"def encode(self, x: Tensor) -> Tuple[Tensor, Tensor]:", "def decode(self, z: Tensor) -> Tensor:",
                                 "def forward(self, x: Tensor) -> Tensor:"})
             QVERIFY2(src.contains(def), def);

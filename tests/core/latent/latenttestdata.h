@@ -2,10 +2,13 @@
 // Small data sets for the latent tests: structured images a VAE learns in one epoch.
 
 #include "data/dataset.h"
+#include "model/modelregistry.h"
+#include "train/trainer.h"
 
 #include <ATen/ATen.h>
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 namespace pareto::test {
@@ -21,10 +24,26 @@ inline Dataset rectangles(int n, uint64_t seed, int channels = 1) {
         imgs[i].slice(1, y, y + h).slice(2, x, x + w).fill_(0.9);
     }
     Dataset d;
-    d.images = imgs.contiguous();
+    d = Dataset::fromImages(imgs.contiguous());
     d.ids.resize(static_cast<size_t>(n));
     d.identity = "rectangles seed=" + std::to_string(seed) + " n=" + std::to_string(n);
     return d;
+}
+
+/// A fresh TinyVAE (PyTorch's initialisation, seeded), as `pareto train` starts one.
+inline ModelPtr freshTinyVae(int64_t channels, int64_t latent, uint64_t seed) {
+    ArchitectureConfig a;
+    a.channels = channels;
+    a.latentDim = latent;
+    a.seed = seed;
+    auto m = findArchitecture("tinyvae")->create(a);
+    if (!m.ok()) throw std::runtime_error(m.error().message);
+    return *m;
+}
+
+/// A TinyVAE trained from scratch on `train` (config.latentDim, config.seed), as `pareto train` does.
+inline Result<TrainResult> trainTinyVae(const Dataset& train, const Dataset& val, const TrainConfig& config) {
+    return trainModel(freshTinyVae(train.shape()[0], config.latentDim, config.seed), train, val, config);
 }
 
 }  // namespace pareto::test

@@ -22,7 +22,7 @@ using namespace pareto;
 
 namespace {
 
-LatentVariant pcaVariant(const std::shared_ptr<const VaeModel>& model, const LatentStatistics& stats, int64_t k) {
+LatentVariant pcaVariant(const std::shared_ptr<const Model>& model, const LatentStatistics& stats, int64_t k) {
     auto r = reduceLatentPca(model, stats, k);
     LatentVariant v;
     v.method = "pca";
@@ -40,7 +40,7 @@ class TestCompoundSweep : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void gridOverLatentsAndSchemes();
-    void torchScriptKeepsFp32RowsWithProjectionBytes();
+    void torchScriptQuantizedWithProjectionBytes();
     void cancelIsNotAnError();
 };
 
@@ -102,7 +102,7 @@ void TestCompoundSweep::gridOverLatentsAndSchemes() {
     QVERIFY(grid->rows[smallest].pareto);
 }
 
-void TestCompoundSweep::torchScriptKeepsFp32RowsWithProjectionBytes() {
+void TestCompoundSweep::torchScriptQuantizedWithProjectionBytes() {
     QTemporaryDir dir;
     const auto r = test::runPythonFixture("latent_fixtures.py", {dir.path()});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
@@ -112,7 +112,7 @@ void TestCompoundSweep::torchScriptKeepsFp32RowsWithProjectionBytes() {
     QVERIFY(script.ok());
     at::Generator gen = at::detail::createCPUGenerator(1);
     Dataset data;
-    data.images = at::rand({6, 3, 64, 64}, gen);
+    data = Dataset::fromImages(at::rand({6, 3, 64, 64}, gen));
     data.ids.resize(6);
     data.identity = "noise";
     auto stats = collectLatentStatistics(*script->model, data);
@@ -120,17 +120,30 @@ void TestCompoundSweep::torchScriptKeepsFp32RowsWithProjectionBytes() {
     auto plans = plansFromSchemes({"int8"});
     QVERIFY(plans.ok());
     auto grid = sweepCompound(script->model, {pcaVariant(script->model, *stats, 4)}, *plans, data,
-                              MeanImage{data.images.mean(0), "noise mean"}, 3);
+                              MeanImage{data.all().mean(0), "noise mean"}, 3);
     QVERIFY2(grid.ok(), grid.ok() ? "" : grid.error().message.c_str());
-    QCOMPARE(grid->rows.size(), size_t(2));  // FP32 rows only
-    QCOMPARE(grid->warnings.size(), size_t(2));
-    QVERIFY(QString::fromStdString(grid->warnings[0]).contains("cannot be quantized"));
-    const int64_t baseParams = script->model->info().params;
-    QCOMPARE(grid->rows[0].size.bytes, 4 * baseParams);
-    QCOMPARE(grid->rows[1].size.bytes, 4 * (baseParams + 16 * 4 + 16));
-    QVERIFY(grid->rows[1].size.find("pca.basis"));
-    QCOMPARE(grid->rows[1].size.find("pca.basis")->bytes, qint64(4 * 16 * 4));
-    QCOMPARE(grid->rows[1].size.find("pca.mean")->bytes, qint64(4 * 16));
+    // A TorchScript model is quantized like any other: FP32 and INT8 for both latents.
+    QCOMPARE(grid->rows.size(), size_t(4));
+    QVERIFY(grid->warnings.empty());
+    const auto row = [&](const std::string& method, const std::string& scheme) -> const CompoundRow* {
+        for (const auto& r : grid->rows)
+            if (r.method == method && r.scheme == scheme) return &r;
+        return nullptr;
+    };
+    const ModelInfo info = script->model->info();
+    const int64_t baseBytes = info.fp32Bytes();
+    QVERIFY(row("original", "fp32") && row("pca", "fp32") && row("original", "int8") && row("pca", "int8"));
+    QCOMPARE(row("original", "fp32")->size.bytes, baseBytes);
+    // The projection's basis [16, 4] and mean [16] count in FP32 on top of the model.
+    const CompoundRow* pcaFp32 = row("pca", "fp32");
+    QCOMPARE(pcaFp32->size.bytes, baseBytes + 4 * (16 * 4 + 16));
+    QVERIFY(pcaFp32->size.find("pca.basis"));
+    QCOMPARE(pcaFp32->size.find("pca.basis")->bytes, qint64(4 * 16 * 4));
+    QCOMPARE(pcaFp32->size.find("pca.mean")->bytes, qint64(4 * 16));
+    const CompoundRow* pcaInt8 = row("pca", "int8");
+    QCOMPARE(pcaInt8->size.find("pca.basis")->scheme, std::string("fp32"));
+    QCOMPARE(pcaInt8->size.bytes - row("original", "int8")->size.bytes, qint64(4 * (16 * 4 + 16)));
+    QVERIFY(row("original", "int8")->size.bytes < baseBytes / 3);
 }
 
 void TestCompoundSweep::cancelIsNotAnError() {

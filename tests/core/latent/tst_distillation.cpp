@@ -34,7 +34,7 @@ private Q_SLOTS:
 
 private:
     Dataset m_train, m_val;
-    std::optional<TinyVae> m_teacher;
+    ModelPtr m_teacher;
 };
 
 void TestDistillation::initTestCase() {
@@ -47,7 +47,7 @@ void TestDistillation::initTestCase() {
     c.learningRate = 3e-3;
     c.patience = 0;
     c.seed = 4;
-    auto t = trainTinyVae(m_train, m_val, c);
+    auto t = test::trainTinyVae(m_train, m_val, c);
     QVERIFY(t.ok());
     m_teacher = t->model;
 }
@@ -110,17 +110,18 @@ void TestDistillation::studentStartsFromFoldAndLearns() {
     dc.epochs = 2;
     dc.batchSize = 32;
     dc.learningRate = 2e-3;
-    auto r = distillStudent(*m_teacher, *stats, 2, m_train, m_val, dc);
+    auto r = distillStudent(m_teacher, *stats, 2, m_train, m_val, dc);
     QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
-    QCOMPARE(r->student().config().latentDim, qint64(2));
+    QCOMPARE(r->student()->info().latentDim, qint64(2));
     QCOMPARE(r->training.history.size(), size_t(2));
     // The starting point is exactly the fold at k = 2.
     auto fold = foldPca(*m_teacher, *pcaProjection(*stats, 2));
     QVERIFY(fold.ok());
-    for (const auto& e : fold->weights().entries()) QVERIFY(e.tensor.equal(r->pcaInit.weights().get(e.name)));
-    QVERIFY(!r->student().weights().get("fc_mu.weight").equal(r->pcaInit.weights().get("fc_mu.weight")));
+    const StateDict init = modelWeights(*r->pcaInit), folded = modelWeights(**fold);
+    for (const auto& e : folded.entries()) QVERIFY(e.tensor.equal(init.get(e.name)));
+    QVERIFY(!modelWeights(*r->student()).get("fc_mu.weight").equal(init.get("fc_mu.weight")));
     // Fine-tuning closes part of the truncation's loss on held-out images.
-    auto pca = evaluateModel(r->pcaInit, m_val), student = evaluateModel(r->student(), m_val);
+    auto pca = evaluateModel(*r->pcaInit, m_val), student = evaluateModel(*r->student(), m_val);
     QVERIFY(pca.ok() && student.ok());
     const double mPca = summarize(*pca).mse.mean, mStudent = summarize(*student).mse.mean;
     QVERIFY2(mStudent < mPca, qPrintable(QString("student %1, PCA fold %2").arg(mStudent).arg(mPca)));
@@ -135,15 +136,15 @@ void TestDistillation::teacherWeightZeroIsPlainTraining() {
     c.seed = 9;
     c.teacherWeight = 0.0;
     const Dataset small = test::rectangles(64, 5);
-    auto plain = trainTinyVae(small, m_val, c, {}, m_teacher);
-    auto withTeacher = trainTinyVae(small, m_val, c, {}, m_teacher, &*m_teacher);
+    auto plain = trainModel(m_teacher, small, m_val, c);
+    auto withTeacher = trainModel(m_teacher, small, m_val, c, {}, m_teacher.get());
     QVERIFY(plain.ok() && withTeacher.ok());
-    QVERIFY(plain->model.weights().get("fc_mu.weight").allclose(withTeacher->model.weights().get("fc_mu.weight"), 1e-6, 1e-7));
+    QVERIFY(modelWeights(*plain->model).get("fc_mu.weight").allclose(modelWeights(*withTeacher->model).get("fc_mu.weight"), 1e-6, 1e-7));
     QVERIFY(std::abs(plain->history[0].valLoss - withTeacher->history[0].valLoss) < 1e-4 * plain->history[0].valLoss);
     // With w = 1 the objective is the teacher's output: the validation loss differs, the
     // validation MSE is still measured against the data.
     c.teacherWeight = 1.0;
-    auto imitate = trainTinyVae(small, m_val, c, {}, m_teacher, &*m_teacher);
+    auto imitate = trainModel(m_teacher, small, m_val, c, {}, m_teacher.get());
     QVERIFY(imitate.ok());
     QVERIFY(imitate->history[0].valLoss < plain->history[0].valLoss);
     QVERIFY(imitate->history[0].valMse > 0);
@@ -154,16 +155,16 @@ void TestDistillation::rejectsBadInputs() {
     QVERIFY(stats.ok());
     DistillConfig dc;
     dc.epochs = 1;
-    auto badK = distillStudent(*m_teacher, *stats, 9, m_train, m_val, dc);
+    auto badK = distillStudent(m_teacher, *stats, 9, m_train, m_val, dc);
     QVERIFY(!badK.ok());
     QVERIFY(QString::fromStdString(badK.error().message).contains("between 1 and the latent size 8"));
     dc.teacherWeight = 1.5;
-    QVERIFY(!distillStudent(*m_teacher, *stats, 2, m_train, m_val, dc).ok());
-    const TinyVae other = TinyVae::randomInit({1, 4}, 1);
+    QVERIFY(!distillStudent(m_teacher, *stats, 2, m_train, m_val, dc).ok());
+    const ModelPtr other = test::freshTinyVae(1, 4, 1);
     QVERIFY(!distillStudent(other, *stats, 2, m_train, m_val, {}).ok());
     // Cancel is not a failure.
     const ProgressSink stop([](double, const std::string&) { return false; });
-    auto cancelled = distillStudent(*m_teacher, *stats, 2, m_train, m_val, {}, stop);
+    auto cancelled = distillStudent(m_teacher, *stats, 2, m_train, m_val, {}, stop);
     QVERIFY(!cancelled.ok() && cancelled.error().isCancelled());
 }
 

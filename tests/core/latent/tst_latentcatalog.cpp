@@ -180,7 +180,7 @@ void TestLatentCatalog::badFilesAreSkippedWithWarnings() {
     QCOMPARE(c.entries().size(), size_t(1));
     QCOMPARE(c.warnings().size(), size_t(3));
     const QString all = QString::fromStdString(c.warnings()[0] + "\n" + c.warnings()[1] + "\n" + c.warnings()[2]);
-    QVERIFY2(all.contains("other.safetensors") && all.contains("not a TinyVAE"), qPrintable(all));
+    QVERIFY2(all.contains("other.safetensors") && all.contains("no built-in architecture"), qPrintable(all));
     QVERIFY(all.contains("truncated.safetensors"));
     QVERIFY(all.contains("lying.safetensors") && all.contains("pareto.latent_dim 16"));
 

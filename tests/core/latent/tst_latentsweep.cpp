@@ -6,6 +6,7 @@
 #include "latent/latentsweep.h"
 
 #include "eval/baseline.h"
+#include "model/tinyvae.h"
 
 #include "latenttestdata.h"
 
@@ -136,7 +137,8 @@ void TestLatentSweep::cancelThenResume() {
 void TestLatentSweep::cacheKeyCoversInputs() {
     const SmallData d;
     LatentRunSpec base;
-    base.arch = {1, 4};
+    base.arch.channels = 1;
+    base.arch.latentDim = 4;
     base.train.latentDim = 4;
     base.trainData = fingerprintDataset(d.train);
     base.valData = fingerprintDataset(d.val);

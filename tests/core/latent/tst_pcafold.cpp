@@ -4,14 +4,14 @@
 #include "latent/latentreduction.h"
 #include "latent/latentstatistics.h"
 #include "latent/pcafold.h"
-#include "latent/projectedvae.h"
 #include "latent/symmetriceigen.h"
 
 #include "data/datasetloader.h"
 #include "eval/evaluator.h"
 #include "io/safetensors.h"
 #include "model/modelloader.h"
-#include "model/scriptedvae.h"
+#include "model/projectedmodel.h"
+#include "model/tinyvae.h"
 
 #include "latenttestdata.h"
 #include "testsupport.h"
@@ -154,7 +154,7 @@ void TestPcaFold::batchedStatisticsEqualDirect() {
     QVERIFY(batched.ok());
     // mu computed in the same batches (a convolution's rounding depends on the batch size).
     std::vector<at::Tensor> parts;
-    for (int64_t lo = 0; lo < 40; lo += 7) parts.push_back(model.encodeMu(data.images.narrow(0, lo, std::min<int64_t>(7, 40 - lo))).detach());
+    for (int64_t lo = 0; lo < 40; lo += 7) parts.push_back(model.encode(data.all().narrow(0, lo, std::min<int64_t>(7, 40 - lo))).detach());
     const at::Tensor mu = at::cat(parts).to(at::kDouble);
     auto direct = latentStatisticsFromSamples(mu);
     QVERIFY(direct.ok());
@@ -199,11 +199,11 @@ void TestPcaFold::foldAtFullLatentReproduces() {
     QVERIFY(p.ok());
     auto folded = foldPca(base, *p);
     QVERIFY2(folded.ok(), folded.ok() ? "" : folded.error().message.c_str());
-    const double diff = maxAbsDiff(folded->reconstruct(m_eval.images), base.reconstruct(m_eval.images));
+    const double diff = maxAbsDiff((*folded)->reconstruct(m_eval.all()), base.reconstruct(m_eval.all()));
     QVERIFY2(diff < 1e-4, qPrintable(QString("max abs diff %1").arg(diff)));
     // A separate copy: no tensor shares storage with the original.
-    for (const auto& e : folded->weights().entries())
-        QVERIFY(e.tensor.data_ptr() != base.weights().get(e.name).data_ptr());
+    for (const auto& t : (*folded)->tensors())
+        QVERIFY(t.tensor.data_ptr() != base.weights().get(t.name).data_ptr());
 }
 
 void TestPcaFold::foldedCheckpointReloads() {
@@ -217,7 +217,7 @@ void TestPcaFold::foldedCheckpointReloads() {
     const auto& folded = dynamic_cast<const TinyVae&>(*reduced->model);
 
     const std::string path = m_dir.filePath("pca_k8.safetensors").toStdString();
-    QVERIFY(writeSafetensors(path, folded.weights(), {{"pareto.latent_dim", "8"}}).ok());
+    QVERIFY(writeSafetensors(path, modelWeights(folded), {{"pareto.latent_dim", "8"}}).ok());
     auto reloaded = loadModel(path);
     QVERIFY2(reloaded.ok(), reloaded.ok() ? "" : reloaded.error().message.c_str());
     const ModelInfo info = reloaded->model->info();
@@ -252,7 +252,7 @@ void TestPcaFold::foldAgreesWithPyTorch() {
     QVERIFY(std::abs(reduced->explainedVariance - refExplained[k - 1].toDouble()) < 1e-6);
 
     // What truncation changes (reconstruction vs the original's) agrees with PyTorch's fold.
-    const at::Tensor base = loaded->model->reconstruct(m_eval.images), ours = reduced->model->reconstruct(m_eval.images);
+    const at::Tensor base = loaded->model->reconstruct(m_eval.all()), ours = reduced->model->reconstruct(m_eval.all());
     const double delta = (ours - base).pow(2).mean().item<double>();
     const double refDelta = m_ref["pca_recon_delta"].toObject()[QString::number(k)].toDouble();
     QVERIFY2(refDelta > 1e-6 && std::abs(delta - refDelta) / refDelta < 0.01,
@@ -266,7 +266,7 @@ void TestPcaFold::foldAgreesWithPyTorch() {
         // PyTorch's folded state dict computes what ours computes (eigenvector signs aside).
         auto theirs = loadModel(m_dir.filePath("pytorch_pca_k8.pt").toStdString());
         QVERIFY(theirs.ok());
-        QVERIFY(maxAbsDiff(theirs->model->reconstruct(m_eval.images), ours) < 1e-4);
+        QVERIFY(maxAbsDiff(theirs->model->reconstruct(m_eval.all()), ours) < 1e-4);
     }
 }
 
@@ -287,8 +287,8 @@ void TestPcaFold::logvarFoldOnAxisAlignedComponents() {
     auto folded = foldPca(base, *pcaProjection(s, 3));
     QVERIFY(folded.ok());
     const Dataset data = test::rectangles(6, 2);
-    const auto [mu, logvar] = base.encode(data.images);
-    const auto [mu2, logvar2] = folded->encode(data.images);
+    const auto [mu, logvar] = base.encodeMuLogvar(data.all());
+    const auto [mu2, logvar2] = dynamic_cast<const TinyVae&>(**folded).encodeMuLogvar(data.all());
     const at::Tensor perm = at::tensor({1, 2, 0}, at::kLong);
     QVERIFY(maxAbsDiff(logvar2, logvar.index_select(1, perm)) < 1e-5);
     QVERIFY(maxAbsDiff(mu2, (mu - s.mean.to(at::kFloat)).index_select(1, perm)) < 1e-5);
@@ -322,21 +322,21 @@ void TestPcaFold::torchScriptProjection() {
 
     auto full = reduceLatentPca(script->model, *stats, 16);
     QVERIFY(full.ok());
-    QVERIFY(maxAbsDiff(full->model->reconstruct(m_eval.images), script->model->reconstruct(m_eval.images)) < 1e-4);
+    QVERIFY(maxAbsDiff(full->model->reconstruct(m_eval.all()), script->model->reconstruct(m_eval.all())) < 1e-4);
 
     auto projected = reduceLatentPca(script->model, *stats, 8);
     QVERIFY(projected.ok());
     QCOMPARE(projected->method, std::string("pca-projection"));
-    QVERIFY(dynamic_cast<const ProjectedVae*>(projected->model.get()));
+    QVERIFY(dynamic_cast<const ProjectedModel*>(projected->model.get()));
     // The projection's basis (16 x 8) and mean (16) are counted on top of the base model.
     QCOMPARE(projected->projectionParams, qint64(16 * 8 + 16));
     QCOMPARE(projected->params, script->model->info().params + 16 * 8 + 16);
     QCOMPARE(projected->model->info().latentDim, qint64(8));
-    QCOMPARE(projected->model->encodeMu(m_eval.images).size(1), qint64(8));
+    QCOMPARE(projected->model->encode(m_eval.all()).size(1), qint64(8));
     // Same statistics, same function as the fold of the same weights.
     auto folded = reduceLatentPca(tiny->model, *stats, 8);
     QVERIFY(folded.ok());
-    QVERIFY(maxAbsDiff(projected->model->reconstruct(m_eval.images), folded->model->reconstruct(m_eval.images)) < 1e-4);
+    QVERIFY(maxAbsDiff(projected->model->reconstruct(m_eval.all()), folded->model->reconstruct(m_eval.all())) < 1e-4);
 }
 
 void TestPcaFold::collectionCancels() {

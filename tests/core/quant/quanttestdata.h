@@ -3,6 +3,7 @@
 // state dict, raw float32 files written by the PyTorch fixture.
 
 #include "common/statedict.h"
+#include "model/modelregistry.h"
 
 #include <ATen/ATen.h>
 
@@ -11,6 +12,7 @@
 
 #include <cstring>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -81,6 +83,14 @@ inline StateDict tinyVaeStateDict(uint64_t seed) {
     uint64_t s = seed;
     for (const auto& [name, shape] : tinyVaeShapes()) sd.set(name, gaussian(shape, s++));
     return sd;
+}
+
+/// The tensors of the built-in model these weights are, with the roles it gives them
+/// (ConvTranspose weights on axis 1, norm parameters unquantized): what compressModel uses.
+inline std::vector<ModelTensor> tensorsOf(const StateDict& weights) {
+    auto model = modelFromWeights(weights);
+    if (!model.ok()) throw std::runtime_error(model.error().message);
+    return (*model)->tensors();
 }
 
 inline at::Tensor readRawFloats(const QString& path, const std::vector<int64_t>& shape) {

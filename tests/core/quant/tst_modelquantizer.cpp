@@ -1,6 +1,5 @@
 // Whole state dicts: hand-counted sizes of a 3-channel L=16 TinyVAE, payload size ==
-// report, a deep independent copy, precision maps through the plan, progress and cancel.
-#include "quant/channelaxis.h"
+// report, a deep independent copy, the model's tensor roles (ConvTranspose on axis 1), precision maps through the plan, progress and cancel.
 #include "quant/modelquantizer.h"
 #include "quant/payloadserializer.h"
 
@@ -25,7 +24,6 @@ using ByteTable = QMap<QString, qint64>;
 QuantPlan planFor(const char* scheme) {
     QuantPlan p;
     p.defaultScheme = *QuantScheme::parse(scheme);
-    p.convTransposeWeights = tinyVaeConvTransposeWeights();
     return p;
 }
 
@@ -90,7 +88,7 @@ void TestModelQuantizer::sizeReportHandCounted() {
     QFETCH(qint64, total);
     const StateDict sd = test::tinyVaeStateDict(1);
     QCOMPARE(sd.parameterCount(), kTinyVaeParams);
-    const auto m = quantizeStateDict(sd, planFor(qPrintable(scheme)));
+    const auto m = quantizeModelTensors(test::tensorsOf(sd), planFor(qPrintable(scheme)));
     QVERIFY2(m.ok(), m.ok() ? "" : m.error().message.c_str());
     const SizeReport& r = m->size;
     QCOMPARE(r.tensors.size(), sd.size());
@@ -134,7 +132,7 @@ void TestModelQuantizer::payloadSizeEqualsReport() {
     QFETCH(bool, biases);
     QuantPlan plan = planFor(qPrintable(scheme));
     plan.quantizeBiases = biases;
-    const auto m = quantizeStateDict(test::tinyVaeStateDict(2), plan);
+    const auto m = quantizeModelTensors(test::tensorsOf(test::tinyVaeStateDict(2)), plan);
     QVERIFY2(m.ok(), m.ok() ? "" : m.error().message.c_str());
     const std::string payload = serializePayload(*m);
     QCOMPARE(qint64(payload.size()), qint64(m->size.bytes));
@@ -147,7 +145,7 @@ void TestModelQuantizer::deepIndependentCopy() {
     const StateDict base = test::tinyVaeStateDict(3);
     const StateDict before = base.deepClone();
     for (const char* s : {"int4-g64", "fp32", "fp16"}) {
-        const auto m = quantizeStateDict(base, planFor(s));
+        const auto m = quantizeModelTensors(test::tensorsOf(base), planFor(s));
         QVERIFY(m.ok());
         QCOMPARE(m->dequantized.names(), base.names());
         for (const auto& e : base.entries()) {
@@ -173,7 +171,7 @@ void TestModelQuantizer::precisionMapThroughPlan() {
     auto map = PrecisionMap::loadFile(test::testData("quant/precisionmap_tinyvae.json").toStdString());
     QVERIFY(map.ok());
     plan.precisionMap = *map;
-    const auto m = quantizeStateDict(test::tinyVaeStateDict(4), plan);
+    const auto m = quantizeModelTensors(test::tensorsOf(test::tinyVaeStateDict(4)), plan);
     QVERIFY(m.ok());
     const auto schemeOf = [&](const char* n) { return QString::fromStdString(m->size.find(n)->scheme); };
     QCOMPARE(schemeOf("decoder.6.weight"), QString("int8"));
@@ -193,7 +191,7 @@ void TestModelQuantizer::precisionMapThroughPlan() {
 void TestModelQuantizer::quantizeBiases() {
     QuantPlan plan = planFor("int8");
     plan.quantizeBiases = true;
-    const auto m = quantizeStateDict(test::tinyVaeStateDict(5), plan);
+    const auto m = quantizeModelTensors(test::tensorsOf(test::tinyVaeStateDict(5)), plan);
     QVERIFY(m.ok());
     QCOMPARE(m->tensors.size(), size_t(30));
     // A rank-1 tensor is one row: 4096 codes + one FP16 scale.
@@ -202,9 +200,13 @@ void TestModelQuantizer::quantizeBiases() {
 }
 
 void TestModelQuantizer::nonFloatingBuffers() {
-    StateDict sd = test::tinyVaeStateDict(6);
-    sd.set("encoder.0.norm.num_batches_tracked", at::full({}, 7, at::kLong));
-    const auto m = quantizeStateDict(sd, planFor("int4"));
+    std::vector<ModelTensor> tensors = test::tensorsOf(test::tinyVaeStateDict(6));
+    ModelTensor counter;
+    counter.name = "encoder.0.norm.num_batches_tracked";
+    counter.tensor = at::full({}, 7, at::kLong);
+    counter.buffer = true;
+    tensors.push_back(counter);
+    const auto m = quantizeModelTensors(tensors, planFor("int4"));
     QVERIFY(m.ok());
     const auto* e = m->size.find("encoder.0.norm.num_batches_tracked");
     QVERIFY(e);
@@ -227,7 +229,7 @@ void TestModelQuantizer::progressAndCancel() {
         stages.push_back(s);
         return true;
     });
-    QVERIFY(quantizeStateDict(sd, planFor("int4"), sink).ok());
+    QVERIFY(quantizeModelTensors(test::tensorsOf(sd), planFor("int4"), sink).ok());
     QCOMPARE(stages.size(), sd.size() + 1);  // once per tensor, then done
     QCOMPARE(stages.front(), std::string("quantizing encoder.0.depthwise.weight"));
     QVERIFY(monotone);
@@ -235,14 +237,14 @@ void TestModelQuantizer::progressAndCancel() {
 
     int calls = 0;
     ProgressSink stopper([&](double, const std::string&) { return ++calls < 5; });
-    const auto r = quantizeStateDict(sd, planFor("int4"), stopper);
+    const auto r = quantizeModelTensors(test::tensorsOf(sd), planFor("int4"), stopper);
     QVERIFY(!r.ok());
     QVERIFY(r.error().isCancelled());
     QCOMPARE(calls, 5);
 
     CancelToken token = makeCancelToken();
     token->store(true);
-    const auto r2 = quantizeStateDict(sd, planFor("int4"), ProgressSink({}, token));
+    const auto r2 = quantizeModelTensors(test::tensorsOf(sd), planFor("int4"), ProgressSink({}, token));
     QVERIFY(!r2.ok());
     QVERIFY(r2.error().isCancelled());
 }
@@ -252,13 +254,13 @@ void TestModelQuantizer::failingTensorIsNamed() {
     at::Tensor w = sd.get("decoder.4.weight").clone();
     w[3][2][1][0] = std::numeric_limits<float>::quiet_NaN();
     sd.set("decoder.4.weight", w);
-    const auto r = quantizeStateDict(sd, planFor("int8"));
+    const auto r = quantizeModelTensors(test::tensorsOf(sd), planFor("int8"));
     QVERIFY(!r.ok());
     QVERIFY(!r.error().isCancelled());
     QVERIFY2(QString::fromStdString(r.error().message).contains("'decoder.4.weight'"), r.error().message.c_str());
     QuantPlan bad = planFor("int8");
     bad.defaultScheme.bits = 12;
-    QVERIFY(!quantizeStateDict(sd, bad).ok());
+    QVERIFY(!quantizeModelTensors(test::tensorsOf(sd), bad).ok());
 }
 
 QTEST_GUILESS_MAIN(TestModelQuantizer)

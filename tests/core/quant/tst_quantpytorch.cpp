@@ -2,7 +2,6 @@
 // (3 channels, L = 16) in real PyTorch, writes its FP32 weights and PyTorch's own
 // dequantized tensors (computed independently with torch ops); every tensor we produce
 // must match within 1e-6.
-#include "quant/channelaxis.h"
 #include "quant/modelquantizer.h"
 
 #include "quanttestdata.h"
@@ -75,9 +74,8 @@ void TestQuantPyTorch::matchesPyTorch() {
     QFETCH(KernelPath, path);
     QuantPlan plan;
     plan.defaultScheme = *QuantScheme::parse(scheme.toStdString());
-    plan.convTransposeWeights = tinyVaeConvTransposeWeights();
     plan.kernels.path = path;
-    const auto m = quantizeStateDict(m_weights, plan);
+    const auto m = quantizeModelTensors(test::tensorsOf(m_weights), plan);
     QVERIFY2(m.ok(), m.ok() ? "" : m.error().message.c_str());
 
     int compared = 0, quantized = 0;

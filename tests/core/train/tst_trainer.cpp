@@ -1,4 +1,5 @@
 // Trainer: learns, is reproducible from its seed, stops early, cancels cleanly.
+#include "model/modelregistry.h"
 #include "train/trainer.h"
 
 #include <ATen/ATen.h>
@@ -22,7 +23,7 @@ Dataset rectangles(int n, uint64_t seed) {
         imgs[i][0].slice(0, y, y + h).slice(1, x, x + w).fill_(0.9);
     }
     Dataset d;
-    d.images = imgs;
+    d = Dataset::fromImages(imgs);
     d.ids.resize(static_cast<size_t>(n));
     d.identity = "rectangles";
     return d;
@@ -39,6 +40,17 @@ TrainConfig smallConfig() {
     return c;
 }
 
+// A fresh single-channel TinyVAE with latent 4, seeded like `pareto train`.
+ModelPtr freshModel(uint64_t seed = 5) {
+    ArchitectureConfig a;
+    a.channels = 1;
+    a.latentDim = 4;
+    a.seed = seed;
+    auto m = findArchitecture("tinyvae")->create(a);
+    if (!m.ok()) qFatal("%s", m.error().message.c_str());
+    return *m;
+}
+
 }  // namespace
 
 class TestTrainer : public QObject {
@@ -52,22 +64,22 @@ private Q_SLOTS:
 
 void TestTrainer::learns() {
     const Dataset train = rectangles(128, 1), val = rectangles(32, 2);
-    auto r = trainTinyVae(train, val, smallConfig());
+    auto r = trainModel(freshModel(), train, val, smallConfig());
     QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
     QCOMPARE(int(r->history.size()), 3);
     QVERIFY(r->history.back().valLoss < r->history.front().valLoss);
     QVERIFY(r->secondsPerEpoch > 0);
     // The best weights are plain tensors: no autograd state leaks into evaluation.
-    for (const auto& e : r->model.weights().entries()) QVERIFY(!e.tensor.requires_grad());
+    for (const auto& t : r->model->tensors()) QVERIFY(!t.tensor.requires_grad());
 }
 
 void TestTrainer::reproducibleFromSeed() {
     const Dataset train = rectangles(64, 1), val = rectangles(16, 2);
     TrainConfig c = smallConfig();
     c.epochs = 1;
-    auto a = trainTinyVae(train, val, c), b = trainTinyVae(train, val, c);
+    auto a = trainModel(freshModel(), train, val, c), b = trainModel(freshModel(), train, val, c);
     QVERIFY(a.ok() && b.ok());
-    QVERIFY(a->model.weights().get("fc_mu.weight").equal(b->model.weights().get("fc_mu.weight")));
+    QVERIFY(modelWeights(*a->model).get("fc_mu.weight").equal(modelWeights(*b->model).get("fc_mu.weight")));
     QCOMPARE(a->history[0].valLoss, b->history[0].valLoss);
 }
 
@@ -75,7 +87,7 @@ void TestTrainer::cancelStopsPromptly() {
     const Dataset train = rectangles(64, 1), val = rectangles(16, 2);
     std::atomic<int> calls{0};
     const ProgressSink sink([&](double, const std::string&) { return ++calls < 2; });
-    auto r = trainTinyVae(train, val, smallConfig(), sink);
+    auto r = trainModel(freshModel(), train, val, smallConfig(), sink);
     QVERIFY(!r.ok());
     QVERIFY(r.error().isCancelled());
     QCOMPARE(calls.load(), 2);
@@ -83,10 +95,10 @@ void TestTrainer::cancelStopsPromptly() {
 
 void TestTrainer::rejectsWrongImageSize() {
     Dataset train = rectangles(8, 1);
-    train.images = at::rand({8, 1, 32, 32});
-    auto r = trainTinyVae(train, rectangles(8, 2), smallConfig());
+    train = Dataset::fromImages(at::rand({8, 1, 32, 32}));
+    auto r = trainModel(freshModel(), train, rectangles(8, 2), smallConfig());
     QVERIFY(!r.ok());
-    QVERIFY(QString::fromStdString(r.error().message).contains("64x64"));
+    QVERIFY(QString::fromStdString(r.error().message).contains("the model takes"));
 }
 
 QTEST_GUILESS_MAIN(TestTrainer)

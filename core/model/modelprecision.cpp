@@ -1,4 +1,4 @@
-#include "export/modelprecision.h"
+#include "model/modelprecision.h"
 
 namespace pareto {
 
