@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Runs one libFuzzer target the way CI and the long runs do (tests/fuzz/README.md).
+#   run-fuzzer.sh replay  BINARY            every file of tests/fuzz/corpus/<target>/, once
+#   run-fuzzer.sh explore BINARY SECONDS    new inputs for SECONDS, from that corpus; new
+#                                           inputs go to a scratch folder, never the corpus
+#   run-fuzzer.sh long    BINARY            the long run: 10 M executions or 2 h, then the
+#                                           minimized corpus is merged back and the stats
+#                                           line written to tests/fuzz/stats/<target>.txt
+# Findings (crash, leak, > 10 s, > 2 GB) land in $PARETO_FUZZ_ARTIFACTS (default
+# build-fuzz/fuzz-artifacts) and fail the run.
+set -euo pipefail
+mode=$1 bin=$2
+here=$(cd "$(dirname "$0")" && pwd)
+target=$(basename "$bin")
+corpus=$here/corpus/$target
+dict=$here/dict/$target.dict
+artifacts=${PARETO_FUZZ_ARTIFACTS:-$(dirname "$bin")/fuzz-artifacts}/$target
+mkdir -p "$artifacts"
+args=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 -artifact_prefix="$artifacts/" -print_final_stats=1)
+[ -f "$dict" ] && args+=(-dict="$dict")
+# LibTorch's one-time allocations are not leaks of ours; see tests/fuzz/lsan.supp.
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$here/lsan.supp:print_suppressions=0}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+
+case $mode in
+  replay)
+    [ -d "$corpus" ] || { echo "run-fuzzer: no corpus $corpus"; exit 1; }
+    n=$(find "$corpus" -type f | wc -l)
+    echo "run-fuzzer: $target: replaying $n inputs"
+    # -runs=0 with a folder: run every input once, no mutation.
+    exec "$bin" "${args[@]}" -runs=0 "$corpus"
+    ;;
+  explore)
+    seconds=${3:-30}
+    scratch=$(mktemp -d "${TMPDIR:-/tmp}/pareto-fuzz-new-XXXXXX")
+    trap 'rm -rf "$scratch"' EXIT
+    "$bin" "${args[@]}" -max_total_time="$seconds" "$scratch" "$corpus"
+    ;;
+  long)
+    out=$(mktemp -d "${TMPDIR:-/tmp}/pareto-fuzz-long-$target-XXXXXX")
+    log=$out/fuzz.log
+    echo "run-fuzzer: $target: long run, log $log"
+    set +e
+    nice -n 19 "$bin" "${args[@]}" -max_total_time="${PARETO_FUZZ_LONG_SECONDS:-7200}" -runs="${PARETO_FUZZ_LONG_RUNS:-10000000}" \
+      "$out" "$corpus" >"$log" 2>&1
+    rc=$?
+    set -e
+    tail -n 20 "$log"
+    if [ $rc -ne 0 ]; then echo "run-fuzzer: $target: FINDING (exit $rc), see $log and $artifacts"; exit $rc; fi
+    # Minimize: keep only inputs that add coverage, into a fresh corpus folder.
+    merged=$out/merged
+    mkdir -p "$merged"
+    nice -n 19 "$bin" -merge=1 "${args[@]}" "$merged" "$corpus" "$out" >"$out/merge.log" 2>&1
+    rm -rf "$corpus" && mv "$merged" "$corpus"
+    mkdir -p "$here/stats"
+    {
+      echo "target: $target"
+      echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  host cores: $(nproc)  nice 19, shared machine"
+      echo "command: run-fuzzer.sh long (-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048, max ${PARETO_FUZZ_LONG_SECONDS:-7200} s / ${PARETO_FUZZ_LONG_RUNS:-10000000} runs)"
+      grep -E '^Done [0-9]+ runs' "$log" | tail -n 1
+      grep -E '^stat::' "$log"
+      grep -E '^#[0-9]+ +DONE' "$log" | tail -n 1
+      echo "crashes/leaks/timeouts/ooms: $(find "$artifacts" -type f | wc -l)"
+      echo "minimized corpus: $(find "$corpus" -type f | wc -l) files, $(du -sk "$corpus" | cut -f1) KiB"
+    } >"$here/stats/$target.txt"
+    cat "$here/stats/$target.txt"
+    ;;
+  *) echo "usage: run-fuzzer.sh replay|explore|long BINARY [SECONDS]"; exit 2 ;;
+esac
