@@ -24,6 +24,10 @@ PACKAGES=(
   dataset-fashion-mnist python3-torch python3-numpy
   # fonts so offscreen screenshots show text
   fonts-dejavu-core
+  # the fuzz and sanitizer stage (build-fuzz): clang 14 with libFuzzer, ASan and UBSan, whose
+  # runtimes are in libclang-rt-14-dev (not pulled in with --no-install-recommends), and
+  # llvm-symbolizer (llvm-14) for readable stack traces
+  clang-14 libclang-rt-14-dev llvm-14
 )
 
 SUDO=""

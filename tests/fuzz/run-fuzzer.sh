@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target the way CI and the long runs do (tests/fuzz/README.md).
-#   run-fuzzer.sh replay  BINARY            every file of tests/fuzz/corpus/<target>/, once
+#   run-fuzzer.sh replay  BINARY            every file of tests/fuzz/corpus/<target>/ and of
+#                                           tests/fuzz/regressions/<target>/ (past findings), once
 #   run-fuzzer.sh explore BINARY SECONDS    new inputs for SECONDS, from that corpus; new
 #                                           inputs go to a scratch folder, never the corpus
 #   run-fuzzer.sh long    BINARY            the long run: 10 M executions or 2 h, then the
@@ -13,30 +14,29 @@ mode=$1 bin=$2
 here=$(cd "$(dirname "$0")" && pwd)
 target=$(basename "$bin")
 corpus=$here/corpus/$target
+regressions=$here/regressions/$target
+inputs=("$corpus")
+[ -d "$regressions" ] && inputs+=("$regressions")
 dict=$here/dict/$target.dict
 artifacts=${PARETO_FUZZ_ARTIFACTS:-$(dirname "$bin")/fuzz-artifacts}/$target
 mkdir -p "$artifacts"
 args=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 -artifact_prefix="$artifacts/" -print_final_stats=1)
 [ -f "$dict" ] && args+=(-dict="$dict")
-# LibTorch's one-time allocations are not leaks of ours; see tests/fuzz/lsan.supp.
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$here/lsan.supp:print_suppressions=0}
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+source "$here/sanitizer-options.sh"
 
 case $mode in
   replay)
     [ -d "$corpus" ] || { echo "run-fuzzer: no corpus $corpus"; exit 1; }
-    n=$(find "$corpus" -type f | wc -l)
+    n=$(find "${inputs[@]}" -type f | wc -l)
     echo "run-fuzzer: $target: replaying $n inputs"
-    # -runs=0 with a folder: run every input once, no mutation.
-    exec "$bin" "${args[@]}" -runs=0 "$corpus"
+    # -runs=0 with folders: run every input once, no mutation.
+    exec "$bin" "${args[@]}" -runs=0 "${inputs[@]}"
     ;;
   explore)
     seconds=${3:-30}
     scratch=$(mktemp -d "${TMPDIR:-/tmp}/pareto-fuzz-new-XXXXXX")
     trap 'rm -rf "$scratch"' EXIT
-    "$bin" "${args[@]}" -max_total_time="$seconds" "$scratch" "$corpus"
+    "$bin" "${args[@]}" -max_total_time="$seconds" "$scratch" "${inputs[@]}"
     ;;
   long)
     out=$(mktemp -d "${TMPDIR:-/tmp}/pareto-fuzz-long-$target-XXXXXX")
@@ -44,7 +44,7 @@ case $mode in
     echo "run-fuzzer: $target: long run, log $log"
     set +e
     nice -n 19 "$bin" "${args[@]}" -max_total_time="${PARETO_FUZZ_LONG_SECONDS:-7200}" -runs="${PARETO_FUZZ_LONG_RUNS:-10000000}" \
-      "$out" "$corpus" >"$log" 2>&1
+      "$out" "${inputs[@]}" >"$log" 2>&1
     rc=$?
     set -e
     tail -n 20 "$log"
