@@ -12,15 +12,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string path = fuzz::writeTempFile("images-idx3-ubyte", data, size);
     auto file = pareto::detail::IdxFile::open(path);
     if (!file) {
-        fuzz::requireOneLineNaming(file.error().message, "images-idx3-ubyte");
+        fuzz::requireRefusalNaming(file.error().message, "images-idx3-ubyte");
         return 0;
     }
     auto& f = **file;
     const int64_t n = std::min<int64_t>(f.count(), 16);
     std::vector<uint8_t> buf(size_t(n * f.recordBytes()));
-    if (Status s = f.readRecords(0, n, buf.data()); !s) fuzz::requireOneLineNaming(s.error().message, "images-idx3-ubyte");
+    if (Status s = f.readRecords(0, n, buf.data()); !s) fuzz::requireRefusalNaming(s.error().message, "images-idx3-ubyte");
     std::vector<uint8_t> last(size_t(f.recordBytes()));
     if (Status s = f.readRecords(f.count() - 1, 1, last.data()); !s)
-        fuzz::requireOneLineNaming(s.error().message, "images-idx3-ubyte");
+        fuzz::requireRefusalNaming(s.error().message, "images-idx3-ubyte");
     return 0;
 }

@@ -14,12 +14,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string path = fuzz::writeTempFile(name, data + 1, size - 1);
 
     auto header = pareto::detail::readImageHeader(path);
-    if (!header) fuzz::requireOneLineNaming(header.error().message, name);
+    if (!header) fuzz::requireRefusalNaming(header.error().message, name);
 
     pareto::detail::PlanarImage image;
     pareto::detail::NoteLog notes;
     if (Status s = pareto::detail::decodeImageFile(path, image, notes); !s) {
-        fuzz::requireOneLineNaming(s.error().message, name);
+        fuzz::requireRefusalNaming(s.error().message, name);
         return 0;
     }
     if (!header) __builtin_trap();  // decoded what the header check refused

@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     pareto::detail::PickleReader reader(reinterpret_cast<const char*>(data), size, loader);
     auto top = reader.load();
     if (!top) {
-        fuzz::requireOneLineNaming(top.error().message, " at byte ");
+        fuzz::requireRefusalNaming(top.error().message, " at byte ");
         return 0;
     }
     (void)walk(*top);

@@ -8,12 +8,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string path = fuzz::writeTempFile("input.safetensors", data, size);
 
     auto header = readSafetensorsHeader(path);
-    if (!header) fuzz::requireOneLineNaming(header.error().message, "input.safetensors");
+    if (!header) fuzz::requireRefusalNaming(header.error().message, "input.safetensors");
 
     std::map<std::string, std::string> metadata;
     auto tensors = readSafetensors(path, &metadata);
     if (!tensors) {
-        fuzz::requireOneLineNaming(tensors.error().message, "input.safetensors");
+        fuzz::requireRefusalNaming(tensors.error().message, "input.safetensors");
         return 0;
     }
     // What was accepted must be readable: touch every byte the tensors claim.

@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     options.trustCode = false;
     auto checkpoint = loadCheckpoint(path, options);
     if (!checkpoint) {
-        fuzz::requireOneLineNaming(checkpoint.error().message, "input.pt");
+        fuzz::requireRefusalNaming(checkpoint.error().message, "input.pt");
         return 0;
     }
     if (checkpoint->script) __builtin_trap();  // code was loaded without trust

@@ -8,7 +8,7 @@
 #                                           minimized corpus is merged back and the stats
 #                                           line written to tests/fuzz/stats/<target>.txt
 # Findings (crash, leak, > 10 s, > 2 GB) land in $PARETO_FUZZ_ARTIFACTS (default
-# build-fuzz/fuzz-artifacts) and fail the run.
+# build-fuzz/tests/fuzz/fuzz-artifacts) and fail the run.
 set -euo pipefail
 mode=$1 bin=$2
 here=$(cd "$(dirname "$0")" && pwd)
