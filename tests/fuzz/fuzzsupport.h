@@ -20,10 +20,10 @@ std::string writeTempFile(const std::string& name, const uint8_t* data, size_t s
 /// Empties tempDir(), so one input's files never meet the next input.
 void clearTempDir();
 
-/// A refusal names `mention` (the file) and is not a LibTorch backtrace: anything else is a
-/// finding, reported by aborting with the message. Bytes from the file (a name holding
-/// '\r' or '\n') may appear as they are: outputs escape them (printableText), and what
-/// is printed stays one line.
+/// A refusal is non-empty and names `mention` (the file): anything else is a finding,
+/// reported by aborting with the message. Bytes from the file (a name holding '\r', '\n' or
+/// any text at all) may appear as they are: outputs escape them (printableText), so what is
+/// printed stays one line, and no check on the text could tell them from our own words.
 void requireRefusalNaming(const std::string& message, const std::string& mention);
 
 /// Reads every byte of the tensor's storage (what ASan must find addressable), without
