@@ -24,6 +24,19 @@ args=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 -artifact_prefix="$ar
 [ -f "$dict" ] && args+=(-dict="$dict")
 source "$here/sanitizer-options.sh"
 
+# The stats file of a long run: its final libFuzzer lines, findings, the merged corpus.
+write_stats() {
+  local log=$1
+  echo "target: $target"
+  echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  host: $(getconf _NPROCESSORS_ONLN) cores shared with other builds, nice 19"
+  echo "limits: -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048; stop at ${PARETO_FUZZ_LONG_SECONDS:-7200} s or ${PARETO_FUZZ_LONG_RUNS:-10000000} runs"
+  grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1 || true
+  grep -E '^Done [0-9]+ runs' "$log" | tail -n 1 || true
+  grep -E '^stat::' "$log" || true
+  echo "findings (crash, leak, timeout, oom): $(find "$artifacts" -type f | wc -l)"
+  echo "minimized corpus: $(find "$corpus" -type f | wc -l) files, $(du -sk "$corpus" | cut -f1) KiB"
+}
+
 case $mode in
   replay)
     [ -d "$corpus" ] || { echo "run-fuzzer: no corpus $corpus"; exit 1; }
@@ -41,10 +54,12 @@ case $mode in
   long)
     out=$(mktemp -d "${TMPDIR:-/tmp}/pareto-fuzz-long-$target-XXXXXX")
     log=$out/fuzz.log
+    new=$out/new  # the run's new inputs (never the log: a corpus folder is read as inputs)
+    mkdir -p "$new"
     echo "run-fuzzer: $target: long run, log $log"
     set +e
     nice -n 19 "$bin" "${args[@]}" -max_total_time="${PARETO_FUZZ_LONG_SECONDS:-7200}" -runs="${PARETO_FUZZ_LONG_RUNS:-10000000}" \
-      "$out" "${inputs[@]}" >"$log" 2>&1
+      "$new" "${inputs[@]}" >"$log" 2>&1
     rc=$?
     set -e
     tail -n 20 "$log"
@@ -52,20 +67,16 @@ case $mode in
     # Minimize: keep only inputs that add coverage, into a fresh corpus folder.
     merged=$out/merged
     mkdir -p "$merged"
-    nice -n 19 "$bin" -merge=1 "${args[@]}" "$merged" "$corpus" "$out" >"$out/merge.log" 2>&1
+    nice -n 19 "$bin" -merge=1 "${args[@]}" "$merged" "$corpus" "$new" >"$out/merge.log" 2>&1
     rm -rf "$corpus" && mv "$merged" "$corpus"
     mkdir -p "$here/stats"
-    {
-      echo "target: $target"
-      echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  host cores: $(nproc)  nice 19, shared machine"
-      echo "command: run-fuzzer.sh long (-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048, max ${PARETO_FUZZ_LONG_SECONDS:-7200} s / ${PARETO_FUZZ_LONG_RUNS:-10000000} runs)"
-      grep -E '^Done [0-9]+ runs' "$log" | tail -n 1
-      grep -E '^stat::' "$log"
-      grep -E '^#[0-9]+ +DONE' "$log" | tail -n 1
-      echo "crashes/leaks/timeouts/ooms: $(find "$artifacts" -type f | wc -l)"
-      echo "minimized corpus: $(find "$corpus" -type f | wc -l) files, $(du -sk "$corpus" | cut -f1) KiB"
-    } >"$here/stats/$target.txt"
+    write_stats "$log" >"$here/stats/$target.txt"
     cat "$here/stats/$target.txt"
     ;;
-  *) echo "usage: run-fuzzer.sh replay|explore|long BINARY [SECONDS]"; exit 2 ;;
+  stats)  # rewrite the stats file from a long run's log: run-fuzzer.sh stats BINARY LOG
+    mkdir -p "$here/stats"
+    write_stats "$3" >"$here/stats/$target.txt"
+    cat "$here/stats/$target.txt"
+    ;;
+  *) echo "usage: run-fuzzer.sh replay|explore|long BINARY [SECONDS] | stats BINARY LOG"; exit 2 ;;
 esac
