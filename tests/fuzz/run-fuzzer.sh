@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs one libFuzzer target the way CI and the long runs do (tests/fuzz/README.md).
+# Runs one libFuzzer target the way CI and the long runs do (README "Fuzzing and sanitizers").
 #   run-fuzzer.sh replay  BINARY            every file of tests/fuzz/corpus/<target>/ and of
 #                                           tests/fuzz/regressions/<target>/ (past findings), once
 #   run-fuzzer.sh explore BINARY SECONDS    new inputs for SECONDS, from that corpus; new
