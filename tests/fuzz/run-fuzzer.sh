@@ -37,6 +37,15 @@ write_stats() {
   echo "minimized corpus: $(find "$corpus" -type f | wc -l) files, $(du -sk "$corpus" | cut -f1) KiB"
 }
 
+# Written aside, then renamed: another run may be reading the old file.
+save_stats() {
+  local file=$here/stats/$target.txt
+  mkdir -p "$here/stats"
+  write_stats "$1" >"$file.tmp.$$"
+  mv -f "$file.tmp.$$" "$file"
+  cat "$file"
+}
+
 case $mode in
   replay)
     [ -d "$corpus" ] || { echo "run-fuzzer: no corpus $corpus"; exit 1; }
@@ -69,14 +78,10 @@ case $mode in
     mkdir -p "$merged"
     nice -n 19 "$bin" -merge=1 "${args[@]}" "$merged" "$corpus" "$new" >"$out/merge.log" 2>&1
     rm -rf "$corpus" && mv "$merged" "$corpus"
-    mkdir -p "$here/stats"
-    write_stats "$log" >"$here/stats/$target.txt"
-    cat "$here/stats/$target.txt"
+    save_stats "$log"
     ;;
   stats)  # rewrite the stats file from a long run's log: run-fuzzer.sh stats BINARY LOG
-    mkdir -p "$here/stats"
-    write_stats "$3" >"$here/stats/$target.txt"
-    cat "$here/stats/$target.txt"
+    save_stats "$3"
     ;;
   *) echo "usage: run-fuzzer.sh replay|explore|long BINARY [SECONDS] | stats BINARY LOG"; exit 2 ;;
 esac
