@@ -28,6 +28,10 @@ PACKAGES=(
   # the validators and MIME database tool its tests run (dpkg-dev for CPack comes with
   # build-essential)
   librsvg2-bin help2man desktop-file-utils appstream shared-mime-info
+  # the fuzz and sanitizer stage (build-fuzz): clang 14 with libFuzzer, ASan and UBSan, whose
+  # runtimes are in libclang-rt-14-dev (not pulled in with --no-install-recommends), and
+  # llvm-symbolizer (llvm-14) for readable stack traces
+  clang-14 libclang-rt-14-dev llvm-14
 )
 
 SUDO=""

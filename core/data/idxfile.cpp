@@ -122,6 +122,8 @@ Status IdxFile::validateByteCount(int64_t fileSize) {
         if (got < 0) return mismatch(total, " inflate before an error (" + gzErrorText(m_file) + ")");
         if (got == 0) break;
         total += got;
+        // Past the declared size the verdict is known: stop, rather than inflate a bomb to its end.
+        if (total > expected) return mismatch(total, " (at least) after inflating");
     }
     int code = Z_OK;
     gzerror(m_file, &code);

@@ -1,5 +1,6 @@
 #include "io/picklevalue.h"
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -27,7 +28,9 @@ std::string pickleKeyOf(const PickleValue& v) {
     case K::Int:
     case K::Bool: return "i" + std::to_string(v.integer);
     case K::Float:
-        if (v.real == static_cast<double>(static_cast<int64_t>(v.real)))
+        // Only a whole float inside int64's range converts (1e300, inf and NaN would be
+        // undefined behaviour); any other float keys as itself.
+        if (v.real >= -9223372036854775808.0 && v.real < 9223372036854775808.0 && v.real == std::trunc(v.real))
             return "i" + std::to_string(static_cast<int64_t>(v.real));
         return "f" + doubleText(v.real);
     case K::None: return "n";

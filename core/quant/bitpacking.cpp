@@ -76,6 +76,7 @@ void unpack2(const uint8_t* in, int64_t quads, uint8_t* codes) {
 
 // Whole bytes of codes starting byte-aligned: `octets` groups of 8 codes.
 void packAligned(const uint8_t* codes, int64_t octets, int bits, uint8_t* out) {
+    if (octets <= 0) return;  // empty tensors pass null buffers: memcpy(null, ..., 0) is UB
     switch (bits) {
     case 2: pack2(codes, 2 * octets, out); break;
     case 3: packOctets<3>(codes, octets, out); break;
@@ -89,6 +90,7 @@ void packAligned(const uint8_t* codes, int64_t octets, int bits, uint8_t* out) {
 }
 
 void unpackAligned(const uint8_t* in, int64_t octets, int bits, uint8_t* codes) {
+    if (octets <= 0) return;
     switch (bits) {
     case 2: unpack2(in, 2 * octets, codes); break;
     case 3: unpackOctets<3>(in, octets, codes); break;

@@ -339,7 +339,7 @@ Status castFast(const float* x, QuantizedTensor& q) {
     const int64_t n = q.numel();
     if (!allFinite(x, n)) return quantizeReference(x, q);
     if (q.scheme.kind == QuantKind::Float32) {
-        std::memcpy(q.packed.data(), x, static_cast<size_t>(4 * n));
+        if (n > 0) std::memcpy(q.packed.data(), x, static_cast<size_t>(4 * n));  // empty: null buffers
         return Status::success();
     }
     const bool half = q.scheme.kind == QuantKind::Float16;
@@ -448,7 +448,7 @@ void dequantizeFast(const QuantizedTensor& q, float* out, bool parallel) {
     const BlockLayout& L = q.layout;
     const int64_t n = L.numel();
     if (s.kind == QuantKind::Float32) {
-        std::memcpy(out, q.packed.data(), static_cast<size_t>(4 * n));
+        if (n > 0) std::memcpy(out, q.packed.data(), static_cast<size_t>(4 * n));
         return;
     }
     if (s.kind == QuantKind::Float16 || s.kind == QuantKind::BFloat16) {

@@ -143,6 +143,10 @@ void TestIdxLoader::rejectsBadFiles_data() {
     QTest::newRow("header only, 8 bytes") << good.left(8) << false << 0 << "too short for an IDX header";
     QTest::newRow("empty file") << QByteArray() << true << 0 << "too short for an IDX header";
     QTest::newRow("zero images") << test::idxBytes(0x803, 0, 28, 28) << true << 0 << "no images";
+    // A gzip bomb behind a one-image header: refused once inflating passes the declared
+    // size, not after inflating all of it ("(at least)": it stopped early).
+    QTest::newRow("gzip'd, inflates far past the header") << test::idxBytes(0x803, 1, 28, 28) + QByteArray(32 << 20, '\0')
+                                                           << true << 0 << "bytes (at least) after inflating";
     QTest::newRow("zero-sized images") << test::idxBytes(0x803, 3, 0, 28) << false << 0 << "implausible image size";
 }
 

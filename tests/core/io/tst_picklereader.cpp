@@ -51,6 +51,8 @@ private Q_SLOTS:
     void rejectsHostileBytes();
     void deepNestingFreesWithoutRecursion();
     void survivesMutatedStateDict();
+    void floatDictKeys_data();
+    void floatDictKeys();
 
 private:
     QString file(const QString& name) const { return m_dir.filePath(name); }
@@ -315,6 +317,31 @@ void TstPickleReader::survivesMutatedStateDict() {
         }
     }
     QVERIFY(failed > 1000);  // most mutations break the pickle; none may crash it
+}
+
+void TstPickleReader::floatDictKeys_data() {
+    QTest::addColumn<QByteArray>("key");      // BINFLOAT payload, big-endian
+    QTest::addColumn<int>("entries");         // after {1: 'a', key: 'b'}
+    QTest::newRow("1.0 is the key 1") << QByteArray::fromHex("3ff0000000000000") << 1;
+    QTest::newRow("1.5 is its own key") << QByteArray::fromHex("3ff8000000000000") << 2;
+    // Found by fuzz_pickle: a float key outside int64's range was cast to int64 (UB).
+    QTest::newRow("1e300 (outside int64)") << QByteArray::fromHex("7e37e43c8800759c") << 2;
+    QTest::newRow("2^63 (just outside int64)") << QByteArray::fromHex("43e0000000000000") << 2;
+    QTest::newRow("-2^63 (the int64 minimum)") << QByteArray::fromHex("c3e0000000000000") << 2;
+    QTest::newRow("inf") << QByteArray::fromHex("7ff0000000000000") << 2;
+    QTest::newRow("NaN") << QByteArray::fromHex("7ff8000000000000") << 2;
+}
+
+void TstPickleReader::floatDictKeys() {
+    QFETCH(QByteArray, key);
+    QFETCH(int, entries);
+    // PROTO 4, EMPTY_DICT, MARK, K 1, 'a', BINFLOAT key, 'b', SETITEMS, STOP
+    const QByteArray bytes = QByteArray::fromHex("80047d28") + "K\x01" + QByteArray::fromHex("8c0161") + "G" + key +
+                             QByteArray::fromHex("8c0162") + "u.";
+    PickleReader reader(bytes.constData(), size_t(bytes.size()), arangeStorage);
+    auto r = reader.load();
+    QVERIFY2(r.ok(), errorOf(r).c_str());
+    QCOMPARE(int((*r)->dictSize()), entries);
 }
 
 QTEST_GUILESS_MAIN(TstPickleReader)

@@ -107,6 +107,7 @@ inline at::Tensor readRawFloats(const QString& path, const std::vector<int64_t>&
 inline bool bitIdentical(const at::Tensor& a, const at::Tensor& b) {
     if (a.sizes() != b.sizes() || a.scalar_type() != b.scalar_type()) return false;
     const at::Tensor ca = a.contiguous(), cb = b.contiguous();
+    if (ca.numel() == 0) return true;  // empty tensors may have null data (memcmp on null is UB)
     return std::memcmp(ca.data_ptr(), cb.data_ptr(), static_cast<size_t>(ca.numel()) * ca.element_size()) == 0;
 }
 
