@@ -157,6 +157,7 @@ void TestCliTorchScript::evalMatchesPyTorch() {
     QCOMPARE(fp32["n"].toInteger(), n);
     const double fp32Mse = fp32["mse"].toObject()["mean"].toDouble();
     const double refFp32 = ref["fp32"].toObject()["mse"].toDouble();
+    qInfo("%s fp32: ours %.6g, PyTorch %.6g (%+.3f %%), n = %lld", qPrintable(name), fp32Mse, refFp32, 100 * (fp32Mse / refFp32 - 1), n);
     QVERIFY2(std::abs(fp32Mse - refFp32) / refFp32 < 0.005, qPrintable(QString("FP32: ours %1, PyTorch %2").arg(fp32Mse).arg(refFp32)));
     QCOMPARE(fp32["size"].toObject()["bytes"].toInteger(), ref["fp32"].toObject()["bytes"].toInteger());
     QCOMPARE(fp32["model"].toObject()["arch"].toString(), QString("torchscript"));
@@ -178,6 +179,8 @@ void TestCliTorchScript::evalMatchesPyTorch() {
         const QJsonObject q = runJson(common + QStringList{"--quant", scheme});
         const double mse = q["mse"].toObject()["mean"].toDouble();
         const double want = ref[scheme].toObject()["mse"].toDouble();
+        qInfo("%s %s: ours %.6g, PyTorch %.6g (%+.3f %%), %lld bytes", qPrintable(name), scheme, mse, want, 100 * (mse / want - 1),
+              q["size"].toObject()["bytes"].toInteger());
         QVERIFY2(std::abs(mse - want) / want < 0.005, qPrintable(QString("%1: ours %2, PyTorch %3").arg(scheme).arg(mse).arg(want)));
         const QJsonObject size = q["size"].toObject();
         QCOMPARE(size["bytes"].toInteger(), ref[scheme].toObject()["bytes"].toInteger());
@@ -213,6 +216,7 @@ void TestCliTorchScript::exportVerifyAndRunInPyTorch() {
     const QJsonObject p = readJson(out);
     QVERIFY(p["hashes_ok"].toBool());
     QVERIFY(!p["methods"].toArray().isEmpty());
+    qInfo("%s: torch.jit.load of model.pt, golden max abs error %.3g", qPrintable(name), p["golden_max_abs_error"].toDouble());
     QVERIFY2(p["golden_max_abs_error"].toDouble() <= 1e-4, qPrintable(QString::number(p["golden_max_abs_error"].toDouble())));
     QVERIFY(p["weights_missing_in_model"].toArray().isEmpty());
     QVERIFY2(p["numpy_weights_vs_model_max_abs"].toDouble() <= 1e-6, qPrintable(QString::number(p["numpy_weights_vs_model_max_abs"].toDouble())));
