@@ -173,7 +173,7 @@ void MainWindow::buildMenus() {
     demos->setObjectName(QStringLiteral("demoModelsMenu"));
     for (const DemoModel& d : demoModels()) {
         demos->addAction(QString::fromStdString(d.title), this, [this, d] {
-            m_controller->openModel(QString::fromStdString(d.path), QString::fromStdString(d.dataSpec));
+            m_controller->openModel(QString::fromStdString(d.path), QString::fromStdString(d.dataSpec), QString(), d.limit);
         });
     }
     file->addSeparator();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct DemoModel {
     std::string title;     ///< "TinyVAE, Fashion-MNIST 64x64 (L=16)"
     std::string path;      ///< the checkpoint
     std::string dataSpec;  ///< demoDataSpec(): the embedded subset, loaded in the model's input shape
+    /// Held-out images it opens with (-1: all 1,000): fewer for 224x224, where one pass over
+    /// 1,000 images takes tens of seconds on two cores.
+    int64_t limit = -1;
 };
 
 /// Every demo model, the TinyVAE (demoModelPath()) first, then SAGE's VisionPuzzleVAE
