@@ -118,7 +118,9 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_controller, &StudioController::sessionChanged, this, [this] {
         const QString path = m_controller->session()->info.modelPath;
         // The embedded demo is always one click away: keep the list for the user's own files.
-        if (QFileInfo(path) != QFileInfo(QString::fromStdString(demoModelPath()))) m_recent->add(path);
+        bool demo = false;
+        for (const DemoModel& d : demoModels()) demo = demo || QFileInfo(path) == QFileInfo(QString::fromStdString(d.path));
+        if (!demo) m_recent->add(path);
         setWindowTitle(tr("%1 — Pareto Studio").arg(QFileInfo(path).fileName()));
     });
     const auto activate = [this](const StudioConfig& c) { m_controls->setConfig(c); };
@@ -168,9 +170,13 @@ QDockWidget* MainWindow::addPanel(QWidget* panel, const QString& title, Qt::Dock
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open checkpoint…"), QKeySequence::Open, this, &MainWindow::openDialog);
-    file->addAction(tr("Open the &demo"), this, [this] {
-        m_controller->openModel(QString::fromStdString(demoModelPath()), QString::fromStdString(demoDataSpec()));
-    });
+    QMenu* demos = file->addMenu(tr("Open &demo model"));
+    demos->setObjectName(QStringLiteral("demoModelsMenu"));
+    for (const DemoModel& d : demoModels()) {
+        demos->addAction(QString::fromStdString(d.title), this, [this, d] {
+            m_controller->openModel(QString::fromStdString(d.path), QString::fromStdString(d.dataSpec), QString(), d.limit);
+        });
+    }
     file->addSeparator();
     m_reportAction = file->addAction(tr("Write &report (PNG + PDF)…"), this, &MainWindow::reportDialog);
     m_reportAction->setShortcut(tr("Ctrl+R"));

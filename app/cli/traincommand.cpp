@@ -20,14 +20,16 @@ static const char* kTrainHelp =
     "                    [--limit N] [--val-limit N] [--test-limit N] [--json] [--quiet]\n"
     "\n"
     "Trains a built-in architecture with Adam by its own objective (TinyVAE: summed squared\n"
-    "error + beta * KL per image), early stopping on the validation split, fixed seed. The\n"
-    "images are loaded in the architecture's input shape. Then measures the best epoch on the\n"
-    "held-out test split beside the mean-image baseline and writes the weights as safetensors\n"
-    "(the architecture's own names) with the command and numbers in its metadata.\n"
+    "error + beta * KL per image; VisionPuzzleVAE: MSE in [-1, 1] + codebook + 0.25 x\n"
+    "commitment, straight-through, BatchNorm on batch statistics), early stopping on the\n"
+    "validation split, fixed seed. The images are loaded in the architecture's input shape.\n"
+    "Then measures the best epoch on the held-out test split beside the mean-image baseline and\n"
+    "writes the weights as safetensors (the architecture's own names) with the command and\n"
+    "numbers in its metadata.\n"
     "\n"
-    "  --arch A         built-in architecture (default tinyvae)\n"
-    "  --latent L       latent size (default 16)\n"
-    "  --channels C     model input channels (default: the data's)\n"
+    "  --arch A         built-in architecture: tinyvae (default) or visionpuzzlevae\n"
+    "  --latent L       latent size (default 16; a VisionPuzzleVAE's code width)\n"
+    "  --channels C     model input channels (default: the data's; a VisionPuzzleVAE is always RGB)\n"
     "  --epochs N       at most N epochs (default 20); --patience N (default 3)\n"
     "  --batch-size N   default 64; --lr X default 1e-3; --beta X default 1.0; --seed N default 1\n"
     "  --limit N        first N training images; --val-limit / --test-limit likewise\n";
@@ -102,7 +104,7 @@ int runTrain(const std::vector<std::string>& argv) {
     std::map<std::string, std::string> meta{
         {"format", "pt"},
         {"pareto.arch", archName},
-        {"pareto.channels", std::to_string(modelChannels)},
+        {"pareto.channels", std::to_string(startInfo.inputShape.empty() ? modelChannels : startInfo.inputShape[0])},
         {"pareto.latent_dim", std::to_string(tc.latentDim)},
         {"pareto.seed", std::to_string(tc.seed)},
         {"pareto.command", cmd.str()},

@@ -65,3 +65,13 @@ std::string demoModelPath() { return resourceDir() + "/demo/tinyvae-fmnist-l16.s
 std::string demoDataSpec() { return "fashion-mnist:" + resourceDir() + "/demo/fashion-mnist-subset"; }
 
 }  // namespace pareto
+
+namespace pareto {
+
+std::vector<DemoModel> demoModels() {
+    return {{"TinyVAE, Fashion-MNIST 64x64 (L=16)", demoModelPath(), demoDataSpec()},
+            {"VisionPuzzleVAE, Fashion-MNIST 224x224 RGB (VQ-VAE, 10 codes of width 64)",
+             resourceDir() + "/demo/visionpuzzlevae-fmnist-l64.safetensors", demoDataSpec(), 200}};
+}
+
+}  // namespace pareto

@@ -88,6 +88,17 @@ Result<LatentStatistics> latentStatisticsFromSamples(const at::Tensor& mu, const
 
 Result<LatentStatistics> collectLatentStatistics(const Model& model, const Dataset& data, int batchSize,
                                                  const ProgressSink& progress) {
+    // A codebook latent is reduced by a PCA of its codes (every position decodes from one of
+    // them), not of the encoder's outputs: the data is not needed.
+    if (const LatentInfo latent = model.info().latent; latent.kind == LatentKind::Codebook) {
+        // The codes are the model's Embedding tensor of the latent's shape [K, L].
+        at::Tensor codes;
+        for (const ModelTensor& t : model.tensors())
+            if (t.layer == LayerKind::Embedding && t.tensor.sizes().vec() == latent.shape) codes = t.tensor;
+        if (!codes.defined()) return fail("latent statistics: " + model.describe() + " has no embedding tensor holding its codebook");
+        progress.update(1.0, "codebook statistics");
+        return latentStatisticsFromSamples(codes.detach(), "the " + std::to_string(codes.size(0)) + " codes of the codebook");
+    }
     const int64_t n = data.size();
     const std::string name = data.identity.empty() ? std::string("calibration data") : "'" + data.identity + "'";
     if (n < 2) return fail("latent statistics need at least 2 images, " + name + " has " + std::to_string(n));

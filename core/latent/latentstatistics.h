@@ -42,6 +42,9 @@ Result<LatentStatistics> latentStatisticsFromSamples(const at::Tensor& mu, const
 /// contributes the C-vector of every position, so n counts positions) and accumulates the mean and the
 /// centred cross-products in float64 (batches merged with Chan et al.'s pairwise update, so
 /// no large sum is squared). Cancellable per batch. Errors name the data and the problem.
+/// A codebook latent's statistics are those of its K code vectors (the model's Embedding tensor
+/// of the latent's shape [K, L]), n = K:
+/// the PCA a fold of the codebook needs, exact for every k >= the codes' affine rank.
 Result<LatentStatistics> collectLatentStatistics(const Model& model, const Dataset& data, int batchSize = 256,
                                                  const ProgressSink& progress = {});
 

@@ -1,12 +1,14 @@
 #include "model/modelregistry.h"
 
 #include "model/tinyvae.h"
+#include "model/visionpuzzlevae.h"
 
 namespace pareto {
 
 const std::vector<Architecture>& architectures() {
     static const std::vector<Architecture> list = {
         TinyVae::architecture(),
+        VisionPuzzleVae::architecture(),
     };
     return list;
 }

@@ -32,6 +32,8 @@ QString cliPath() { return envOr("PARETO_CLI", QStringLiteral("pareto")); }
 
 QString torchScriptZoo() { return envOr("PARETO_TORCHSCRIPT_ZOO", QDir::temp().absoluteFilePath("pareto-torchscript-zoo")); }
 
+QString visionPuzzleVaeFixture() { return envOr("PARETO_VPVAE_FIXTURE", QDir::temp().absoluteFilePath("pareto-visionpuzzlevae")); }
+
 QString artifactsDir() {
     const QString d = envOr("PARETO_ARTIFACTS_DIR", QDir::temp().absoluteFilePath("pareto-test-artifacts"));
     QDir().mkpath(d);

@@ -26,6 +26,11 @@ QString cliPath();
 /// NAME.ts, NAME.json, NAME.ref.json. Tests that use it declare FIXTURES torchscript_zoo.
 QString torchScriptZoo();
 
+/// SAGE's VisionPuzzleVAE that the fixture test `fixture_visionpuzzlevae` trained with real
+/// PyTorch (tests/fixtures/model_visionpuzzlevae.py): vpvae.pt, vpvae.json, vpvae.ref.json,
+/// vpvae.input.bin, vpvae.codes.bin. Tests that use it declare FIXTURES visionpuzzlevae.
+QString visionPuzzleVaeFixture();
+
 /// Folder for screenshots and other artifacts a person may look at.
 QString artifactsDir();
 

@@ -445,6 +445,8 @@ QString CoreLatentProvider::describe(const SessionPtr& session, const LatentChoi
     switch (choice.method) {
     case LatentMethod::Original:
         if (!info.latentReason.isEmpty()) return tr("The latent slider is off: %1.").arg(info.latentReason.toHtmlEscaped());
+        if (info.latentKind == QLatin1String("codebook"))
+            return tr("The loaded model's own codes: width %1, one of them at every position.").arg(info.latentDim);
         return info.latentKind == QLatin1String("spatial") ? tr("The loaded model's own code: %1 channels at every position.").arg(info.latentDim)
                                                            : tr("The loaded model's own L = %1.").arg(info.latentDim);
     case LatentMethod::Pca: {
@@ -454,6 +456,14 @@ QString CoreLatentProvider::describe(const SessionPtr& session, const LatentChoi
         const QString how = session->model->latentReductions().fold
                                 ? tr("folded into the weights (a smaller model of the same architecture)")
                                 : tr("as a projection between encode and decode (its %1 × k basis and mean count in the size)").arg(info.latentDim);
+        // A codebook's PCA is of its code vectors (exact for k >= their rank), not of data.
+        if (info.latentKind == QLatin1String("codebook"))
+            return tr("Top %1 of %2 principal directions of the codebook's %3 code vectors, %4: keeps <b>%5</b> of their variance "
+                      "(exact, the same codes at every position, once it keeps 100 %). Training-free.")
+                .arg(choice.k)
+                .arg(info.latentDim)
+                .arg(m_stats->n)
+                .arg(how, percent(explainedVariance(choice.k)));
         const QString over = info.latentKind == QLatin1String("spatial") ? tr("the %1-channel codes at every position").arg(info.latentDim) : tr("mu");
         return tr("Top %1 of %2 principal directions of %3, %4: keeps <b>%5</b> of the variance (statistics on %6 training images). "
                   "Training-free.")

@@ -184,7 +184,13 @@ void ReconstructionGrid::paintEvent(QPaintEvent* event) {
             const QRect cell(box.left() + c * (m_cell + kGap), box.top(), m_cell, m_cell);
             // At the model's own resolution, scaled by whole steps of nearest-neighbour (no
             // smoothing: pixels stay sharp) and centred, so non-square inputs keep their aspect.
-            if (!images[c]->isNull()) p.drawImage(fitRect(cell, images[c]->size()), *images[c]);
+            // Images larger than the cell (224x224 models) are shrunk smoothly: nearest-neighbour
+            // would drop whole rows and columns; the zoom dialog shows them at full resolution.
+            if (!images[c]->isNull()) {
+                const QRect target = fitRect(cell, images[c]->size());
+                p.setRenderHint(QPainter::SmoothPixmapTransform, target.width() < images[c]->width());
+                p.drawImage(target, *images[c]);
+            }
             p.setPen(palette().color(QPalette::Mid));
             p.drawRect(cell.adjusted(0, 0, -1, -1));
         }

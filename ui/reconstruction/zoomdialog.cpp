@@ -7,7 +7,10 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QScreen>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace pareto::ui {
 namespace {
@@ -48,11 +51,26 @@ void ZoomDialog::showSample(const PreviewResult& preview, int index) {
         if (s.index != index) continue;
         const bool newImage = index != m_index;
         m_index = index;
+        if (s.original.size() != m_fitted) fitViewsTo(s.original.size());
         m_state->setImageSize(s.original.size());
         if (newImage) m_state->reset();
         fill(preview, s);
         return;
     }
+}
+
+// Zoom 1 fits the image to its view: views at least as large as the image show it at full
+// resolution (224x224 and larger inputs stay legible), within the screen.
+void ZoomDialog::fitViewsTo(const QSize& image) {
+    const int fh = fontMetrics().height();
+    const QSize need(std::max(160, image.width() + 8), std::max(190, image.height() + 2 * fh + 14));
+    const QScreen* screen = this->screen();
+    const QSize avail = screen ? screen->availableSize() : QSize(1920, 1080);
+    const int perRow = 4;  // the pinned pair only appears with a pin
+    const QSize capped(std::min(need.width(), (avail.width() - 60) / perRow), std::min(need.height(), avail.height() - 160));
+    m_fitted = image;
+    for (ZoomImageView* v : m_views) v->setMinimumSize(capped);
+    resize(std::max(width(), perRow * (capped.width() + 8) + 30), std::max(height(), capped.height() + 4 * fh + 60));
 }
 
 void ZoomDialog::updatePreview(const PreviewResult& preview) {

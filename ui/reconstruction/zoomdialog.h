@@ -3,6 +3,7 @@
 #include "reconstruction/previewresult.h"
 
 #include <QDialog>
+#include <QSize>
 #include <QVector>
 
 class QLabel;
@@ -31,11 +32,13 @@ public:
 
 private:
     void fill(const PreviewResult& preview, const PreviewSample& sample);
+    void fitViewsTo(const QSize& image);
 
     ZoomState* m_state;
     QVector<ZoomImageView*> m_views;
     QLabel* m_header;
     int m_index = -1;
+    QSize m_fitted;  ///< the image size the views were last sized for
 };
 
 }  // namespace pareto::ui
