@@ -15,6 +15,27 @@ constexpr int kCountRole = Qt::UserRole + 1;
 constexpr int kLiveRole = Qt::UserRole + 2;      // the live group an item belongs to ("" for a plain finding)
 constexpr int kSeverityRole = Qt::UserRole + 3;
 
+// Long paths have no spaces to wrap at: a zero-width space after each separator lets the
+// message wrap there instead of being elided (messages() returns the text as given).
+QString wrappable(const QString& text) {
+    QString out;
+    out.reserve(text.size() + text.size() / 8);
+    for (const QChar c : text) {
+        out += c;
+        if (c == QLatin1Char('/') || c == QLatin1Char('\\') || c == QLatin1Char('_') || c == QLatin1Char(',')) out += QChar(0x200B);
+    }
+    return out;
+}
+
+// Rows wrap to the width their column has now: lay the rows out again when it changes.
+void makeWrapping(QTreeWidget* tree) {
+    tree->setWordWrap(true);
+    tree->setTextElideMode(Qt::ElideNone);
+    tree->setUniformRowHeights(false);
+    tree->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    QObject::connect(tree->header(), &QHeaderView::sectionResized, tree, [tree] { tree->doItemsLayout(); });
+}
+
 }  // namespace
 
 WarningsPanel::WarningsPanel(QWidget* parent)
@@ -33,6 +54,7 @@ WarningsPanel::WarningsPanel(QWidget* parent)
     m_live->header()->setStretchLastSection(true);
     m_live->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_live->setObjectName(QStringLiteral("liveFindings"));
+    makeWrapping(m_live);
     auto* liveColumn = new QVBoxLayout;
     liveColumn->setContentsMargins(0, 0, 0, 0);
     liveColumn->addWidget(m_liveTitle);
@@ -49,6 +71,7 @@ WarningsPanel::WarningsPanel(QWidget* parent)
     m_tree->header()->setSectionResizeMode(kTime, QHeaderView::ResizeToContents);
     m_tree->header()->setSectionResizeMode(kSource, QHeaderView::ResizeToContents);
     m_tree->setObjectName(QStringLiteral("warningsList"));
+    makeWrapping(m_tree);
     auto* row = new QHBoxLayout;
     row->addStretch(1);
     row->addWidget(m_clear);
@@ -64,7 +87,7 @@ QTreeWidgetItem* WarningsPanel::makeItem(Severity severity, const QString& sourc
     auto* item = new QTreeWidgetItem;
     item->setText(kTime, QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")));
     item->setText(kSource, source);
-    item->setText(kMessage, message);
+    item->setText(kMessage, wrappable(message));
     item->setData(kMessage, Qt::UserRole, message);
     item->setData(kMessage, kCountRole, 1);
     item->setData(kMessage, kSeverityRole, static_cast<int>(severity));
@@ -84,7 +107,7 @@ void WarningsPanel::add(Severity severity, const QString& source, const QString&
         if (item->text(kSource) != source || item->data(kMessage, Qt::UserRole).toString() != message) continue;
         const int n = item->data(kMessage, kCountRole).toInt() + 1;
         item->setData(kMessage, kCountRole, n);
-        item->setText(kMessage, QStringLiteral("%1  (×%2)").arg(message).arg(n));
+        item->setText(kMessage, QStringLiteral("%1  (×%2)").arg(wrappable(message)).arg(n));
         item->setText(kTime, time);
         return;
     }
@@ -109,7 +132,7 @@ void WarningsPanel::setLive(const QString& source, const QVector<LiveFinding>& f
         // The live list has two columns: source (with the icon) and the finding.
         item->setIcon(0, item->icon(kTime));
         item->setText(0, source);
-        item->setText(1, f.message);
+        item->setText(1, wrappable(f.message));
         item->setToolTip(1, f.message);
         if (f.severity == Severity::Error) item->setForeground(1, QColor(0xb0, 0x00, 0x20));
         m_live->insertTopLevelItem(at++, item);
