@@ -72,8 +72,10 @@ MainWindow::MainWindow(QWidget* parent)
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_reconstructions);
     split->addWidget(m_charts);
-    split->setStretchFactor(0, 5);
-    split->setStretchFactor(1, 4);
+    // The images get the larger share: they are what a configuration looks like.
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    split->setSizes({3000, 2000});
     split->setChildrenCollapsible(false);
     // The trust question and the first-run hint sit above the work area; a model that failed
     // to open takes the work area's place with the whole message.

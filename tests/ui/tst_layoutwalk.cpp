@@ -166,6 +166,9 @@ void TestLayoutWalk::nothingCutAfterSweepAndGrid() {
     // The chart names its front, the current point and A; no two names touch, none leaves the plot.
     ui::QualityChart* chart = w.chartsPanel()->qualityChart();
     QVERIFY(chart->height() >= chart->minimumHeight());
+    // The legend line under the chart, whole and not over it.
+    QVERIFY(!chart->geometry().intersects(w.chartsPanel()->legendLabel()->geometry()));
+    QVERIFY(w.chartsPanel()->legendLabel()->height() >= w.chartsPanel()->legendLabel()->heightForWidth(w.chartsPanel()->legendLabel()->width()));
     const auto labels = chart->labelLayout();
     QVERIFY(!labels.isEmpty());
     const QRectF plot = chart->chart()->plotArea();

@@ -113,6 +113,8 @@ ChartsPanel::ChartsPanel(QWidget* parent)
     m_legend->setTextFormat(Qt::RichText);
     m_legend->setContentsMargins(8, 2, 8, 2);
     page->addWidget(m_legend);
+    // A wrapped legend asks for its lines' height: box layouts only honour minimum heights.
+    m_legend->installEventFilter(this);
     m_tabs->addTab(m_qualityPage, tr("Quality vs size"));
     // Taller than the panel with many layers (every bar named): it scrolls.
     m_sensitivityPage = new QScrollArea(this);
@@ -227,6 +229,14 @@ void ChartsPanel::refresh() {
     m_sensitivityButton->setEnabled(quantizable);
 }
 
+bool ChartsPanel::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_legend && event->type() == QEvent::Resize) {
+        const int need = m_legend->heightForWidth(m_legend->width());
+        if (need > 0 && need != m_legend->minimumHeight()) m_legend->setMinimumHeight(need);
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
 void ChartsPanel::refreshLegend() {
     QStringList parts;
     for (const auto& [name, color] : m_quality->legendEntries())
@@ -235,6 +245,7 @@ void ChartsPanel::refreshLegend() {
     if (hidden) parts << QStringLiteral("<i>%1</i>").arg(tr("%n group(s) hidden", nullptr, hidden));
     parts << QStringLiteral("<span style='color:#666'>%1</span>").arg(tr("named: current, A and the front; hover a point for the rest"));
     m_legend->setText(parts.join(QStringLiteral(" &nbsp; ")));
+    if (m_legend->width() > 0) m_legend->setMinimumHeight(m_legend->heightForWidth(m_legend->width()));
 }
 
 QString ChartsPanel::exportView(const QString& path) {

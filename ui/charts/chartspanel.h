@@ -67,6 +67,9 @@ Q_SIGNALS:
     /// An export finished: "" or an error, and the file.
     void exported(const QString& path, const QString& error);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     /// Coalesces the controller's signals of one event-loop pass into one refresh().
     void scheduleRefresh();

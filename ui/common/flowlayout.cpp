@@ -29,7 +29,8 @@ QSize FlowLayout::minimumSize() const {
     QSize size;
     for (const QLayoutItem* item : m_items) size = size.expandedTo(item->minimumSize());
     const QMargins m = contentsMargins();
-    return size + QSize(m.left() + m.right(), m.top() + m.bottom());
+    size += QSize(m.left() + m.right(), m.top() + m.bottom());
+    return {size.width(), std::max(size.height(), m_laidOutHeight)};
 }
 
 QSize FlowLayout::sizeHint() const {
@@ -46,7 +47,12 @@ QSize FlowLayout::sizeHint() const {
 
 void FlowLayout::setGeometry(const QRect& rect) {
     QLayout::setGeometry(rect);
-    arrange(rect, true);
+    const int h = arrange(rect, true);
+    if (h != m_laidOutHeight) {
+        // Rows were added or removed: the parent lays out again with the new minimum.
+        m_laidOutHeight = h;
+        QMetaObject::invokeMethod(this, [this] { invalidate(); }, Qt::QueuedConnection);
+    }
 }
 
 int FlowLayout::arrange(const QRect& rect, bool apply) const {

@@ -32,6 +32,9 @@ private:
 
     QList<QLayoutItem*> m_items;
     int m_stretchAt = -1;  ///< index of the first right-aligned item, -1: none
+    /// Height at the width last laid out: the minimum the parent must leave (a box layout
+    /// asks minimumSize(), not heightForWidth(), when it shares out a short height).
+    int m_laidOutHeight = 0;
 };
 
 }  // namespace pareto::ui

@@ -94,6 +94,8 @@ int ReconstructionGrid::minimumCell() const {
     return std::max(kMinCell, w);
 }
 
+int ReconstructionGrid::minimumRowsHeight() const { return 2 * kMargin + headerHeight() + minimumCell() + captionHeight() + kRowGap; }
+
 void ReconstructionGrid::setCellSize(int pixels) {
     m_fixedCell = std::max(0, pixels);
     relayout();

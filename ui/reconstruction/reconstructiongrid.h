@@ -29,6 +29,8 @@ public:
     int cellSize() const { return m_cell; }
     /// The smallest image size at which every caption fits its image's width.
     int minimumCell() const;
+    /// Height of the header and one row of samples at minimumCell(): the least worth showing.
+    int minimumRowsHeight() const;
 
     const PreviewResult* preview() const { return m_preview ? &*m_preview : nullptr; }
     /// Data-set index of the sample under `pos`, or -1.

@@ -66,6 +66,8 @@ ReconstructionPanel::ReconstructionPanel(QWidget* parent)
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidget(m_grid);
+    // At least one row of samples stays in view; on a short screen the work area scrolls instead.
+    scroll->setMinimumHeight(m_grid->minimumRowsHeight());
     layout->addWidget(scroll, 1);
     layout->addWidget(m_legend);
     m_legend->setScale(0, tr("|error| colour scale"), false);

@@ -4,8 +4,11 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QStyle>
+#include <QStyledItemDelegate>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace pareto::ui {
 namespace {
@@ -27,8 +30,28 @@ QString wrappable(const QString& text) {
     return out;
 }
 
+// Row heights from the text wrapped at the column's present width (the default delegate
+// measures one line and then elides it).
+class WrappingDelegate : public QStyledItemDelegate {
+public:
+    explicit WrappingDelegate(QTreeWidget* tree) : QStyledItemDelegate(tree), m_tree(tree) {}
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override {
+        QSize s = QStyledItemDelegate::sizeHint(option, index);
+        const int width = m_tree->columnWidth(index.column()) - 12 - (index.column() == 0 ? option.decorationSize.width() + 4 : 0);
+        if (width <= 20) return s;
+        const QString text = index.data(Qt::DisplayRole).toString();
+        const QRect r = option.fontMetrics.boundingRect(QRect(0, 0, width, 100000), Qt::TextWordWrap | Qt::TextWrapAnywhere, text);
+        s.setHeight(std::max(s.height(), r.height() + 6));
+        return s;
+    }
+
+private:
+    QTreeWidget* m_tree;
+};
+
 // Rows wrap to the width their column has now: lay the rows out again when it changes.
 void makeWrapping(QTreeWidget* tree) {
+    tree->setItemDelegate(new WrappingDelegate(tree));
     tree->setWordWrap(true);
     tree->setTextElideMode(Qt::ElideNone);
     tree->setUniformRowHeights(false);
