@@ -129,6 +129,21 @@ void ReconstructionGrid::relayout() {
         const int cell = std::min({byWidth, byHeight, kMaxCell});
         if (cell >= minCell) best = std::max(best, cell);
     }
+    // Every sample in view only at small images (a short area): rather large images, the
+    // first row in view and the rest a scroll away.
+    if (best < kScrollCell + 16 && visible > 0) {
+        // The row that shows the most picture (samples in it x image area), not one huge sample.
+        double bestArea = 0;
+        int rowCell = 0;
+        for (int g = 1; g <= std::min(n, 32); ++g) {
+            const int byWidth = (width() - 2 * kMargin - (g - 1) * kGroupGap - g * (cols - 1) * kGap) / (g * cols);
+            const int byOneRow = visible - 2 * kMargin - headerHeight() - captionHeight() - kRowGap;
+            const int cell = std::min({byWidth, byOneRow, kMaxCell / 2});
+            const double area = double(g) * cell * cell;
+            if (cell >= minCell && area > bestArea) bestArea = area, rowCell = cell;
+        }
+        best = std::max(best, rowCell);
+    }
     const int cell = best > 0 ? best : std::clamp((width() - 2 * kMargin - (cols - 1) * kGap) / cols, minCell, std::max(minCell, kScrollCell));
     if (cell != m_cell) {
         m_cell = cell;

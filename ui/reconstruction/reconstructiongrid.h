@@ -60,7 +60,8 @@ private:
     int headerHeight() const;
     int captionHeight() const;
     /// Picks the image size: the one asked for, or the largest (from minimumCell() up to
-    /// 320 px) at which every sample fits the visible area, else small and scrolling.
+    /// 320 px) at which every sample fits the visible area; where that is small, up to
+    /// 160 px with the first row in view and the rest scrolling.
     void relayout();
     QRect badgeRect() const;
 
