@@ -5,7 +5,11 @@
 #include "controls/controlspanel.h"
 #include "data/datapanel.h"
 #include "export/exportcontroller.h"
+#include "help/firstrunhint.h"
 #include "help/helpmenu.h"
+#include "layout/windowlayout.h"
+#include "model/openerrorview.h"
+#include "session/autosweep.h"
 #include "jobs/jobprogresswidget.h"
 #include "latent/corelatentprovider.h"
 #include "metrics/metricspanel.h"
@@ -32,6 +36,8 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
+#include <QScreen>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QVBoxLayout>
 
@@ -52,7 +58,11 @@ MainWindow::MainWindow(QWidget* parent)
       m_jobs(new JobProgressWidget),
       m_latentGrid(new LatentGridPanel),
       m_export(new ExportController(m_controller, this)),
-      m_trust(new TrustBanner) {
+      m_trust(new TrustBanner),
+      m_autoSweep(new AutoSweep(m_controller, [this] { return m_charts->sweepGrid(); }, this)),
+      m_errorView(new OpenErrorView),
+      m_hint(new FirstRunHint),
+      m_layout(new WindowLayout(this)) {
     setWindowTitle(tr("Pareto Studio"));
     setAcceptDrops(true);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
@@ -62,15 +72,30 @@ MainWindow::MainWindow(QWidget* parent)
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_reconstructions);
     split->addWidget(m_charts);
-    split->setStretchFactor(0, 5);
-    split->setStretchFactor(1, 4);
+    // The images get the larger share: they are what a configuration looks like.
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    split->setSizes({3000, 2000});
     split->setChildrenCollapsible(false);
-    // The trust question sits above the work area, where the model would appear.
+    // The trust question and the first-run hint sit above the work area; a model that failed
+    // to open takes the work area's place with the whole message.
+    m_stack = new QStackedWidget(this);
+    // Below the images' and the chart's minimum sizes (a short screen) the work area scrolls
+    // rather than squeezing one over the other.
+    auto* work = new QScrollArea(this);
+    work->setObjectName(QStringLiteral("workArea"));
+    work->setWidgetResizable(true);
+    work->setFrameShape(QFrame::NoFrame);
+    work->setWidget(split);
+    m_work = work;
+    m_stack->addWidget(work);
+    m_stack->addWidget(m_errorView);
     auto* centre = new QWidget(this);
     auto* centreLayout = new QVBoxLayout(centre);
     centreLayout->setContentsMargins(0, 0, 0, 0);
     centreLayout->addWidget(m_trust);
-    centreLayout->addWidget(split, 1);
+    centreLayout->addWidget(m_hint);
+    centreLayout->addWidget(m_stack, 1);
     setCentralWidget(centre);
 
     QDockWidget* model = addPanel(m_model, tr("Model"), Qt::LeftDockWidgetArea, QStringLiteral("modelDock"));
@@ -83,6 +108,12 @@ MainWindow::MainWindow(QWidget* parent)
     model->raise();
     resizeDocks({model, controls, metrics}, {250, 540, 230}, Qt::Vertical);
     resizeDocks({m_warningsDock}, {110}, Qt::Vertical);
+    // A short screen: the Warnings go behind the Model tab rather than under the images and
+    // the chart, which need the height.
+    if (const QScreen* s = screen(); s && s->availableGeometry().height() < 900) {
+        tabifyDockWidget(model, m_warningsDock);
+        model->raise();
+    }
     statusBar()->addPermanentWidget(m_jobs);
 
     m_controller->setLatentProvider(m_latent);
@@ -140,10 +171,22 @@ MainWindow::MainWindow(QWidget* parent)
         m_reportAction->setEnabled(c && c->complete);
     });
 
-    resize(1680, 1020);
-    const QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    connect(m_controller, &StudioController::loadFailed, this, [this](const QString& path, const QString& message) {
+        m_errorView->showError(path, message, m_controller->session() != nullptr);
+        m_stack->setCurrentWidget(m_errorView);
+    });
+    connect(m_controller, &StudioController::sessionChanged, this, [this] { m_stack->setCurrentWidget(m_work); });
+    connect(m_errorView, &OpenErrorView::openRequested, this, &MainWindow::openDialog);
+    connect(m_errorView, &OpenErrorView::demoRequested, this, &MainWindow::openDemo);
+    connect(m_errorView, &OpenErrorView::backRequested, this, [this] { m_stack->setCurrentWidget(m_work); });
+    m_hint->showIfFirstRun();
+    m_layout->captureDefaultsAndRestore();
+}
+
+bool MainWindow::showsOpenError() const { return m_stack->currentWidget() == m_errorView; }
+
+void MainWindow::openDemo() {
+    m_controller->openModel(QString::fromStdString(demoModelPath()), QString::fromStdString(demoDataSpec()));
 }
 
 MainWindow::~MainWindow() = default;
@@ -211,6 +254,9 @@ void MainWindow::buildMenus() {
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* d : findChildren<QDockWidget*>()) m_viewMenu->addAction(d->toggleViewAction());
+    m_viewMenu->addSeparator();
+    QAction* reset = m_viewMenu->addAction(tr("&Reset layout"), m_layout, &WindowLayout::reset);
+    reset->setObjectName(QStringLiteral("resetLayoutAction"));
 
     menuBar()->addMenu(new HelpMenu(this));
 }
@@ -296,9 +342,7 @@ void MainWindow::dropEvent(QDropEvent* e) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* e) {
-    QSettings settings;
-    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
+    m_layout->save();
     QMainWindow::closeEvent(e);
 }
 

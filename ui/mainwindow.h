@@ -5,14 +5,19 @@
 class QAction;
 class QDockWidget;
 class QMenu;
+class QStackedWidget;
 
 namespace pareto::ui {
 
+class AutoSweep;
 class ChartsPanel;
 class ControlsPanel;
 class CoreLatentProvider;
 class DataPanel;
 class ExportController;
+class FirstRunHint;
+class OpenErrorView;
+class WindowLayout;
 class JobProgressWidget;
 class LatentGridPanel;
 class MetricsPanel;
@@ -51,6 +56,12 @@ public:
     LatentGridPanel* latentGridPanel() const { return m_latentGrid; }
     ExportController* exportController() const { return m_export; }
     TrustBanner* trustBanner() const { return m_trust; }
+    AutoSweep* autoSweep() const { return m_autoSweep; }
+    OpenErrorView* openErrorView() const { return m_errorView; }
+    FirstRunHint* firstRunHint() const { return m_hint; }
+    WindowLayout* windowLayout() const { return m_layout; }
+    /// True while the main area shows a failed open instead of the work area.
+    bool showsOpenError() const;
 
 Q_SIGNALS:
     /// The open session's preview and metrics for the current configuration are on screen,
@@ -70,6 +81,7 @@ private:
     void reportDialog();
     void openPath(const QString& path);
     void addTrainedFolderDialog();
+    void openDemo();
 
     StudioController* m_controller;
     CoreLatentProvider* m_latent;
@@ -85,6 +97,12 @@ private:
     LatentGridPanel* m_latentGrid;
     ExportController* m_export;
     TrustBanner* m_trust;
+    AutoSweep* m_autoSweep;
+    OpenErrorView* m_errorView;
+    FirstRunHint* m_hint;
+    WindowLayout* m_layout;
+    QStackedWidget* m_stack = nullptr;
+    QWidget* m_work = nullptr;
     QDockWidget* m_warningsDock = nullptr;
     QMenu* m_viewMenu = nullptr;
     QAction* m_reportAction = nullptr;

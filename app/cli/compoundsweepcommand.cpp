@@ -31,7 +31,7 @@ nlohmann::json rowJson(const CompoundRow& r, int64_t originalFp32Bytes) {
             {"scheme", r.scheme},
             {"explained_variance", nullable(r.explainedVariance)},
             {"size", toJson(r.size)},
-            {"ratio_vs_original", static_cast<double>(originalFp32Bytes) / static_cast<double>(r.size.bytes)},
+            {"ratio_vs_original", ratioVsOriginal(originalFp32Bytes, r.size.bytes)},
             {"mse", toJson(r.metrics.mse)},
             {"psnr", toJson(r.metrics.psnr)},
             {"ssim", toJson(r.metrics.ssim)},
@@ -48,7 +48,7 @@ std::string csv(const CompoundSweep& s, int64_t originalFp32Bytes) {
     for (const auto& r : s.rows) {
         out += r.method + "," + std::to_string(r.k) + "," + (r.seed ? std::to_string(*r.seed) : "") + "," + r.scheme + "," +
                std::to_string(r.size.params) + "," + std::to_string(r.size.bytes) + "," + std::to_string(r.size.fp32Bytes) + "," +
-               csvNumber(r.size.ratio) + "," + csvNumber(static_cast<double>(originalFp32Bytes) / static_cast<double>(r.size.bytes)) + "," +
+               csvNumber(r.size.ratio) + "," + csvNumber(ratioVsOriginal(originalFp32Bytes, r.size.bytes)) + "," +
                csvNumber(r.size.effectiveBitsPerParam) + "," + csvNumber(r.explainedVariance) + "," +
                csvEstimate(r.metrics.mse) + "," + csvEstimate(r.metrics.psnr) + "," + csvEstimate(r.metrics.ssim) + "," + csvDelta(r.deltaVsOriginal.mse) + "," +
                csvDelta(r.deltaVsOriginal.psnr) + "," + csvDelta(r.deltaVsOriginal.ssim) + "," + (r.pareto ? "true" : "false") + "\n";

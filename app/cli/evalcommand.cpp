@@ -9,6 +9,7 @@
 #include "eval/modelevaluation.h"
 #include "io/checkpoint.h"
 #include "model/modelloader.h"
+#include "quant/sizereport.h"
 
 #include <cstdio>
 #include <optional>
@@ -151,12 +152,15 @@ int runEval(const std::vector<std::string>& argv) {
             j["fp32"] = toJson(fp32.summary);
             j["delta_vs_fp32"] = deltasJson(comp->deltaVsFp32);
             j["size"] = toJson(comp->quantized.size);
+            // The headline ratio, as in the studio and the sweeps: vs the opened model's FP32 bytes.
+            j["ratio_vs_original"] = ratioVsOriginal(fp32.model.fp32Bytes(), comp->quantized.size.bytes);
             j["warnings"] = comp->quantized.warnings;
             if (!(**plan).precisionMap.rules().empty()) j["precision_map"] = matchJson(comp->quantized.matches);
         } else {
             const int64_t bytes = fp32.model.fp32Bytes();
             j["size"] = {{"bytes", bytes},   {"fp32_bytes", bytes},           {"ratio", 1.0}, {"effective_bits_per_param", 32.0},
                          {"params", fp32.model.params}, {"buffer_values", fp32.model.bufferValues}};
+            j["ratio_vs_original"] = 1.0;
         }
         if (deltas) {
             nlohmann::json d = deltasJson(*deltas);

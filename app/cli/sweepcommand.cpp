@@ -38,7 +38,8 @@ const char* kSweepHelp =
     "  --json          print the whole sweep as JSON on stdout\n"
     "  --quiet         no progress on stderr\n"
     "\n"
-    "CSV columns: scheme,bytes,fp32_bytes,ratio,effective_bits_per_param,mse,mse_lo,mse_hi,\n"
+    "CSV columns: scheme,bytes,fp32_bytes,ratio,ratio_vs_original,effective_bits_per_param,mse,\n"
+    "mse_lo,mse_hi,"
     "psnr,psnr_lo,psnr_hi,ssim,ssim_lo,ssim_hi,delta_mse,delta_mse_lo,delta_mse_hi,\n"
     "delta_mse_significant,delta_psnr,...,delta_ssim_significant,pareto.\n"
     "\n"
@@ -68,9 +69,12 @@ std::vector<std::string> splitList(const std::string& s) {
     return out;
 }
 
-nlohmann::json rowJson(const SweepRow& r) {
+// ratio_vs_original: vs the opened model's FP32 bytes (its FP32 row), the studio's headline;
+// size.ratio stays vs the row's own FP32 (the same thing here, as no row changes the latent).
+nlohmann::json rowJson(const SweepRow& r, int64_t originalBytes) {
     return {{"scheme", r.scheme},
             {"size", toJson(r.size)},
+            {"ratio_vs_original", ratioVsOriginal(originalBytes, r.size.bytes)},
             {"mse", toJson(r.metrics.mse)},
             {"psnr", toJson(r.metrics.psnr)},
             {"ssim", toJson(r.metrics.ssim)},
@@ -79,12 +83,12 @@ nlohmann::json rowJson(const SweepRow& r) {
             {"pareto", r.pareto}};
 }
 
-std::string csv(const SchemeSweep& s) {
-    std::string out = "scheme,bytes,fp32_bytes,ratio,effective_bits_per_param," + csvMetricColumns() + ",pareto\n";
+std::string csv(const SchemeSweep& s, int64_t originalBytes) {
+    std::string out = "scheme,bytes,fp32_bytes,ratio,ratio_vs_original,effective_bits_per_param," + csvMetricColumns() + ",pareto\n";
     for (const auto& r : s.rows) {
         // Scheme strings hold no commas or quotes; a "+map" label neither.
         out += r.scheme + "," + std::to_string(r.size.bytes) + "," + std::to_string(r.size.fp32Bytes) + "," + csvNumber(r.size.ratio) + "," +
-               csvNumber(r.size.effectiveBitsPerParam) + "," + csvEstimate(r.metrics.mse) + "," + csvEstimate(r.metrics.psnr) + "," + csvEstimate(r.metrics.ssim) + "," +
+               csvNumber(ratioVsOriginal(originalBytes, r.size.bytes)) + "," + csvNumber(r.size.effectiveBitsPerParam) + "," + csvEstimate(r.metrics.mse) + "," + csvEstimate(r.metrics.psnr) + "," + csvEstimate(r.metrics.ssim) + "," +
                csvDelta(r.deltaVsFp32.mse) + "," + csvDelta(r.deltaVsFp32.psnr) + "," + csvDelta(r.deltaVsFp32.ssim) + "," +
                (r.pareto ? "true" : "false") + "\n";
     }
@@ -136,10 +140,11 @@ int runSweep(const std::vector<std::string>& argv) {
     if (!sweep) return reportError(sweep.error());
     for (const auto& w : sweep->warnings) std::fprintf(stderr, "pareto: warning: %s\n", w.c_str());
 
+    const int64_t originalBytes = sweep->rows.front().size.bytes;  // the FP32 row: the model as opened
     nlohmann::json rows = nlohmann::json::array();
-    for (const auto& r : sweep->rows) rows.push_back(rowJson(r));
+    for (const auto& r : sweep->rows) rows.push_back(rowJson(r, originalBytes));
     const std::string prefix = *args.value("out");
-    if (auto st = writeFileAtomic(prefix + ".csv", csv(*sweep)); !st) return reportError(st.error());
+    if (auto st = writeFileAtomic(prefix + ".csv", csv(*sweep, originalBytes)); !st) return reportError(st.error());
     if (auto st = writeFileAtomic(prefix + ".json", dumpJson(rows, 2) + "\n"); !st) return reportError(st.error());
 
     const ModelEvaluation& fp32 = sweep->fp32;

@@ -1,10 +1,14 @@
-// `pareto-studio`: opens the embedded demo (or a given checkpoint) in the studio window.
+// `pareto-studio`: opens the embedded demo (or a given checkpoint) in the studio window and,
+// in a session with nothing swept yet, starts the default sweep in the background.
 // --screenshot FILE grabs the window once the first preview and its held-out metrics are on
-// screen; --bench-interaction times slider-to-painted-preview and event-loop stalls.
+// screen (--screenshot-after sweep,grid: once those jobs finished too);
+// --bench-interaction times slider-to-painted-preview and event-loop stalls.
+#include "bench/screenshotrunner.h"
 #include "bench/interactionbenchmark.h"
 #include "help/appicon.h"
 #include "jobs/abandonedjobs.h"
 #include "mainwindow.h"
+#include "session/autosweep.h"
 #include "session/truststore.h"
 
 #include "common/resourcepaths.h"
@@ -33,6 +37,12 @@ struct StudioOptions {
                             QStringLiteral("Save a PNG of the window once the first preview and its held-out metrics are shown, print "
                                            "the model and data it showed, then quit."),
                             QStringLiteral("file")};
+    QCommandLineOption after{QStringLiteral("screenshot-after"),
+                             QStringLiteral("With --screenshot: first run these jobs and wait for them, comma-separated: sweep (the "
+                                            "default sweep), grid (the latent x bits grid)."),
+                             QStringLiteral("jobs")};
+    QCommandLineOption noAutoSweep{QStringLiteral("no-auto-sweep"),
+                                   QStringLiteral("Do not start the default sweep by itself when a model opens.")};
     QCommandLineOption bench{QStringLiteral("bench-interaction"),
                              QStringLiteral("Benchmark: slider change to painted preview (p50/p95 over --changes), and the longest "
                                             "event-loop stall during a sweep; prints the numbers and quits.")};
@@ -47,7 +57,7 @@ struct StudioOptions {
         cli.addHelpOption();
         cli.addVersionOption();
         cli.addPositionalArgument(QStringLiteral("checkpoint"), QStringLiteral("Model to open (default: the embedded demo)."), QStringLiteral("[checkpoint]"));
-        for (const auto* o : {&data, &limit, &shot, &bench, &changes, &out, &trust}) cli.addOption(*o);
+        for (const auto* o : {&data, &limit, &shot, &after, &noAutoSweep, &bench, &changes, &out, &trust}) cli.addOption(*o);
     }
 };
 
@@ -123,25 +133,36 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "pareto-studio: --limit must be a positive number\n");
         return 2;
     }
+    QStringList after;
+    for (const QString& job : cli.value(o.after).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (!pareto::ui::ScreenshotRunner::knownJobs().contains(job.trimmed())) {
+            std::fprintf(stderr, "pareto-studio: --screenshot-after: unknown job '%s' (known: sweep, grid)\n", qPrintable(job));
+            return 2;
+        }
+        after << job.trimmed();
+    }
+    if (cli.isSet(o.after) && !cli.isSet(o.shot)) {
+        std::fprintf(stderr, "pareto-studio: --screenshot-after needs --screenshot FILE\n");
+        return 2;
+    }
+    // The first launch tells the story by itself, but a benchmark measures an idle studio.
+    window.autoSweep()->setEnabled(!cli.isSet(o.bench) && !cli.isSet(o.noAutoSweep));
     window.show();
     window.openModel(checkpoint, spec, n);
 
     if (cli.isSet(o.shot)) {
-        const QString file = cli.value(o.shot);
-        QObject::connect(&window, &pareto::ui::MainWindow::studioSettled, &window, [&window, file, checkpoint, spec] {
-            // Let the last results lay out and paint before grabbing.
-            QTimer::singleShot(50, &window, [&window, file, checkpoint, spec] {
-                const bool ok = window.grab().save(file);
-                if (ok) {
-                    // What was on screen, so a script can tell which demo an installed copy found.
-                    std::printf("screenshot %s\nmodel      %s\ndata       %s\n", qPrintable(file), qPrintable(checkpoint), qPrintable(spec));
-                    std::fflush(stdout);
-                } else {
-                    std::fprintf(stderr, "pareto-studio: %s: could not write the screenshot\n", qPrintable(file));
-                }
-                QApplication::exit(ok ? 0 : 1);
-            });
+        auto* runner = new pareto::ui::ScreenshotRunner(&window, cli.value(o.shot), after, &window);
+        QObject::connect(runner, &pareto::ui::ScreenshotRunner::finished, &window, [checkpoint, spec](int code, const QString& file) {
+            if (code == 0) {
+                // What was on screen, so a script can tell which demo an installed copy found.
+                std::printf("screenshot %s\nmodel      %s\ndata       %s\n", qPrintable(file), qPrintable(checkpoint), qPrintable(spec));
+                std::fflush(stdout);
+            } else {
+                std::fprintf(stderr, "pareto-studio: %s: could not write the screenshot\n", qPrintable(file));
+            }
+            QApplication::exit(code);
         });
+        runner->start();
     }
     pareto::ui::InteractionBenchmark* benchmark = nullptr;
     if (cli.isSet(o.bench)) {

@@ -23,6 +23,7 @@ struct SweepRow {
     PairedDeltas deltaVsFp32;    ///< this - FP32 per image, paired (exactly 0 for the FP32 row)
     bool baseline = false;       ///< the FP32 model itself
     bool pareto = false;         ///< on the (bytes, mean MSE) Pareto front of the rows
+    PerImageMetrics perImage;    ///< per-image figures behind `metrics` (A/B comparisons pair on them)
 };
 
 /// @brief The result of sweepSchemes(): the FP32 baseline (measured once) and one row per

@@ -27,6 +27,7 @@ Result<SweepRow> fp32SweepRow(const Model& baseline, const ModelEvaluation& fp32
     row.size = std::move(q->size);
     row.metrics = fp32.summary;
     row.deltaVsFp32 = pairedDeltas(fp32.perImage, fp32.perImage);
+    row.perImage = fp32.perImage;
     return row;
 }
 
@@ -49,6 +50,7 @@ Result<SweepRow> measureSweepRow(const Model& baseline, const QuantPlan& plan, c
     row.size = std::move(compressed->quantized.size);
     row.metrics = summarize(*metrics);
     row.deltaVsFp32 = pairedDeltas(fp32PerImage, *metrics);
+    row.perImage = std::move(*metrics);
     if (warnings)
         for (const auto& w : compressed->quantized.warnings) warnings->push_back(label + ": " + w);
     return row;

@@ -15,6 +15,7 @@
 #include "export/precisionweights.h"
 #include "export/targzwriter.h"
 #include "model/modeljson.h"
+#include "quant/sizereport.h"
 
 #include <ATen/ATen.h>
 
@@ -310,7 +311,10 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
         w["file_bytes"] = weightsInfo->fileBytes;
         w["params"] = size.params;
         w["fp32_bytes"] = size.fp32Bytes;
-        w["ratio"] = size.ratio;
+        w["ratio"] = size.ratio;  // vs this model's own FP32
+        // The headline ratio: vs the FP32 bytes of the model the user opened (the reference
+        // when the exported model was derived from it, e.g. a PCA fold), as the studio shows it.
+        w["ratio_vs_original"] = ratioVsOriginal((req.reference ? req.reference : req.model)->info().fp32Bytes(), size.bytes);
         w["effective_bits_per_param"] = size.effectiveBitsPerParam;
         w["nominal_bits_per_param"] = size.params > 0 ? bits / static_cast<double>(size.params) : 0.0;
         w["tensors"] = ExportJson::size(size)["tensors"];

@@ -114,7 +114,10 @@ std::string PackageReadme::render(const Json& m, const std::string& packageName)
     if (!m["source"]["provenance"].get<std::string>().empty()) s << "; " << m["source"]["provenance"].get<std::string>();
     s << ".\n";
     s << "- Configuration: `" << scheme << "`, weight-only; " << w["bytes"].get<int64_t>() << " bytes of weights ("
-      << fmt(w["ratio"].get<double>(), 3) << "x smaller than FP32's " << w["fp32_bytes"].get<int64_t>() << "; "
+      << fmt(w["ratio"].get<double>(), 3) << "x smaller than its own FP32's " << w["fp32_bytes"].get<int64_t>() << "; ";
+    if (w.contains("ratio_vs_original") && std::abs(w["ratio_vs_original"].get<double>() - w["ratio"].get<double>()) > 1e-9)
+        s << fmt(w["ratio_vs_original"].get<double>(), 3) << "x smaller than the opened model's FP32; ";
+    s
       << fmt(w["effective_bits_per_param"].get<double>(), 3) << " bits per parameter, " << fmt(w["nominal_bits_per_param"].get<double>(), 3)
       << " nominal).\n";
     if (hasScript && vae)

@@ -61,6 +61,7 @@ Result<CompoundSweep> sweepCompound(const std::shared_ptr<const Model>& original
             row.reference = isOriginal && scheme == "fp32";
             row.untrainedWarning = checkUntrained(row.metrics, out.original.baselineSummary).warning;
             row.explainedVariance = v.explainedVariance;
+            row.perImage = m;
             out.rows.push_back(std::move(row));
         };
 

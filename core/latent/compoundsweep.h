@@ -46,6 +46,7 @@ struct CompoundRow {
     /// a point that is on the front only because it is small, not because it works.
     bool untrainedWarning = false;
     double explainedVariance = std::numeric_limits<double>::quiet_NaN();
+    PerImageMetrics perImage;      ///< per-image figures behind `metrics` (A/B comparisons pair on them)
 };
 
 /// @brief The result of sweepCompound().

@@ -33,4 +33,12 @@ struct SizeReport {
     std::string toJson() const;
 };
 
+/// The headline compression ratio: the opened model's FP32 bytes / this configuration's
+/// bytes. Unlike SizeReport::ratio (vs the variant's own FP32), it stays comparable across
+/// latent sizes: a PCA or trained model at k < L is smaller before any quantization. 0 when
+/// `bytes` is not positive.
+inline double ratioVsOriginal(int64_t originalFp32Bytes, int64_t bytes) {
+    return bytes > 0 ? static_cast<double>(originalFp32Bytes) / static_cast<double>(bytes) : 0.0;
+}
+
 }  // namespace pareto

@@ -109,6 +109,8 @@ void TestCli::quantizedEvalAgreesWithPyTorch() {
     QCOMPARE(fp32, qint64(4 * 227713));
     QVERIFY(bytes > 0 && bytes < fp32);
     QVERIFY(std::abs(size["ratio"].toDouble() - double(fp32) / double(bytes)) < 1e-9);
+    // The headline ratio: vs the opened model's FP32 bytes (the same model here).
+    QVERIFY(std::abs(j["ratio_vs_original"].toDouble() - double(fp32) / double(bytes)) < 1e-9);
     QVERIFY(std::abs(size["effective_bits_per_param"].toDouble() - 8.0 * double(bytes) / 227713.0) < 1e-9);
     qint64 sum = 0;
     for (const auto& t : size["tensors"].toArray()) sum += t.toObject()["bytes"].toInteger();
@@ -234,7 +236,7 @@ void TestCli::sweepWritesCsvAndJson() {
     const QStringList header = lines[0].split(',');
     QCOMPARE(header.first(), QString("scheme"));
     QCOMPARE(header.last(), QString("pareto"));
-    for (const char* c : {"bytes", "ratio", "effective_bits_per_param", "mse", "mse_lo", "mse_hi", "psnr", "delta_mse",
+    for (const char* c : {"bytes", "ratio", "ratio_vs_original", "effective_bits_per_param", "mse", "mse_lo", "mse_hi", "psnr", "delta_mse",
                           "delta_mse_lo", "delta_mse_hi", "delta_mse_significant"})
         QVERIFY2(header.contains(c), c);
     QVERIFY(lines[1].startsWith("fp32,910852,"));

@@ -70,7 +70,7 @@ QString exportWidget(QWidget* view, const QString& path, const QString& title) {
 
 QString configTableCsv(const QVector<EvaluatedConfig>& rows, const QVector<bool>& pm, const QVector<bool>& pp, const QVector<bool>& ps) {
     QString out = QStringLiteral(
-        "configuration,scheme,latent,source,bytes,fp32_bytes,ratio,effective_bits_per_param,n,"
+        "configuration,scheme,latent,source,bytes,fp32_bytes,ratio,ratio_vs_original,effective_bits_per_param,n,"
         "mse_mean,mse_ci_lo,mse_ci_hi,psnr_mean,psnr_ci_lo,psnr_ci_hi,ssim_mean,ssim_ci_lo,ssim_ci_hi,"
         "delta_mse_mean,delta_mse_ci_lo,delta_mse_ci_hi,delta_mse_significant,"
         "delta_psnr_mean,delta_psnr_ci_lo,delta_psnr_ci_hi,delta_psnr_significant,"
@@ -82,7 +82,7 @@ QString configTableCsv(const QVector<EvaluatedConfig>& rows, const QVector<bool>
         QStringList f;
         f << csvField(c.label) << csvField(QString::fromStdString(c.config.scheme.toString()))
           << csvField(latentKey(c.config.latent).isEmpty() ? QStringLiteral("original") : latentKey(c.config.latent)) << csvField(c.source)
-          << QString::number(c.bytes) << QString::number(c.fp32Bytes) << num(c.ratio) << num(c.bitsPerParam) << QString::number(c.n);
+          << QString::number(c.bytes) << QString::number(c.fp32Bytes) << num(c.ratio) << num(c.ratioVsOriginal()) << num(c.bitsPerParam) << QString::number(c.n);
         for (const Estimate* e : {&c.mse, &c.psnr, &c.ssim}) f << num(e->mean) << num(e->lo) << num(e->hi);
         for (const DeltaEstimate* d : {&c.deltaMse, &c.deltaPsnr, &c.deltaSsim})
             f << num(d->estimate.mean) << num(d->estimate.lo) << num(d->estimate.hi) << (d->significant ? QStringLiteral("1") : QStringLiteral("0"));

@@ -11,7 +11,11 @@
 #include "compress/schemesweep.h"
 
 #include <QComboBox>
+#include <QLabel>
+#include <QScrollArea>
 #include <QFileDialog>
+#include "common/flowlayout.h"
+
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QMenu>
@@ -33,11 +37,13 @@ ChartsPanel::ChartsPanel(QWidget* parent)
       m_sensitivityButton(new QPushButton(tr("Layer sensitivity"), this)),
       m_tabs(new QTabWidget(this)),
       m_quality(new QualityChart(this)),
+      m_legend(new QLabel(this)),
+      m_clear(new QPushButton(tr("Clear"), this)),
       m_sensitivity(new SensitivityChart(this)),
       m_table(new QTableView(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    auto* bar = new QHBoxLayout;
+    auto* bar = new FlowLayout;  // wraps on a narrow window instead of widening it
     for (Metric m : {Metric::Mse, Metric::Psnr, Metric::Ssim}) m_metric->addItem(metricTitle(m), static_cast<int>(m));
     m_metric->setToolTip(tr("Quality figure plotted and used for the Pareto front"));
     m_grid->addItem(tr("default grid (%1)").arg(defaultSweepSchemes().size()), 0);
@@ -54,17 +60,68 @@ ChartsPanel::ChartsPanel(QWidget* parent)
     QAction* exportChart = exportMenu->addAction(tr("Visible chart as PNG or SVG…"));
     QAction* exportTable = exportMenu->addAction(tr("Table of configurations as CSV…"));
     exportButton->setMenu(exportMenu);
+    // Show or hide points by latent method and by scheme family (the front follows what is shown).
+    auto* showButton = new QToolButton(this);
+    showButton->setText(tr("Show"));
+    showButton->setObjectName(QStringLiteral("chartShowButton"));
+    showButton->setToolTip(tr("Which configurations the chart draws: by latent method and by scheme family"));
+    showButton->setPopupMode(QToolButton::InstantPopup);
+    auto* showMenu = new QMenu(showButton);
+    const auto addToggle = [this, showMenu](const QString& text, const QString& group) {
+        QAction* a = showMenu->addAction(text);
+        a->setCheckable(true);
+        a->setChecked(true);
+        a->setData(group);
+        connect(a, &QAction::toggled, this, [this, group](bool on) {
+            QSet<QString> hidden = m_quality->hiddenGroups();
+            if (on) hidden.remove(group);
+            else hidden.insert(group);
+            m_quality->setHiddenGroups(hidden);
+            refreshLegend();
+        });
+        m_showActions << a;
+    };
+    showMenu->addSection(tr("Latent"));
+    for (LatentMethod m : {LatentMethod::Original, LatentMethod::Pca, LatentMethod::Trained, LatentMethod::Distilled})
+        addToggle(latentMethodLabel(m), latentMethodKey(m));
+    showMenu->addSection(tr("Scheme family"));
+    addToggle(tr("FP32 / FP16 / BF16"), QStringLiteral("float"));
+    addToggle(tr("integer (INT2 … INT8)"), QStringLiteral("integer"));
+    addToggle(tr("NF4"), QStringLiteral("nf4"));
+    addToggle(tr("ternary"), QStringLiteral("ternary"));
+    showButton->setMenu(showMenu);
+    m_clear->setObjectName(QStringLiteral("chartClearButton"));
+    m_clear->setToolTip(tr("Forget the measured configurations; the opened model's FP32 point stays"));
     bar->addWidget(m_metric);
-    bar->addSpacing(12);
     bar->addWidget(m_grid);
     bar->addWidget(m_sweep);
     bar->addWidget(m_sensitivityButton);
-    bar->addStretch(1);
+    bar->addStretch();
+    bar->addWidget(showButton);
+    bar->addWidget(m_clear);
     bar->addWidget(exportButton);
     layout->addLayout(bar);
     layout->addWidget(m_tabs, 1);
-    m_tabs->addTab(m_quality, tr("Quality vs size"));
-    m_tabs->addTab(m_sensitivity, tr("Layer sensitivity"));
+    // The chart and its legend (a label that wraps: it never elides a series' name).
+    m_qualityPage = new QWidget(this);
+    auto* page = new QVBoxLayout(m_qualityPage);
+    page->setContentsMargins(0, 0, 0, 0);
+    page->setSpacing(0);
+    page->addWidget(m_quality, 1);
+    m_legend->setObjectName(QStringLiteral("chartLegend"));
+    m_legend->setWordWrap(true);
+    m_legend->setTextFormat(Qt::RichText);
+    m_legend->setContentsMargins(8, 2, 8, 2);
+    page->addWidget(m_legend);
+    // A wrapped legend asks for its lines' height: box layouts only honour minimum heights.
+    m_legend->installEventFilter(this);
+    m_tabs->addTab(m_qualityPage, tr("Quality vs size"));
+    // Taller than the panel with many layers (every bar named): it scrolls.
+    m_sensitivityPage = new QScrollArea(this);
+    m_sensitivityPage->setWidgetResizable(true);
+    m_sensitivityPage->setFrameShape(QFrame::NoFrame);
+    m_sensitivityPage->setWidget(m_sensitivity);
+    m_tabs->addTab(m_sensitivityPage, tr("Layer sensitivity"));
     m_tabs->addTab(m_table, tr("Table"));
     m_table->setSortingEnabled(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -103,9 +160,10 @@ void ChartsPanel::setController(StudioController* c) {
     });
     connect(c, &StudioController::sweepStarted, this, [this] {
         m_sweep->setText(tr("Cancel sweep"));
-        m_tabs->setCurrentWidget(m_quality);
+        m_tabs->setCurrentWidget(m_qualityPage);
     });
     connect(c, &StudioController::sweepEnded, this, [this] { m_sweep->setText(tr("Run sweep")); });
+    connect(m_clear, &QPushButton::clicked, c, &StudioController::clearMeasured);
     connect(m_sensitivityButton, &QPushButton::clicked, this, [this] {
         if (m_controller->sensitivityRunning()) m_controller->cancelSensitivity();
         else m_controller->measureSensitivity(m_controller->currentConfig().scheme);
@@ -113,7 +171,7 @@ void ChartsPanel::setController(StudioController* c) {
     connect(c, &StudioController::sensitivityStarted, this, [this](const QString& scheme) {
         m_sensitivityButton->setText(tr("Cancel sensitivity"));
         m_sensitivity->setResult(nullptr, tr("Measuring each layer quantized alone with %1…").arg(scheme));
-        m_tabs->setCurrentWidget(m_sensitivity);
+        m_tabs->setCurrentWidget(m_sensitivityPage);
     });
     connect(c, &StudioController::sensitivityEnded, this, [this] { m_sensitivityButton->setText(tr("Layer sensitivity")); });
     connect(c, &StudioController::sensitivityChanged, this, [this] {
@@ -162,12 +220,32 @@ void ChartsPanel::refresh() {
     for (const auto& c : store->all()) shown += c.key + QLatin1Char(':') + QString::number(c.n) + QLatin1Char(';');
     if (shown != m_shown) {
         m_shown = shown;
-        m_quality->setData(store->all(), store->paretoFlags(metric()), current, a ? a->record.key : QString(), n);
+        m_quality->setData(store->all(), current, a ? a->record.key : QString(), n, store->meanImage());
+        refreshLegend();
     }
     m_model->setCurrentKey(m_controller->currentConfig().key());
     const bool quantizable = m_controller->session() && m_controller->session()->info.quantizable;
     m_sweep->setEnabled(quantizable);
     m_sensitivityButton->setEnabled(quantizable);
+}
+
+bool ChartsPanel::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_legend && event->type() == QEvent::Resize) {
+        const int need = m_legend->heightForWidth(m_legend->width());
+        if (need > 0 && need != m_legend->minimumHeight()) m_legend->setMinimumHeight(need);
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void ChartsPanel::refreshLegend() {
+    QStringList parts;
+    for (const auto& [name, color] : m_quality->legendEntries())
+        parts << QStringLiteral("<span style='color:%1'>&#9679;</span>&nbsp;%2").arg(color.name(), name.toHtmlEscaped().replace(QLatin1Char(' '), QStringLiteral("&nbsp;")));
+    const int hidden = static_cast<int>(m_quality->hiddenGroups().size());
+    if (hidden) parts << QStringLiteral("<i>%1</i>").arg(tr("%n group(s) hidden", nullptr, hidden));
+    parts << QStringLiteral("<span style='color:#666'>%1</span>").arg(tr("named: current, A and the front; hover a point for the rest"));
+    m_legend->setText(parts.join(QStringLiteral(" &nbsp; ")));
+    if (m_legend->width() > 0) m_legend->setMinimumHeight(m_legend->heightForWidth(m_legend->width()));
 }
 
 QString ChartsPanel::exportView(const QString& path) {

@@ -7,7 +7,9 @@
 
 #include <vector>
 
+class QAction;
 class QComboBox;
+class QScrollArea;
 class QLabel;
 class QPushButton;
 class QTabWidget;
@@ -43,6 +45,12 @@ public:
     QString tableCsv() const;
 
     QualityChart* qualityChart() const { return m_quality; }
+    /// The chart's tab: the chart and its legend line.
+    QWidget* qualityPage() const { return m_qualityPage; }
+    QLabel* legendLabel() const { return m_legend; }
+    QPushButton* clearButton() const { return m_clear; }
+    /// The Show menu's toggles (data: the group id, QualityChart::setHiddenGroups()).
+    const QList<QAction*>& showActions() const { return m_showActions; }
     SensitivityChart* sensitivityChart() const { return m_sensitivity; }
     QTableView* table() const { return m_table; }
     QPushButton* sweepButton() const { return m_sweep; }
@@ -59,10 +67,14 @@ Q_SIGNALS:
     /// An export finished: "" or an error, and the file.
     void exported(const QString& path, const QString& error);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     /// Coalesces the controller's signals of one event-loop pass into one refresh().
     void scheduleRefresh();
     void refresh();
+    void refreshLegend();
     void exportViewDialog();
     void exportTableDialog();
 
@@ -73,6 +85,11 @@ private:
     QPushButton* m_sensitivityButton;
     QTabWidget* m_tabs;
     QualityChart* m_quality;
+    QWidget* m_qualityPage = nullptr;
+    QScrollArea* m_sensitivityPage = nullptr;
+    QLabel* m_legend;
+    QPushButton* m_clear;
+    QList<QAction*> m_showActions;
     SensitivityChart* m_sensitivity;
     QTableView* m_table;
     ConfigTableModel* m_model = nullptr;

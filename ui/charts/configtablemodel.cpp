@@ -1,6 +1,7 @@
 #include "charts/configtablemodel.h"
 
 #include "session/evaluatedconfigs.h"
+#include "session/ratiotext.h"
 
 #include <QBrush>
 #include <QFont>
@@ -41,7 +42,8 @@ QVariant ConfigTableModel::headerData(int section, Qt::Orientation o, int role) 
     case Config: return tr("Configuration");
     case Source: return tr("Source");
     case Bytes: return tr("Bytes");
-    case Ratio: return tr("× smaller");
+    case Ratio: return tr("× smaller (vs original FP32)");
+    case OwnRatio: return tr("× vs own FP32");
     case Bits: return tr("Bits/param");
     case N: return tr("n");
     case Mse: return tr("MSE [95 % CI]");
@@ -70,7 +72,8 @@ QVariant ConfigTableModel::data(const QModelIndex& index, int role) const {
         case Config: return c.label;
         case Source: return c.source;
         case Bytes: return c.bytes;
-        case Ratio: return c.ratio;
+        case Ratio: return c.ratioVsOriginal();
+        case OwnRatio: return c.ratio;
         case Bits: return c.bitsPerParam;
         case N: return c.n;
         case Mse: return c.mse.mean;
@@ -80,6 +83,9 @@ QVariant ConfigTableModel::data(const QModelIndex& index, int role) const {
         case Pareto: return front ? 1 : 0;
         }
     }
+    if (role == Qt::ToolTipRole && index.column() == Ratio) return ratioText(c);
+    if (role == Qt::ToolTipRole && index.column() == OwnRatio)
+        return tr("vs this configuration's own FP32 model (%1): differs from the headline at another latent size").arg(formatBytes(c.fp32Bytes));
     if (role == Qt::ToolTipRole && index.column() == DeltaMse && !c.baseline)
         return c.deltaMse.significant ? tr("The 95 % CI excludes 0") : tr("The 95 % CI crosses 0: not significant");
     if (role != Qt::DisplayRole) return {};
@@ -87,7 +93,8 @@ QVariant ConfigTableModel::data(const QModelIndex& index, int role) const {
     case Config: return c.label;
     case Source: return c.source;
     case Bytes: return QLocale(QLocale::English).toString(c.bytes);
-    case Ratio: return QString::number(c.ratio, 'f', 2);
+    case Ratio: return formatRatio(c.ratioVsOriginal());
+    case OwnRatio: return formatRatio(c.ratio);
     case Bits: return QString::number(c.bitsPerParam, 'f', 2);
     case N: return c.n;
     case Mse: return formatEstimate(c.mse, 4);

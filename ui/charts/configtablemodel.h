@@ -14,7 +14,8 @@ class EvaluatedConfigs;
 class ConfigTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Config, Source, Bytes, Ratio, Bits, N, Mse, Psnr, Ssim, DeltaMse, Pareto, ColumnCount };
+    /// Ratio is the headline (vs the opened model's FP32); OwnRatio vs the configuration's own FP32.
+    enum Column { Config, Source, Bytes, Ratio, OwnRatio, Bits, N, Mse, Psnr, Ssim, DeltaMse, Pareto, ColumnCount };
 
     explicit ConfigTableModel(EvaluatedConfigs* store, QObject* parent = nullptr);
 

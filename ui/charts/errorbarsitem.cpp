@@ -27,18 +27,55 @@ void ErrorBarsItem::refresh() {
 
 QRectF ErrorBarsItem::boundingRect() const { return m_chart->plotArea().adjusted(-2, -20, 120, 2); }
 
+QFont ErrorBarsItem::labelFont() const {
+    QFont f = m_chart->font();
+    f.setPointSizeF(f.pointSizeF() * 0.9);
+    return f;
+}
+
+QVector<QPair<QRectF, QString>> ErrorBarsItem::layoutLabels() const {
+    QVector<QPair<QRectF, QString>> out;
+    if (!m_series) return out;
+    const QRectF area = m_chart->plotArea().adjusted(1, 1, -1, -1);
+    const QFontMetricsF fm(labelFont());
+    // The markers of the named points: a label never covers one.
+    QVector<QRectF> markers;
+    for (const Bar& b : m_bars) {
+        if (b.label.isEmpty() || !std::isfinite(b.value.x()) || !std::isfinite(b.value.y())) continue;
+        const QPointF at = m_chart->mapToPosition(b.value, m_series);
+        markers << QRectF(at - QPointF(7, 7), QSizeF(14, 14));
+    }
+    for (const Bar& b : m_bars) {
+        if (b.label.isEmpty() || !std::isfinite(b.value.x()) || !std::isfinite(b.value.y())) continue;
+        const QPointF at = m_chart->mapToPosition(b.value, m_series);
+        if (!area.contains(at)) continue;
+        const QSizeF size(fm.horizontalAdvance(b.label) + 4, fm.height());
+        const QRectF own(at - QPointF(7, 7), QSizeF(14, 14));
+        // Around the point, nearest first: right, left, above, below, the corners, then further out.
+        const double w = size.width(), h = size.height();
+        QVector<QPointF> offsets;
+        for (double d : {9.0, 18.0, 30.0})
+            offsets << QPointF(d, -h / 2) << QPointF(-d - w, -h / 2) << QPointF(-w / 2, -d - h) << QPointF(-w / 2, d)
+                    << QPointF(d - 2, -h - d / 2) << QPointF(d - 2, d / 2) << QPointF(-d - w + 2, -h - d / 2) << QPointF(-d - w + 2, d / 2);
+        for (const QPointF& o : offsets) {
+            const QRectF r(at + o, size);
+            if (!area.contains(r)) continue;
+            if (std::any_of(out.begin(), out.end(), [&](const QPair<QRectF, QString>& q) { return q.first.intersects(r); })) continue;
+            if (std::any_of(markers.begin(), markers.end(), [&](const QRectF& m) { return m != own && m.intersects(r); })) continue;
+            out.push_back({r, b.label});
+            break;
+        }
+    }
+    return out;
+}
+
 void ErrorBarsItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
     if (!m_series || m_bars.isEmpty()) return;
     const QRectF area = m_chart->plotArea();
     p->save();
     p->setClipRect(area.adjusted(-1, -1, 1, 1));
     p->setRenderHint(QPainter::Antialiasing, true);
-    QFont f = p->font();
-    f.setPointSizeF(f.pointSizeF() * 0.85);
-    p->setFont(f);
     const bool vertical = m_orientation == Qt::Vertical;
-    const QFontMetricsF fm(f);
-    QVector<QRectF> placed;  // labels already drawn: a label that would overlap one moves or is left out
     for (const Bar& b : m_bars) {
         if (!std::isfinite(b.value.x()) || !std::isfinite(b.value.y()) || !std::isfinite(b.lo) || !std::isfinite(b.hi)) continue;
         const QPointF a = vertical ? QPointF(b.value.x(), b.lo) : QPointF(b.lo, b.value.y());
@@ -51,21 +88,26 @@ void ErrorBarsItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*
         const QPointF cap = vertical ? QPointF(4, 0) : QPointF(0, 4);
         p->drawLine(pa - cap, pa + cap);
         p->drawLine(pz - cap, pz + cap);
-        if (!b.label.isEmpty()) {
+    }
+    p->setFont(labelFont());
+    for (const auto& [r, text] : layoutLabels()) {
+        // A name set off from its point is tied to it by a thin line.
+        for (const Bar& b : m_bars) {
+            if (b.label != text) continue;
             const QPointF at = m_chart->mapToPosition(b.value, m_series);
-            const QSizeF size(fm.horizontalAdvance(b.label) + 2, fm.height());
-            // Right-above, right-below, left-above, left-below of the point, then further out.
-            const QPointF offsets[] = {{7, -size.height() - 1}, {7, 2}, {-7 - size.width(), -size.height() - 1}, {-7 - size.width(), 2},
-                                       {7, -2 * size.height() - 2}, {7, size.height() + 3}};
-            for (const QPointF& o : offsets) {
-                const QRectF r(at + o, size);
-                if (std::any_of(placed.begin(), placed.end(), [&](const QRectF& q) { return q.intersects(r); })) continue;
-                placed << r;
-                p->setPen(QColor(60, 60, 60));
-                p->drawText(r, Qt::AlignLeft | Qt::AlignVCenter, b.label);
-                break;
+            const QPointF edge(std::clamp(at.x(), r.left(), r.right()), std::clamp(at.y(), r.top(), r.bottom()));
+            if (QLineF(at, edge).length() > 12) {
+                p->setPen(QPen(QColor(120, 120, 120), 0.8));
+                p->drawLine(at, edge);
             }
+            break;
         }
+        // A light backing keeps a name readable over bars and the front line.
+        p->setPen(Qt::NoPen);
+        p->setBrush(QColor(255, 255, 255, 200));
+        p->drawRoundedRect(r, 2, 2);
+        p->setPen(QColor(40, 40, 40));
+        p->drawText(r, Qt::AlignCenter, text);
     }
     p->restore();
 }

@@ -1,6 +1,9 @@
 #pragma once
 
 #include <QColor>
+#include <QFont>
+#include <QPair>
+#include <QRectF>
 #include <QGraphicsItem>
 #include <QPointF>
 #include <QString>
@@ -32,6 +35,13 @@ public:
     void setSeries(QAbstractSeries* series) { m_series = series; }
     void setBars(const QVector<Bar>& bars);
     const QVector<Bar>& bars() const { return m_bars; }
+
+    /// Where the labels go now, in item coordinates, in the order of bars(): each inside
+    /// the plot area, clear of every other label and of the labelled points' markers; a
+    /// label with no such place is left out (the point still names itself on hover).
+    QVector<QPair<QRectF, QString>> layoutLabels() const;
+    /// The label font (a little smaller than the chart's).
+    QFont labelFont() const;
 
     QRectF boundingRect() const override;
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;

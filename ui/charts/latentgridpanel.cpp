@@ -8,6 +8,8 @@
 
 #include <QCheckBox>
 #include <QFileDialog>
+#include "common/flowlayout.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -40,7 +42,7 @@ LatentGridPanel::LatentGridPanel(QWidget* parent)
       m_status(new QLabel(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 2, 0, 0);
-    auto* bar = new QHBoxLayout;
+    auto* bar = new FlowLayout;  // wraps on a narrow window instead of widening it
     m_pca->setObjectName(QStringLiteral("latentGridPcaBox"));
     m_pca->setPlaceholderText(tr("e.g. 4,8,12"));
     m_pca->setToolTip(tr("PCA rows: latent sizes k to fold, comma-separated (1 … L)"));
@@ -58,11 +60,12 @@ LatentGridPanel::LatentGridPanel(QWidget* parent)
     bar->addWidget(m_pca);
     bar->addWidget(m_trained);
     bar->addWidget(m_distilled);
-    bar->addSpacing(8);
     bar->addWidget(m_run);
     bar->addWidget(m_csv);
-    bar->addWidget(m_status, 1);
     layout->addLayout(bar);
+    m_status->setWordWrap(true);
+    m_status->setObjectName(QStringLiteral("latentGridStatus"));
+    layout->addWidget(m_status);
     auto* scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -84,7 +87,11 @@ LatentGridPanel::LatentGridPanel(QWidget* parent)
         Q_EMIT jobStarted(kJob, tr("Latent × bits grid of %1 points").arg(points));
         m_status->setText(tr("measuring %1 points…").arg(points));
     });
-    connect(m_job, &LatentGridJob::progress, this, [this](double f, const QString& s) { Q_EMIT jobProgress(kJob, f, s); });
+    connect(m_job, &LatentGridJob::progress, this, [this](double f, const QString& s) {
+        Q_EMIT jobProgress(kJob, f, s);
+        // Here too, not only in the status bar: the tab says what it is doing while it runs.
+        m_status->setText(tr("measuring… %1 % (%2)").arg(static_cast<int>(f * 100)).arg(s));
+    });
     connect(m_job, &LatentGridJob::finished, this, &LatentGridPanel::onFinished);
     connect(m_job, &LatentGridJob::failed, this, [this](const QString& message) {
         m_run->setText(tr("Run grid"));
@@ -221,6 +228,7 @@ void LatentGridPanel::onFinished(const LatentGridResult& result) {
         e.params = c.params;
         e.bytes = c.bytes;
         e.fp32Bytes = c.fp32Bytes;
+        e.originalFp32Bytes = m_controller->session()->info.fp32Bytes;
         e.ratio = c.ratio;
         e.bitsPerParam = c.bitsPerParam;
         e.n = e.total = result.n;
@@ -231,6 +239,8 @@ void LatentGridPanel::onFinished(const LatentGridResult& result) {
         e.deltaMse = c.deltaMse;
         e.deltaPsnr = c.deltaPsnr;
         e.deltaSsim = c.deltaSsim;
+        e.perImage = c.perImage;
+        e.weightsId = c.weightsId;  // any configuration the grid measured can be pinned as A
         m_controller->configs()->upsert(e);
     }
 }

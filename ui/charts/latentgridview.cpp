@@ -1,5 +1,7 @@
 #include "charts/latentgridview.h"
 
+#include "session/ratiotext.h"
+
 #include "common/uiformat.h"
 #include "reconstruction/heatmap.h"
 
@@ -118,9 +120,8 @@ QString LatentGridView::tooltipFor(int row, int column) const {
     if (!c) return {};
     const LatentGridRow& r = m_result->rows[row];
     QString t = QStringLiteral("<b>%1</b><br>").arg(c->config.label().toHtmlEscaped());
-    t += tr("%1 stored · %2× smaller than the original FP32 · %3 bits/param · %4 params<br>")
-             .arg(formatBytes(c->bytes))
-             .arg(c->ratioVsOriginal, 0, 'f', 2)
+    t += tr("%1 stored · %2 · %3 bits/param · %4 params<br>")
+             .arg(formatBytes(c->bytes), ratioText(c->bytes, m_result->originalFp32Bytes, c->fp32Bytes).toHtmlEscaped())
              .arg(c->bitsPerParam, 0, 'f', 2)
              .arg(c->params);
     t += tr("MSE %1<br>PSNR %2 dB · SSIM %3<br>")

@@ -1,9 +1,16 @@
 #include "charts/qualitychart.h"
 
 #include "charts/errorbarsitem.h"
+#include "session/evaluatedconfigs.h"
+#include "session/ratiotext.h"
+
+#include "quant/quantscheme.h"
 
 #include <QCategoryAxis>
+#include <QGraphicsScene>
+#include <QLegendMarker>
 #include <QLineSeries>
+#include <QMouseEvent>
 #include <QScatterSeries>
 #include <QToolTip>
 #include <QValueAxis>
@@ -47,17 +54,23 @@ void setLogTicks(QCategoryAxis* axis, double lo, double hi) {
     }
 }
 
-const QColor kPointColor(90, 110, 140);
 const QColor kFrontColor(0, 121, 107);
 const QColor kCurrentColor(214, 96, 0);
 const QColor kPinnedColor(123, 31, 162);
+const QColor kWorseColor(150, 150, 150);
+// One colour per latent method, in LatentMethod order: original, PCA, trained, distilled.
+const QColor kMethodColors[] = {QColor(70, 100, 150), QColor(31, 119, 180), QColor(140, 86, 75), QColor(200, 80, 160)};
+const char* const kMethodKeys[] = {"original", "pca", "trained", "distill"};
+// Pixels from a point within which hovering names it.
+constexpr double kHoverRadius = 14.0;
 
 }  // namespace
+
 
 QualityChart::QualityChart(QWidget* parent)
     : QChartView(parent),
       m_chart(new QChart),
-      m_points(new QScatterSeries),
+      m_worse(new QScatterSeries),
       m_front(new QScatterSeries),
       m_current(new QScatterSeries),
       m_pinned(new QScatterSeries),
@@ -67,29 +80,50 @@ QualityChart::QualityChart(QWidget* parent)
       m_yLog(new QCategoryAxis) {
     setChart(m_chart);
     setRenderHint(QPainter::Antialiasing);
-    m_chart->setMargins(QMargins(6, 6, 6, 6));
-    m_chart->legend()->setAlignment(Qt::AlignBottom);
-    m_points->setName(tr("evaluated"));
-    m_points->setColor(kPointColor);
-    m_points->setMarkerSize(9);
+    setMouseTracking(true);
+    // Below this the axis titles and the labels have no room: the panel scrolls instead.
+    setMinimumSize(360, 230);
+    m_chart->setMargins(QMargins(4, 4, 4, 4));
+    // The legend is drawn by the owner (a wrapping line under the chart, the report's own row):
+    // QChart's legend elides names once the series outgrow one line.
+    m_chart->legend()->setVisible(false);
+    for (int i = 0; i < 4; ++i) {
+        auto* s = new QScatterSeries;
+        s->setName(latentMethodLabel(static_cast<LatentMethod>(i)));
+        s->setColor(kMethodColors[i]);
+        s->setBorderColor(kMethodColors[i].darker(130));
+        s->setMarkerSize(9);
+        m_methodSeries << s;
+    }
+    m_worse->setName(tr("no better than the mean image"));
+    m_worse->setMarkerShape(QScatterSeries::MarkerShapeTriangle);
+    m_worse->setColor(QColor(255, 255, 255));
+    m_worse->setBorderColor(kWorseColor);
+    m_worse->setPen(QPen(kWorseColor, 1.5));
+    m_worse->setMarkerSize(10);
     m_front->setName(tr("on the Pareto front"));
-    m_front->setColor(kFrontColor);
-    m_front->setMarkerSize(11);
+    m_front->setColor(QColor(0, 0, 0, 0));
+    m_front->setBorderColor(kFrontColor);
+    m_front->setPen(QPen(kFrontColor, 2.2));
+    m_front->setMarkerSize(16);
     m_frontLine->setName(tr("Pareto front"));
     m_frontLine->setPen(QPen(kFrontColor, 1.6, Qt::DashLine));
     m_current->setName(tr("current"));
     m_current->setColor(QColor(214, 96, 0, 70));
     m_current->setBorderColor(kCurrentColor);
     m_current->setPen(QPen(kCurrentColor, 3));
-    m_current->setMarkerSize(18);
+    m_current->setMarkerSize(20);
     m_pinned->setName(tr("A (pinned)"));
     m_pinned->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
     m_pinned->setColor(QColor(123, 31, 162, 60));
     m_pinned->setPen(QPen(kPinnedColor, 2.5));
-    m_pinned->setMarkerSize(16);
-    for (QAbstractSeries* s : std::initializer_list<QAbstractSeries*>{m_frontLine, m_points, m_front, m_pinned, m_current}) m_chart->addSeries(s);
+    m_pinned->setMarkerSize(17);
+    m_chart->addSeries(m_frontLine);
+    m_chart->addSeries(m_worse);
+    for (QScatterSeries* s : m_methodSeries) m_chart->addSeries(s);
+    for (QAbstractSeries* s : std::initializer_list<QAbstractSeries*>{m_front, m_pinned, m_current}) m_chart->addSeries(s);
 
-    m_x->setTitleText(tr("stored size (KiB, log scale)"));
+    m_x->setTitleText(tr("stored size, KiB (log)"));
     m_x->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_yLog->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_yLinear->setLabelFormat(QStringLiteral("%.3g"));
@@ -98,10 +132,8 @@ QualityChart::QualityChart(QWidget* parent)
     for (QAbstractSeries* s : m_chart->series()) s->attachAxis(m_x);
 
     m_bars = new ErrorBarsItem(m_chart, Qt::Vertical);
-    m_bars->setSeries(m_points);
+    m_bars->setSeries(m_front);
     connect(m_chart, &QChart::plotAreaChanged, this, [this] { m_bars->refresh(); });
-    for (QScatterSeries* s : {m_points, m_front, m_current, m_pinned})
-        connect(s, &QScatterSeries::hovered, this, &QualityChart::hovered);
     connect(m_x, &QCategoryAxis::rangeChanged, this, [this] { m_bars->refresh(); });
     connect(m_yLog, &QCategoryAxis::rangeChanged, this, [this] { m_bars->refresh(); });
     connect(m_yLinear, &QValueAxis::rangeChanged, this, [this] { m_bars->refresh(); });
@@ -116,6 +148,23 @@ void QualityChart::setMetric(Metric metric) {
     rebuild();
 }
 
+void QualityChart::setHiddenGroups(const QSet<QString>& groups) {
+    if (groups == m_hidden) return;
+    m_hidden = groups;
+    rebuild();
+}
+
+QString QualityChart::latentGroup(const EvaluatedConfig& c) { return latentMethodKey(c.config.latent.method); }
+
+QString QualityChart::familyGroup(const EvaluatedConfig& c) {
+    switch (c.config.scheme.kind) {
+    case QuantKind::Integer: return QStringLiteral("integer");
+    case QuantKind::NF4: return QStringLiteral("nf4");
+    case QuantKind::Ternary: return QStringLiteral("ternary");
+    default: return QStringLiteral("float");
+    }
+}
+
 void QualityChart::attachY() {
     QAbstractAxis* want = m_metric == Metric::Mse ? static_cast<QAbstractAxis*>(m_yLog) : m_yLinear;
     for (QAbstractAxis* a : {static_cast<QAbstractAxis*>(m_yLog), static_cast<QAbstractAxis*>(m_yLinear)}) {
@@ -127,7 +176,7 @@ void QualityChart::attachY() {
         m_chart->addAxis(want, Qt::AlignLeft);
         for (QAbstractSeries* s : m_chart->series()) s->attachAxis(want);
     }
-    want->setTitleText(metricTitle(m_metric) + (m_metric == Metric::Mse ? tr(", log scale") : QString()));
+    want->setTitleText(metricTitle(m_metric) + (m_metric == Metric::Mse ? tr(" (log)") : QString()));
 }
 
 double QualityChart::plotY(double value) const {
@@ -139,69 +188,154 @@ QPointF QualityChart::plotPoint(const EvaluatedConfig& c) const {
     return {std::log10(std::max(1e-9, kib(c.bytes))), plotY(c.metric(m_metric).mean)};
 }
 
-void QualityChart::setData(const QVector<EvaluatedConfig>& all, const QVector<bool>& pareto, const EvaluatedConfig* current,
-                           const QString& pinnedKey, qint64 n) {
+void QualityChart::setData(const QVector<EvaluatedConfig>& all, const EvaluatedConfig* current, const QString& pinnedKey, qint64 n,
+                           const MeanImageFigures& meanImage) {
     m_items = all;
-    m_pareto = pareto;
     m_currentItem = current ? std::optional<EvaluatedConfig>(*current) : std::nullopt;
     m_pinnedKey = pinnedKey;
     m_n = n;
+    m_meanImage = meanImage;
     rebuild();
 }
 
 QStringList QualityChart::frontKeys() const {
-    QVector<int> idx;
-    for (int i = 0; i < m_items.size(); ++i)
-        if (i < m_pareto.size() && m_pareto[i]) idx << i;
-    std::sort(idx.begin(), idx.end(), [this](int a, int b) { return m_items[a].bytes < m_items[b].bytes; });
+    QVector<const Point*> front;
+    for (const Point& p : m_points)
+        if (p.front) front << &p;
+    std::sort(front.begin(), front.end(), [](const Point* a, const Point* b) { return a->record.bytes < b->record.bytes; });
     QStringList keys;
-    for (int i : idx) keys << m_items[i].key;
+    for (const Point* p : front) keys << p->keys.first();
     return keys;
 }
 
-QString QualityChart::tooltipText(const EvaluatedConfig& c, Metric m, bool pareto) {
-    QString t = QStringLiteral("<b>%1</b>%2<br>").arg(c.label.toHtmlEscaped(), pareto ? tr(" · on the Pareto front") : QString());
-    t += tr("%1 · %2× smaller · %3 bits/param<br>").arg(formatBytes(c.bytes)).arg(c.ratio, 0, 'f', 2).arg(c.bitsPerParam, 0, 'f', 2);
-    t += tr("%1 %2<br>").arg(metricTitle(m), formatEstimate(c.metric(m), metricDigits(m)));
-    if (!c.baseline) t += tr("Δ vs FP32 %1<br>").arg(formatDelta(c.delta(m), metricDigits(m)));
+QStringList QualityChart::worseKeys() const {
+    QStringList keys;
+    for (const Point& p : m_points)
+        if (p.worse) keys << p.keys;
+    return keys;
+}
+
+const QualityChart::Point* QualityChart::pointFor(const QString& key) const {
+    for (const Point& p : m_points)
+        if (p.keys.contains(key)) return &p;
+    return nullptr;
+}
+
+QString QualityChart::tooltipText(const Point& p) const {
+    const EvaluatedConfig& c = p.record;
+    QStringList names;
+    for (const QString& n : p.names) names << n.toHtmlEscaped();
+    QString t = QStringLiteral("<b>%1</b>").arg(names.join(QStringLiteral("<br>= ")));
+    if (p.front) t += tr(" · on the Pareto front");
+    t += QStringLiteral("<br>");
+    if (p.names.size() > 1) t += tr("the same weights (one model reached %1 ways)<br>").arg(p.names.size());
+    t += tr("%1 · %2 · %3 bits/param<br>").arg(formatBytes(c.bytes), ratioText(c).toHtmlEscaped()).arg(c.bitsPerParam, 0, 'f', 2);
+    t += tr("%1 %2<br>").arg(metricTitle(m_metric), formatEstimate(c.metric(m_metric), metricDigits(m_metric)));
+    if (!c.baseline) t += tr("Δ vs FP32 %1<br>").arg(formatDelta(c.delta(m_metric), metricDigits(m_metric)));
+    if (p.worse)
+        t += tr("<span style='color:#b00020'>no better than the mean image (%1): not on the front</span><br>")
+                 .arg(formatNumber(m_meanImage.metric(m_metric).mean, metricDigits(m_metric)));
     t += c.complete ? tr("n = %1 · %2").arg(c.n).arg(c.source) : tr("measuring: n = %1 of %2").arg(c.n).arg(c.total);
     return t;
 }
 
 QString QualityChart::tooltipFor(const QString& key) const {
-    for (int i = 0; i < m_items.size(); ++i)
-        if (m_items[i].key == key) return tooltipText(m_items[i], m_metric, i < m_pareto.size() && m_pareto[i]);
-    if (m_currentItem && m_currentItem->key == key) return tooltipText(*m_currentItem, m_metric, false);
+    if (const Point* p = pointFor(key)) return tooltipText(*p);
+    if (m_currentItem && m_currentItem->key == key) return tooltipText(Point{*m_currentItem, {key}, {m_currentItem->label}, false, false});
     return {};
 }
 
-void QualityChart::hovered(const QPointF& point, bool state) {
-    if (!state) {
-        QToolTip::hideText();
-        return;
-    }
-    // The nearest configuration to the hovered point, in screen space.
-    const QPointF at = m_chart->mapToPosition(point, m_points);
+QPoint QualityChart::viewportPosition(const QString& key) const {
+    const EvaluatedConfig* c = nullptr;
+    if (const Point* p = pointFor(key)) c = &p->record;
+    else if (m_currentItem && m_currentItem->key == key) c = &*m_currentItem;
+    if (!c) return {};
+    const QPointF pt = plotPoint(*c);
+    if (!std::isfinite(pt.x()) || !std::isfinite(pt.y())) return {};
+    return mapFromScene(m_chart->mapToScene(m_chart->mapToPosition(pt, m_front)));
+}
+
+QString QualityChart::hoverTextAt(const QPoint& viewportPos) const {
     QString best;
-    double bestD = std::numeric_limits<double>::max();
-    const auto consider = [&](const EvaluatedConfig& c) {
+    double bestD = kHoverRadius;
+    const auto consider = [&](const EvaluatedConfig& c, const QString& key) {
         const QPointF pt = plotPoint(c);
-        if (!std::isfinite(pt.y())) return;
-        const double d = QLineF(at, m_chart->mapToPosition(pt, m_points)).length();
-        if (d < bestD) bestD = d, best = c.key;
+        if (!std::isfinite(pt.x()) || !std::isfinite(pt.y())) return;
+        const QPointF at = mapFromScene(m_chart->mapToScene(m_chart->mapToPosition(pt, m_front)));
+        const double d = QLineF(at, QPointF(viewportPos)).length();
+        if (d <= bestD) bestD = d, best = key;
     };
-    for (const auto& c : m_items) consider(c);
-    if (m_currentItem) consider(*m_currentItem);
-    if (!best.isEmpty()) QToolTip::showText(QCursor::pos(), tooltipFor(best), this);
+    for (const Point& p : m_points) consider(p.record, p.keys.first());
+    if (m_currentItem && !pointFor(m_currentItem->key)) consider(*m_currentItem, m_currentItem->key);
+    return best.isEmpty() ? QString() : tooltipFor(best);
+}
+
+void QualityChart::mouseMoveEvent(QMouseEvent* event) {
+    QChartView::mouseMoveEvent(event);
+    const QString text = hoverTextAt(event->position().toPoint());
+    if (text.isEmpty()) QToolTip::hideText();
+    else QToolTip::showText(event->globalPosition().toPoint(), text, this);
+}
+
+void QualityChart::leaveEvent(QEvent* event) {
+    QToolTip::hideText();
+    QChartView::leaveEvent(event);
+}
+
+QVector<QPair<QRectF, QString>> QualityChart::labelLayout() const { return m_bars->layoutLabels(); }
+
+QVector<QPair<QString, QColor>> QualityChart::legendEntries() const {
+    QVector<QPair<QString, QColor>> out;
+    for (QScatterSeries* s : m_methodSeries)
+        if (s->count() > 0) out.push_back({s->name(), s->color()});
+    if (m_worse->count() > 0) out.push_back({m_worse->name(), kWorseColor});
+    if (m_front->count() > 0) out.push_back({m_front->name(), kFrontColor});
+    if (m_pinned->count() > 0) out.push_back({m_pinned->name(), kPinnedColor});
+    if (m_current->count() > 0) out.push_back({m_current->name(), kCurrentColor});
+    return out;
 }
 
 void QualityChart::rebuild() {
-    m_points->clear();
+    for (QScatterSeries* s : m_methodSeries) s->clear();
+    m_worse->clear();
     m_front->clear();
     m_current->clear();
     m_pinned->clear();
     m_frontLine->clear();
-    QVector<ErrorBarsItem::Bar> bars;
+
+    // Visible configurations, one point per distinct weights (the baseline stands for its twins).
+    m_points.clear();
+    const QString currentKey = m_currentItem ? m_currentItem->key : QString();
+    for (const EvaluatedConfig& c : m_items) {
+        const bool pinnedOrCurrent = c.key == currentKey || c.key == m_pinnedKey;
+        if (!pinnedOrCurrent && (m_hidden.contains(latentGroup(c)) || m_hidden.contains(familyGroup(c)))) continue;
+        Point* same = nullptr;
+        if (!c.weightsId.isEmpty())
+            for (Point& p : m_points)
+                if (p.record.weightsId == c.weightsId) same = &p;
+        if (same) {
+            same->keys << c.key;
+            same->names << c.label;
+            if (c.baseline && !same->record.baseline) {
+                same->record = c;
+                same->keys.move(same->keys.size() - 1, 0);
+                same->names.move(same->names.size() - 1, 0);
+            }
+            continue;
+        }
+        m_points.push_back(Point{c, {c.key}, {c.label}, false, false});
+    }
+    QVector<EvaluatedConfig> records;
+    QVector<bool> eligible;
+    for (Point& p : m_points) {
+        p.worse = m_meanImage.notBeatenBy(p.record, m_metric);
+        records << p.record;
+        eligible << !p.worse;
+    }
+    const QVector<bool> front = EvaluatedConfigs::paretoFlagsOf(records, m_metric, eligible);
+    for (int i = 0; i < m_points.size(); ++i) m_points[i].front = front[i];
+
+    QVector<ErrorBarsItem::Bar> labelled, plain;
     double xmin = std::numeric_limits<double>::max(), xmax = 0;
     double ymin = std::numeric_limits<double>::max(), ymax = -std::numeric_limits<double>::max();
     const auto extend = [&](const EvaluatedConfig& c) {
@@ -213,40 +347,60 @@ void QualityChart::rebuild() {
             if (std::isfinite(plotY(v))) ymin = std::min(ymin, v), ymax = std::max(ymax, v);
         return true;
     };
-    const QString currentKey = m_currentItem ? m_currentItem->key : QString();
-    QVector<QPointF> front;
-    for (int i = 0; i < m_items.size(); ++i) {
-        const EvaluatedConfig& c = m_items[i];
+    QVector<QPointF> frontLine;
+    QVector<ErrorBarsItem::Bar> currentBar, pinnedBar;
+    for (const Point& p : m_points) {
+        const EvaluatedConfig& c = p.record;
         if (!extend(c)) continue;
         const QPointF pt = plotPoint(c);
-        const bool onFront = i < m_pareto.size() && m_pareto[i];
-        (onFront ? m_front : m_points)->append(pt);
-        if (onFront) front << pt;
-        if (c.key == m_pinnedKey) m_pinned->append(pt);
-        if (c.key == currentKey) continue;  // drawn once, as the current one, below
+        const int method = std::clamp(static_cast<int>(c.config.latent.method), 0, 3);
+        (p.worse ? m_worse : m_methodSeries[method])->append(pt);
+        if (p.front) {
+            m_front->append(pt);
+            frontLine << pt;
+        }
+        const bool isPinned = p.keys.contains(m_pinnedKey) && !m_pinnedKey.isEmpty();
+        if (isPinned) m_pinned->append(pt);
+        if (p.keys.contains(currentKey)) continue;  // drawn once, as the current one, below
         const Estimate& e = c.metric(m_metric);
-        bars.push_back({pt, plotY(e.lo), plotY(e.hi), onFront ? kFrontColor : kPointColor, c.label, false});
+        const QColor color = p.worse ? kWorseColor : p.front ? kFrontColor : kMethodColors[method];
+        ErrorBarsItem::Bar bar{pt, plotY(e.lo), plotY(e.hi), color, QString(), false};
+        // Named on the chart: A and the front; everything else on hover.
+        if (isPinned) {
+            bar.label = tr("A: %1").arg(p.names.join(QStringLiteral(" = ")));
+            pinnedBar << bar;
+        } else if (p.front) {
+            bar.label = p.names.join(QStringLiteral(" = "));
+            labelled << bar;
+        } else {
+            plain << bar;
+        }
     }
     if (m_currentItem && extend(*m_currentItem)) {
         const Estimate& e = m_currentItem->metric(m_metric);
         const QPointF pt = plotPoint(*m_currentItem);
         m_current->append(pt);
-        bars.push_back({pt, plotY(e.lo), plotY(e.hi), kCurrentColor, m_currentItem->label, !m_currentItem->complete});
+        const Point* p = pointFor(m_currentItem->key);
+        QString name = p ? p->names.join(QStringLiteral(" = ")) : m_currentItem->label;
+        if (p && p->keys.contains(m_pinnedKey) && !m_pinnedKey.isEmpty()) name = tr("A: %1").arg(name);
+        currentBar << ErrorBarsItem::Bar{pt, plotY(e.lo), plotY(e.hi), kCurrentColor, name, !m_currentItem->complete};
     }
-    std::sort(front.begin(), front.end(), [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); });
-    m_frontLine->append(front);
-    m_bars->setBars(bars);
+    // Labels are placed in this order: the current one first, then A, then the front by size.
+    std::sort(labelled.begin(), labelled.end(), [](const ErrorBarsItem::Bar& a, const ErrorBarsItem::Bar& b) { return a.value.x() < b.value.x(); });
+    std::sort(frontLine.begin(), frontLine.end(), [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); });
+    m_frontLine->append(frontLine);
+    m_bars->setBars(currentBar + pinnedBar + labelled + plain);
 
     if (xmax <= 0) {
         setLogTicks(m_x, 10, 1000);
         setLogTicks(m_yLog, 1e-3, 1e-1);
         m_yLinear->setRange(0, 1);
     } else {
-        setLogTicks(m_x, xmin / 1.5, xmax * 1.5);
+        setLogTicks(m_x, xmin / 1.6, xmax * 1.6);  // room left and right for the end points' names
         if (m_metric == Metric::Mse) {
-            setLogTicks(m_yLog, ymin / 1.15, ymax * 1.4);  // room above for the top point's name
+            setLogTicks(m_yLog, ymin / 1.2, ymax * 1.5);  // room above for the top point's name
         } else {
-            const double pad = std::max((ymax - ymin) * 0.08, m_metric == Metric::Ssim ? 0.005 : 0.05);
+            const double pad = std::max((ymax - ymin) * 0.1, m_metric == Metric::Ssim ? 0.005 : 0.05);
             m_yLinear->setRange(ymin - pad, ymax + pad);
             // About six steps of a round size.
             const double raw = (ymax - ymin + 2 * pad) / 6.0;
@@ -256,7 +410,7 @@ void QualityChart::rebuild() {
             m_yLinear->setTickAnchor(std::ceil((ymin - pad) / step) * step);
         }
     }
-    m_chart->setTitle(tr("%1 vs stored size · n = %2 held-out images · bars: 95 % CI").arg(metricTitle(m_metric)).arg(m_n));
+    m_chart->setTitle(tr("%1 vs stored size · n = %2 · bars: 95 % CI").arg(metricTitle(m_metric)).arg(m_n));
 }
 
 }  // namespace pareto::ui

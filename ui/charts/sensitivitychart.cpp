@@ -5,6 +5,7 @@
 #include <QBarCategoryAxis>
 #include <QBarSet>
 #include <QHorizontalStackedBarSeries>
+#include <QFontMetrics>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -55,6 +56,7 @@ void SensitivityChart::setResult(const SensitivityResult* r, const QString& hint
         m_chart->setTitle(hint);
         m_values->setRange(0, 1);
         m_bars->setBars({});
+        setMinimumHeight(200);
         return;
     }
     // Categories go bottom-up: reverse so the layer that hurts most is at the top.
@@ -72,6 +74,9 @@ void SensitivityChart::setResult(const SensitivityResult* r, const QString& hint
             if (std::isfinite(x)) lo = std::min(lo, x), hi = std::max(hi, x);
     }
     m_categories->append(names);
+    // Every bar keeps its name: the axis leaves out labels that would overlap, so the chart
+    // grows with the layers (its tab scrolls) rather than squeezing them.
+    setMinimumHeight(static_cast<int>(names.size()) * (QFontMetrics(m_categories->labelsFont()).height() + 8) + 150);
     const double pad = std::max((hi - lo) * 0.06, 1e-9);
     const double a = lo - (lo < 0 ? pad : 0), b = hi + pad;
     m_values->setRange(a, b);

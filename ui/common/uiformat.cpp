@@ -40,6 +40,24 @@ QString formatDelta(const DeltaEstimate& d, int digits, bool flag) {
     return s;
 }
 
+QString formatRatio(double ratio) { return QStringLiteral("%1×").arg(ratio, 0, 'f', 2); }
+
+QString formatCompact(double v) {
+    if (!std::isfinite(v)) return formatNumber(v, 3);
+    const double a = std::abs(v);
+    if (a == 0.0) return QStringLiteral("0");
+    if (a >= 0.01 && a < 1000.0) return QString::number(v, 'g', 3);
+    // "1.23e-04" -> "1.23e-4": two characters fewer in a caption.
+    QString s = QString::number(v, 'e', 2);
+    const int e = static_cast<int>(s.indexOf(QLatin1Char('e')));
+    QString mant = s.left(e), exp = s.mid(e + 1);
+    while (mant.contains(QLatin1Char('.')) && (mant.endsWith(QLatin1Char('0')) || mant.endsWith(QLatin1Char('.')))) mant.chop(1);
+    const QChar sign = exp.at(0);
+    exp = exp.mid(1);
+    while (exp.size() > 1 && exp.startsWith(QLatin1Char('0'))) exp.remove(0, 1);
+    return mant + QLatin1Char('e') + (sign == QLatin1Char('-') ? QStringLiteral("-") : QString()) + exp;
+}
+
 QString formatBytes(qint64 bytes) {
     return QStringLiteral("%1 B (%2)").arg(QLocale(QLocale::English).toString(bytes), formatBytesShort(bytes));
 }

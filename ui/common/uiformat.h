@@ -24,6 +24,11 @@ QString formatNumber(double v, int digits);
 QString formatEstimate(const Estimate& e, int digits);
 /// "+0.000512 [0.000431, 0.000601]"; with `flag`, appends "significant" / "CI crosses 0".
 QString formatDelta(const DeltaEstimate& d, int digits, bool flag = true);
+/// A compression ratio: "4.31×".
+QString formatRatio(double ratio);
+/// Short number for tight captions, never longer than about 7 characters: "0.0123",
+/// "1.23e-4", "28.4", "1.2e+03".
+QString formatCompact(double v);
 /// "227,371 B (222.0 KiB)"
 QString formatBytes(qint64 bytes);
 /// Short form for chart axes and tight places: "222 KiB", "1.4 MiB", "980 B".

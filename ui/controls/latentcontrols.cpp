@@ -68,6 +68,7 @@ LatentControls::LatentControls(QWidget* parent)
         if (m_updating) return;
         fillSeeds(m_seed->currentData().toInt());
         emitChoice();
+        followSliderK();
     });
     connect(m_seed, &QComboBox::currentIndexChanged, this, [this] {
         if (!m_updating) emitChoice();
@@ -83,6 +84,7 @@ void LatentControls::setController(StudioController* c) {
     connect(c, &StudioController::configChanged, this, [this] {
         const LatentChoice now = m_controller->currentConfig().latent;
         if (now != choice()) setOptions(m_options, now);  // reverted, or set elsewhere
+        followSliderK();
         refreshText();
     });
 }
@@ -146,15 +148,22 @@ void LatentControls::setOptions(const LatentOptions& options, const LatentChoice
     if (current.method != LatentMethod::Original && current.k < L) {
         const QSignalBlocker block(m_distillK);
         m_distillK->setValue(current.k);
-    } else if (m_distillK->value() >= L) {
-        m_distillK->setValue(std::max(1, L / 2));
+    } else if (m_distillK->value() >= L || L != m_distillForL) {
+        m_distillK->setValue(std::max(1, L / 2));  // a new model: half its latent, not the box's leftover
     }
+    m_distillForL = L;
     // A model without a latent to reduce: the slider stays off and says why.
     const LatentMethodOptions* pca = options.find(LatentMethod::Pca);
     m_slider->slider()->setToolTip(L > 0 || !pca ? tr("Latent size k") : pca->unavailableReason);
     m_updating = false;
     showMethod(static_cast<int>(current.k), latentSeed(current));
     refreshText();
+}
+
+void LatentControls::followSliderK() {
+    // "Distill at k" distils at the k the slider shows (the user may still type another).
+    const int k = choice().k;
+    if (k >= 1 && k < m_options.originalK) m_distillK->setValue(k);
 }
 
 void LatentControls::showMethod(int k, int seed) {

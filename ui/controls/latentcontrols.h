@@ -46,6 +46,8 @@ Q_SIGNALS:
 private:
     void setOptions(const LatentOptions& options, const LatentChoice& current);
     /// Fills the slider (and seeds) for the method in the combo, keeping `k` where it can.
+    /// Sets the Distill box to the slider's k when that is below the model's latent size.
+    void followSliderK();
     void showMethod(int k, int seed);
     void fillSeeds(int seed);
     void methodPicked();
@@ -58,6 +60,7 @@ private:
     QComboBox* m_seed;
     QLabel* m_seedLabel;
     QSpinBox* m_distillK;
+    int m_distillForL = -1;  ///< the latent size the Distill box's default was set for
     QPushButton* m_distill;
     QLabel* m_headline;
     QLabel* m_text;

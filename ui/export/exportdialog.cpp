@@ -3,6 +3,7 @@
 #include "common/uiformat.h"
 #include "export/exportreportview.h"
 #include "latent/latentmodelprovider.h"
+#include "session/ratiotext.h"
 #include "session/studiocontroller.h"
 
 #include "export/deviceprofile.h"
@@ -132,7 +133,7 @@ ExportDialog::ExportDialog(ExportController* controller, QWidget* parent)
     connect(job, &ExportJob::finished, this, [this](const std::shared_ptr<const ExportReport>& r) {
         setRunning(false);
         m_progress->setValue(1000);
-        m_report->setReport(*r, m_runningProvenance);
+        m_report->setReport(*r, m_runningProvenance, m_controller->controller()->session() ? m_controller->controller()->session()->info.fp32Bytes : 0);
         m_status->setText(r->verification.passed ? tr("Package written and verified: %1").arg(QString::fromStdString(r->destination))
                                                  : tr("The package did not verify"));
         m_outcomeShown = true;
@@ -195,9 +196,10 @@ void ExportDialog::refresh() {
         head += tr("<br><span style='color:#555'>%1</span>")
                     .arg(c->latentProvider()->provenance(s, config.latent).toHtmlEscaped());
         if (const EvaluatedConfig* m = c->currentMetrics(); m && m->complete)
-            head += tr("<br>Shown in the studio: MSE %1, PSNR %2 dB, SSIM %3 (n = %4): the package's measurement must equal these.")
+            head += tr("<br>Shown in the studio: %5 stored, %6; MSE %1, PSNR %2 dB, SSIM %3 (n = %4): the package's measurement must equal these.")
                         .arg(formatEstimate(m->mse, 4), formatEstimate(m->psnr, 4), formatEstimate(m->ssim, 3))
-                        .arg(m->n);
+                        .arg(m->n)
+                        .arg(formatBytes(m->bytes), ratioText(*m).toHtmlEscaped());
     }
     m_config->setText(head);
     // The suggested folder follows the sliders until the user types one of their own.

@@ -1,6 +1,7 @@
 #include "export/exportreportview.h"
 
 #include "common/uiformat.h"
+#include "session/ratiotext.h"
 
 #include "export/exportreport.h"
 
@@ -38,7 +39,7 @@ void ExportReportView::setFailure(const QString& title, const QString& message) 
                 .arg(title.toHtmlEscaped(), message.toHtmlEscaped(), tr("Nothing was written at the destination; an existing package there is untouched.")));
 }
 
-void ExportReportView::setReport(const ExportReport& r, const QString& provenance) {
+void ExportReportView::setReport(const ExportReport& r, const QString& provenance, qint64 originalFp32Bytes) {
     m_passed = r.verification.passed;
     const QString verdict = r.verification.passed ? QStringLiteral("<span style='color:#1b7f3b'>PASS</span>")
                                                   : QStringLiteral("<span style='color:#b00020'>FAIL</span>");
@@ -61,9 +62,9 @@ void ExportReportView::setReport(const ExportReport& r, const QString& provenanc
 
     h += QStringLiteral("<h4>%1</h4>").arg(tr("Size"));
     h += tr("<p>Scheme %1: %2 of packed tensors (= the size report: packed values, scales, zero-points, FP32 leftovers), "
-            "%3× smaller than FP32 (%4), %5 bits/param; weights.safetensors is %6 bytes with its header. model.pt: %7 weights.</p>")
+            "%3; its own FP32 is %4, %5 bits/param; weights.safetensors is %6 bytes with its header. model.pt: %7 weights.</p>")
              .arg(qs(r.scheme), formatBytes(r.size.bytes))
-             .arg(r.size.ratio, 0, 'f', 2)
+             .arg(ratioText(r.size.bytes, originalFp32Bytes > 0 ? originalFp32Bytes : r.size.fp32Bytes, r.size.fp32Bytes).toHtmlEscaped())
              .arg(formatBytes(r.size.fp32Bytes))
              .arg(r.size.effectiveBitsPerParam, 0, 'f', 3)
              .arg(r.weightsFile.fileBytes)

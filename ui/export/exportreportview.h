@@ -18,7 +18,8 @@ class ExportReportView : public QTextBrowser {
 public:
     explicit ExportReportView(QWidget* parent = nullptr);
 
-    void setReport(const ExportReport& report, const QString& provenance);
+    /// `originalFp32Bytes`: the opened model's FP32 bytes, for the headline ratio (0: not shown).
+    void setReport(const ExportReport& report, const QString& provenance, qint64 originalFp32Bytes = 0);
     void setFailure(const QString& title, const QString& message);
     void clearReport();
     bool passed() const { return m_passed; }

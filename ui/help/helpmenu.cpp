@@ -2,6 +2,7 @@
 #include "help/helpmenu.h"
 
 #include "help/aboutdialog.h"
+#include "help/userguidedialog.h"
 
 #include <QAction>
 #include <QApplication>
@@ -16,6 +17,14 @@ HelpMenu::HelpMenu(QWidget* parent) : QMenu(tr("&Help"), parent) {
     });
     about->setObjectName(QStringLiteral("aboutAction"));
     about->setMenuRole(QAction::AboutRole);
+    QAction* guide = addAction(tr("&User guide"), this, [this] {
+        auto* dialog = new UserGuideDialog(parentWidget());
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    });
+    guide->setObjectName(QStringLiteral("userGuideAction"));
+    guide->setShortcut(QKeySequence::HelpContents);
+    addSeparator();
     QAction* aboutQt = addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
     aboutQt->setMenuRole(QAction::AboutQtRole);
 }

@@ -7,6 +7,8 @@
 #include "latent/compoundsweep.h"
 #include "latent/latentstatistics.h"
 #include "latent/latentvariantbuilder.h"
+#include "eval/metrics.h"
+#include "model/weightshash.h"
 
 #include <QElapsedTimer>
 
@@ -100,7 +102,7 @@ bool LatentGridJob::start(const LatentGridRequest& request) {
             const SessionData& s = *req.session;
             const int64_t L = s.info.latentDim;
             const LatentChoice original{LatentMethod::Original, L, std::nullopt};
-            r.rows.push_back({original, latentLabel(original), QObject::tr("as loaded"), std::numeric_limits<double>::quiet_NaN()});
+            r.rows.push_back({original, latentLabel(original), QObject::tr("as loaded"), std::numeric_limits<double>::quiet_NaN(), QString()});
             LatentVariantSources sources;
             sources.original = s.model;
             sources.originalPath = s.info.modelPath.toStdString();
@@ -110,7 +112,7 @@ bool LatentGridJob::start(const LatentGridRequest& request) {
                 const LatentChoice c{LatentMethod::Pca, k, std::nullopt};
                 auto v = buildLatentVariant(c, sources, sink);
                 if (!v) return finish(v.error());
-                r.rows.push_back({c, latentLabel(c), qs(v->source), v->explainedVariance});
+                r.rows.push_back({c, latentLabel(c), qs(v->source), v->explainedVariance, QString()});
                 variants.push_back(std::move(*v));
             }
             const ModelInfo info = s.model->info();
@@ -127,7 +129,7 @@ bool LatentGridJob::start(const LatentGridRequest& request) {
                     v.model = *loaded;
                 }
                 variants.push_back(v);
-                r.rows.push_back({m.latent, latentLabel(m.latent), m.source, std::numeric_limits<double>::quiet_NaN()});
+                r.rows.push_back({m.latent, latentLabel(m.latent), m.source, std::numeric_limits<double>::quiet_NaN(), QString()});
             }
             std::vector<QuantPlan> plans;
             r.columns << QStringLiteral("fp32");
@@ -137,13 +139,18 @@ bool LatentGridJob::start(const LatentGridRequest& request) {
                 plans.push_back(plan);
                 r.columns << QString::fromStdString(q.toString());
             }
+            // Rows in order: the original, then the variants (PCA first, then the models given).
+            r.rows[0].weightsHash = s.info.weightsHash;
+            for (size_t i = 0; i < variants.size() && static_cast<int>(i) + 1 < r.rows.size(); ++i)
+                r.rows[static_cast<int>(i) + 1].weightsHash = qs(weightsHash(*variants[i].model));
             auto grid = sweepCompound(s.model, variants, plans, *s.data, *s.meanImage, 64, sink);
             if (!grid) return finish(grid.error());
 
             r.n = grid->original.n();
             r.dataIdentity = qs(grid->original.dataIdentity);
             for (const auto& w : grid->warnings) r.warnings << qs(w);
-            r.originalFp32Bytes = grid->rows.empty() ? 0 : grid->rows.front().size.bytes;
+            // The session's FP32 bytes: the same denominator as the panel, the table and the report.
+            r.originalFp32Bytes = s.info.fp32Bytes;
             r.cells.resize(r.rows.size() * r.columns.size());
             for (const CompoundRow& row : grid->rows) {
                 const LatentMethod method = methodOf(row.method);
@@ -163,7 +170,7 @@ bool LatentGridJob::start(const LatentGridRequest& request) {
                 cell.bytes = row.size.bytes;
                 cell.fp32Bytes = row.size.fp32Bytes;
                 cell.ratio = row.size.ratio;
-                cell.ratioVsOriginal = row.size.bytes > 0 ? static_cast<double>(r.originalFp32Bytes) / static_cast<double>(row.size.bytes) : 0;
+                cell.ratioVsOriginal = pareto::ratioVsOriginal(r.originalFp32Bytes, row.size.bytes);
                 cell.bitsPerParam = row.size.effectiveBitsPerParam;
                 cell.mse = row.metrics.mse;
                 cell.psnr = row.metrics.psnr;
@@ -174,6 +181,8 @@ bool LatentGridJob::start(const LatentGridRequest& request) {
                 cell.reference = row.reference;
                 cell.pareto = row.pareto;
                 cell.untrained = row.untrainedWarning;
+                cell.perImage = std::make_shared<const PerImageMetrics>(row.perImage);
+                cell.weightsId = r.rows[ri].weightsHash + QLatin1Char('|') + cell.scheme;
             }
             r.seconds = static_cast<double>(clock.elapsed()) / 1000.0;
             out->ok = true;

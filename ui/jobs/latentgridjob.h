@@ -17,6 +17,7 @@
 
 namespace pareto {
 struct LatentStatistics;
+struct PerImageMetrics;
 }
 
 namespace pareto::ui {
@@ -29,6 +30,7 @@ struct LatentGridRow {
     QString label;          ///< "original L=16", "PCA k=8", "trained k=8 (seed 1)"
     QString source;         ///< file or how it was derived
     double explainedVariance = std::numeric_limits<double>::quiet_NaN();  ///< PCA only
+    QString weightsHash;    ///< core weightsHash() of the row's FP32 model
 };
 
 /// @brief One measured point: a row's model under one scheme (core CompoundRow, as Qt values).
@@ -45,6 +47,8 @@ struct LatentGridCell {
     bool reference = false;      ///< the original model in FP32
     bool pareto = false;         ///< on the (bytes, mean MSE) front of the whole grid
     bool untrained = false;      ///< not clearly better than the mean image
+    std::shared_ptr<const PerImageMetrics> perImage;  ///< behind mse/psnr/ssim, for A/B pairs
+    QString weightsId;           ///< the row's weightsHash + "|" + scheme (EvaluatedConfig::weightsId)
 };
 
 /// @brief The grid core sweepCompound() measured. Plain value, any thread.

@@ -1,6 +1,7 @@
 #include "jobs/metricsjob.h"
 
 
+#include "model/weightshash.h"
 #include "data/dataset.h"
 #include "eval/modelevaluation.h"
 #include "eval/streamingevaluator.h"
@@ -47,8 +48,10 @@ void MetricsJob::request(const MetricsRequest& req) {
             base.params = req.params;
             base.bytes = req.bytes;
             base.fp32Bytes = req.fp32Bytes;
+            base.originalFp32Bytes = req.session->info.fp32Bytes;
             base.ratio = req.ratio;
             base.bitsPerParam = req.bitsPerParam;
+            if (req.base) base.weightsId = QString::fromStdString(weightsHash(*req.base) + "|" + req.config.scheme.toString());
 
             const PerImageMetrics& fp32 = req.session->fp32->perImage;
             auto result = evaluateStreaming(

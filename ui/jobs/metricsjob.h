@@ -18,6 +18,7 @@ struct MetricsRequest {
     StudioConfig config;
     qint64 params = 0, bytes = 0, fp32Bytes = 0;
     double ratio = 0, bitsPerParam = 0;
+    std::shared_ptr<const Model> base;  ///< its FP32 model, for the record's weightsId
 };
 
 /// @brief Streams the held-out metrics of one configuration: mean and 95 % CI after every

@@ -7,6 +7,7 @@
 #include "compress/sweeprow.h"
 #include "data/dataset.h"
 #include "eval/modelevaluation.h"
+#include "model/weightshash.h"
 
 
 #include <exception>
@@ -73,6 +74,7 @@ bool SweepJob::start(const SweepRequest& request) {
         try {
             useOneComputeThread();  // a background job: one core stays with the UI and the preview
             const double steps = static_cast<double>(std::max<size_t>(1, plans.size()));
+            const QString baseHash = QString::fromStdString(weightsHash(*req.base));
             for (size_t i = 0; i < plans.size(); ++i) {
                 if (gate) gate->pass(static_cast<int>(i));
                 const std::string label = sweepPlanLabel(plans[i]);
@@ -103,10 +105,12 @@ bool SweepJob::start(const SweepRequest& request) {
                 c.key = config.key();
                 c.label = config.label();
                 c.source = QStringLiteral("sweep");
+                c.weightsId = baseHash + QLatin1Char('|') + QString::fromStdString(plans[i].defaultScheme.toString());
                 c.config = config;
                 c.params = row->size.params;
                 c.bytes = row->size.bytes;
                 c.fp32Bytes = row->size.fp32Bytes;
+                c.originalFp32Bytes = req.session->info.fp32Bytes;
                 c.ratio = row->size.ratio;
                 c.bitsPerParam = row->size.effectiveBitsPerParam;
                 c.n = c.total = req.session->data->size();
@@ -117,6 +121,8 @@ bool SweepJob::start(const SweepRequest& request) {
                 c.deltaMse = row->deltaVsFp32.mse;
                 c.deltaPsnr = row->deltaVsFp32.psnr;
                 c.deltaSsim = row->deltaVsFp32.ssim;
+                // Per image too: any configuration a sweep measured can be pinned as A.
+                c.perImage = std::make_shared<const PerImageMetrics>(std::move(row->perImage));
                 item->row = std::move(c);
                 post(item);
             }

@@ -2,6 +2,7 @@
 
 #include "common/uiformat.h"
 #include "session/evaluatedconfigs.h"
+#include "session/ratiotext.h"
 #include "session/studiocontroller.h"
 
 #include <QLabel>
@@ -77,14 +78,13 @@ void MetricsPanel::refresh() {
     const EvaluatedConfig* m = m_controller->currentMetrics();
     // Sizes against the original FP32 model: at another latent size that is what was shrunk.
     const qint64 originalBytes = m_controller->session()->info.fp32Bytes;
-    const auto sizeText = [&](qint64 bytes, double bitsPerParam) {
-        return tr("%1 stored · %2× smaller than the original FP32 · %3 bits/param")
-            .arg(formatBytes(bytes))
-            .arg(bytes > 0 ? static_cast<double>(originalBytes) / static_cast<double>(bytes) : 0.0, 0, 'f', 2)
+    const auto sizeText = [&](qint64 bytes, qint64 ownFp32Bytes, double bitsPerParam) {
+        return tr("%1 stored · %2 · %3 bits/param")
+            .arg(formatBytes(bytes), ratioText(bytes, originalBytes, ownFp32Bytes).toHtmlEscaped())
             .arg(bitsPerParam, 0, 'f', 2);
     };
-    if (m) m_size->setText(sizeText(m->bytes, m->bitsPerParam));
-    else if (p && p->key == config.key()) m_size->setText(sizeText(p->bytes, p->bitsPerParam));
+    if (m) m_size->setText(sizeText(m->bytes, m->fp32Bytes, m->bitsPerParam));
+    else if (p && p->key == config.key()) m_size->setText(sizeText(p->bytes, p->fp32Bytes, p->bitsPerParam));
     else if (m_controller->latentPending()) m_size->setText(tr("making the model at %1…").arg(latentLabel(config.latent)));
     else m_size->setText(tr("quantizing…"));
     const qint64 total = m_controller->session()->info.n;
@@ -127,7 +127,7 @@ void MetricsPanel::refresh() {
     } else if (a->record.key == config.key()) {
         m_compare->setText(tr("A = %1 is the current configuration.").arg(a->record.label.toHtmlEscaped()));
     } else {
-        m_compare->setText(tr("A = %1; the comparison follows when the current configuration is measured.").arg(a->record.label.toHtmlEscaped()));
+        m_compare->setText(tr("A = %1; %2").arg(a->record.label.toHtmlEscaped(), m_controller->comparisonPendingReason().toHtmlEscaped()));
     }
 }
 

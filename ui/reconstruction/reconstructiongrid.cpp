@@ -1,5 +1,7 @@
 #include "reconstruction/reconstructiongrid.h"
 
+#include "common/uiformat.h"
+
 #include <QMouseEvent>
 #include <QPaintEvent>
 #include <QPainter>
@@ -26,7 +28,7 @@ constexpr int kGroupGap = 22;  // between samples side by side
 constexpr int kRowGap = 10;
 constexpr int kMargin = 6;
 constexpr int kMinCell = 64;   // the images' own size: never shrink them
-constexpr int kMaxCell = 160;
+constexpr int kMaxCell = 320;
 constexpr int kScrollCell = 96;
 
 QFont smallFont(const QFont& f) {
@@ -79,7 +81,27 @@ int ReconstructionGrid::groupWidth() const { return columnsPerSample() * m_cell 
 int ReconstructionGrid::groupsPerRow(int width) const {
     return std::max(1, (width - 2 * kMargin + kGroupGap) / (groupWidth() + kGroupGap));
 }
-int ReconstructionGrid::headerHeight() const { return fontMetrics().height() + 6; }
+// Two lines: a long configuration name wraps rather than being cut.
+int ReconstructionGrid::headerHeight() const { return 2 * fontMetrics().height() + 6; }
+
+int ReconstructionGrid::minimumCell() const {
+    // The widest captions formatCompact() writes, with room to spare.
+    const QFontMetrics sfm(smallFont(font()));
+    int w = 0;
+    for (const QString& s : {QStringLiteral("MSE 1.23e-4"), QStringLiteral("100.00 dB"), QStringLiteral("Δ +1.23e-4"), QStringLiteral("max 0.123"),
+                             QStringLiteral("#10000")})
+        w = std::max(w, sfm.horizontalAdvance(s) + 6);
+    return std::max(kMinCell, w);
+}
+
+int ReconstructionGrid::minimumRowsHeight() const { return 2 * kMargin + headerHeight() + minimumCell() + captionHeight() + kRowGap; }
+
+void ReconstructionGrid::setCellSize(int pixels) {
+    m_fixedCell = std::max(0, pixels);
+    relayout();
+    updateGeometry();
+    update();
+}
 int ReconstructionGrid::captionHeight() const { return 2 * QFontMetrics(smallFont(font())).height() + 4; }
 int ReconstructionGrid::rowHeight() const { return m_cell + captionHeight() + kRowGap; }
 
@@ -89,15 +111,40 @@ void ReconstructionGrid::relayout() {
     const int n = m_preview ? std::max(1, static_cast<int>(m_preview->samples.size())) : 8;
     const int cols = columnsPerSample();
     const int visible = parentWidget() ? parentWidget()->height() : 0;
+    const int minCell = minimumCell();
+    if (m_fixedCell > 0) {
+        const int cell = std::max(m_fixedCell, minCell);
+        if (cell != m_cell) {
+            m_cell = cell;
+            updateGeometry();
+            update();
+        }
+        return;
+    }
     int best = 0;
-    for (int g = 1; g <= std::min(n, 8); ++g) {
+    for (int g = 1; g <= std::min(n, 32); ++g) {
         const int byWidth = (width() - 2 * kMargin - (g - 1) * kGroupGap - g * (cols - 1) * kGap) / (g * cols);
         const int rows = (n + g - 1) / g;
         const int byHeight = visible > 0 ? (visible - 2 * kMargin - headerHeight() - rows * (captionHeight() + kRowGap)) / rows : byWidth;
         const int cell = std::min({byWidth, byHeight, kMaxCell});
-        if (cell >= kMinCell) best = std::max(best, cell);
+        if (cell >= minCell) best = std::max(best, cell);
     }
-    const int cell = best > 0 ? best : std::clamp((width() - 2 * kMargin - (cols - 1) * kGap) / cols, kMinCell, kScrollCell);
+    // Every sample in view only at small images (a short area): rather large images, the
+    // first row in view and the rest a scroll away.
+    if (best < kScrollCell + 16 && visible > 0) {
+        // The row that shows the most picture (samples in it x image area), not one huge sample.
+        double bestArea = 0;
+        int rowCell = 0;
+        for (int g = 1; g <= std::min(n, 32); ++g) {
+            const int byWidth = (width() - 2 * kMargin - (g - 1) * kGroupGap - g * (cols - 1) * kGap) / (g * cols);
+            const int byOneRow = visible - 2 * kMargin - headerHeight() - captionHeight() - kRowGap;
+            const int cell = std::min({byWidth, byOneRow, kMaxCell / 2});
+            const double area = double(g) * cell * cell;
+            if (cell >= minCell && area > bestArea) bestArea = area, rowCell = cell;
+        }
+        best = std::max(best, rowCell);
+    }
+    const int cell = best > 0 ? best : std::clamp((width() - 2 * kMargin - (cols - 1) * kGap) / cols, minCell, std::max(minCell, kScrollCell));
     if (cell != m_cell) {
         m_cell = cell;
         updateGeometry();
@@ -160,7 +207,11 @@ void ReconstructionGrid::paintEvent(QPaintEvent* event) {
         const int x0 = kMargin + g * (groupWidth() + kGroupGap);
         for (int c = 0; c < cols; ++c) {
             const QRect t(x0 + c * (m_cell + kGap), kMargin, m_cell, headerHeight() - 4);
-            p.drawText(t, Qt::AlignHCenter | Qt::AlignBottom, QFontMetrics(bold).elidedText(titles[c], Qt::ElideRight, m_cell));
+            // Wrapped over two lines; only a name longer than that is shortened (the tooltip of the panel has it whole).
+            const QFontMetrics bfm(bold);
+            const QString title = bfm.boundingRect(t, Qt::TextWordWrap, titles[c]).height() <= t.height() ? titles[c]
+                                                                                                       : bfm.elidedText(titles[c], Qt::ElideMiddle, 2 * m_cell);
+            p.drawText(t, Qt::AlignHCenter | Qt::AlignBottom | Qt::TextWordWrap, title);
         }
     }
 
@@ -198,15 +249,16 @@ void ReconstructionGrid::paintEvent(QPaintEvent* event) {
         caption(cellAt(0), 0, QStringLiteral("#%1").arg(s.index), text);
         // Data sets name images "<file>#<i>": the index says it already; folders give file names.
         if (!s.id.contains(QLatin1Char('#'))) caption(cellAt(0), 1, s.id, dim);
-        caption(cellAt(1), 0, QStringLiteral("MSE %1").arg(s.baselineMse, 0, 'g', 3), text);
+        // Compact numbers: a caption fits its image at any size the grid picks (minimumCell()).
+        caption(cellAt(1), 0, QStringLiteral("MSE %1").arg(formatCompact(s.baselineMse)), text);
         caption(cellAt(1), 1, QStringLiteral("%1 dB").arg(s.baselinePsnr, 0, 'f', 2), text);
-        caption(cellAt(2), 0, QStringLiteral("MSE %1").arg(s.compressedMse, 0, 'g', 3), text);
+        caption(cellAt(2), 0, QStringLiteral("MSE %1").arg(formatCompact(s.compressedMse)), text);
         caption(cellAt(2), 1, QStringLiteral("%1 dB").arg(s.compressedPsnr, 0, 'f', 2), text);
         const double d = s.compressedMse - s.baselineMse;
-        caption(cellAt(3), 0, QStringLiteral("Δ %1%2").arg(d > 0 ? QStringLiteral("+") : QString()).arg(d, 0, 'g', 2), text);
-        caption(cellAt(3), 1, QStringLiteral("max %1").arg(s.maxError, 0, 'g', 3), dim);
+        caption(cellAt(3), 0, QStringLiteral("Δ %1%2").arg(d > 0 ? QStringLiteral("+") : QString(), formatCompact(d)), text);
+        caption(cellAt(3), 1, QStringLiteral("max %1").arg(formatCompact(s.maxError)), dim);
         if (cols == 6) {
-            caption(cellAt(4), 0, QStringLiteral("MSE %1").arg(s.pinnedMse, 0, 'g', 3), text);
+            caption(cellAt(4), 0, QStringLiteral("MSE %1").arg(formatCompact(s.pinnedMse)), text);
             caption(cellAt(4), 1, QStringLiteral("%1 dB").arg(s.pinnedPsnr, 0, 'f', 2), text);
         }
     }

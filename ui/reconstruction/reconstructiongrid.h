@@ -23,6 +23,14 @@ public:
     void clear(const QString& message);
     /// Marks what is shown as belonging to earlier settings while a new preview is made.
     void setStale(bool stale);
+    /// Image size in pixels; 0 (the default): as large as the space allows with every sample
+    /// in view. Never below what the captions need.
+    void setCellSize(int pixels);
+    int cellSize() const { return m_cell; }
+    /// The smallest image size at which every caption fits its image's width.
+    int minimumCell() const;
+    /// Height of the header and one row of samples at minimumCell(): the least worth showing.
+    int minimumRowsHeight() const;
 
     const PreviewResult* preview() const { return m_preview ? &*m_preview : nullptr; }
     /// Data-set index of the sample under `pos`, or -1.
@@ -51,8 +59,9 @@ private:
     int rowHeight() const;
     int headerHeight() const;
     int captionHeight() const;
-    /// Picks the image size: the largest (native 64 px up to 160 px) at which every sample
-    /// fits the visible height, else 96 px and scrolling.
+    /// Picks the image size: the one asked for, or the largest (from minimumCell() up to
+    /// 320 px) at which every sample fits the visible area; where that is small, up to
+    /// 160 px with the first row in view and the rest scrolling.
     void relayout();
     QRect badgeRect() const;
 
@@ -60,6 +69,7 @@ private:
     QString m_message;
     bool m_stale = false;
     int m_cell = 96;
+    int m_fixedCell = 0;
 };
 
 }  // namespace pareto::ui

@@ -7,6 +7,8 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include "common/flowlayout.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -22,6 +24,7 @@ ReconstructionPanel::ReconstructionPanel(QWidget* parent)
       m_count(new QSpinBox(this)),
       m_reference(new QComboBox(this)),
       m_lock(new QCheckBox(tr("Lock scale"), this)),
+      m_size(new QComboBox(this)),
       m_pin(new QPushButton(tr("Pin as A"), this)),
       m_unpin(new QPushButton(tr("Clear A"), this)),
       m_description(new QLabel(this)),
@@ -29,7 +32,7 @@ ReconstructionPanel::ReconstructionPanel(QWidget* parent)
       m_legend(new ColorScaleLegend(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    auto* bar = new QHBoxLayout;
+    auto* bar = new FlowLayout;  // wraps on a narrow window instead of widening it
     m_mode->addItem(tr("First"), static_cast<int>(SampleMode::First));
     m_mode->addItem(tr("Worst by ΔMSE"), static_cast<int>(SampleMode::WorstByDelta));
     m_mode->setToolTip(tr("Worst: the held-out images whose MSE rose most vs FP32 under the measured configuration"));
@@ -40,15 +43,19 @@ ReconstructionPanel::ReconstructionPanel(QWidget* parent)
     m_reference->addItem(tr("|Δ| vs FP32 output"), static_cast<int>(ErrorReference::Baseline));
     m_reference->setToolTip(tr("vs original: the error the user gets; vs FP32: what compression alone changed"));
     m_lock->setToolTip(tr("Keep the current colour scale while you change the configuration, so colours stay comparable"));
+    m_size->setObjectName(QStringLiteral("imageSizeBox"));
+    m_size->addItem(tr("Fit"), 0);
+    for (int px : {64, 96, 128, 192, 256}) m_size->addItem(tr("%1 px").arg(px), px);
+    m_size->setToolTip(tr("Image size: Fit makes them as large as the space allows with every sample in view"));
     m_pin->setObjectName(QStringLiteral("pinButton"));
     m_pin->setToolTip(tr("Pin the current configuration as A to compare it with the next ones"));
     bar->addWidget(new QLabel(tr("Show"), this));
     bar->addWidget(m_mode);
     bar->addWidget(m_count);
-    bar->addSpacing(12);
     bar->addWidget(m_reference);
     bar->addWidget(m_lock);
-    bar->addStretch(1);
+    bar->addWidget(m_size);
+    bar->addStretch();
     bar->addWidget(m_pin);
     bar->addWidget(m_unpin);
     layout->addLayout(bar);
@@ -59,6 +66,8 @@ ReconstructionPanel::ReconstructionPanel(QWidget* parent)
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidget(m_grid);
+    // At least one row of samples stays in view; on a short screen the work area scrolls instead.
+    scroll->setMinimumHeight(m_grid->minimumRowsHeight());
     layout->addWidget(scroll, 1);
     layout->addWidget(m_legend);
     m_legend->setScale(0, tr("|error| colour scale"), false);
@@ -66,6 +75,7 @@ ReconstructionPanel::ReconstructionPanel(QWidget* parent)
     connect(m_mode, &QComboBox::currentIndexChanged, this, &ReconstructionPanel::applySelection);
     connect(m_count, &QSpinBox::valueChanged, this, &ReconstructionPanel::applySelection);
     connect(m_grid, &ReconstructionGrid::sampleClicked, this, &ReconstructionPanel::enlarge);
+    connect(m_size, &QComboBox::currentIndexChanged, this, [this] { m_grid->setCellSize(m_size->currentData().toInt()); });
     refreshPin();
 }
 

@@ -30,6 +30,7 @@ public:
     ZoomDialog* zoomDialog() const { return m_zoom; }
     QComboBox* modeBox() const { return m_mode; }
     QSpinBox* countBox() const { return m_count; }
+    QComboBox* sizeBox() const { return m_size; }
     QPushButton* pinButton() const { return m_pin; }
     QPushButton* unpinButton() const { return m_unpin; }
     QString description() const;
@@ -47,6 +48,7 @@ private:
     QSpinBox* m_count;
     QComboBox* m_reference;
     QCheckBox* m_lock;
+    QComboBox* m_size;
     QPushButton* m_pin;
     QPushButton* m_unpin;
     QLabel* m_description;

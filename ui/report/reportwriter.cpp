@@ -4,6 +4,7 @@
 #include "controls/bitwidthstops.h"
 #include "reconstruction/heatmap.h"
 #include "session/evaluatedconfigs.h"
+#include "session/ratiotext.h"
 
 #include <QApplication>
 #include <QFileInfo>
@@ -48,6 +49,7 @@ ReportWriter::ReportWriter(const StudioController& c, Metric metric) : m_metric(
     const EvaluatedConfigs* store = c.configs();
     m_all = store->all();
     m_pareto = store->paretoFlags(metric);
+    m_meanImage = store->meanImage();
     for (const auto& e : m_all)
         if (e.baseline) m_fp32 = e;
     if (const PreviewResult* p = c.preview()) m_preview = *p;
@@ -106,6 +108,44 @@ QString ReportWriter::writePdf(const QString& path) const {
     return {};
 }
 
+QString ReportWriter::factsHtml() const {
+    const auto est = [](const Estimate& e, int d) { return formatEstimate(e, d).toHtmlEscaped(); };
+    QString html = QStringLiteral("<div style='font-size:17px'>");
+    html += QObject::tr("<b>Model</b> %1 · %2 · %3 parameters · FP32 %4<br>")
+                .arg(QFileInfo(m_info.modelPath).fileName().toHtmlEscaped(), m_info.arch)
+                .arg(QLocale(QLocale::English).toString(m_info.params))
+                .arg(formatBytes(m_info.fp32Bytes));
+    html += QObject::tr("<b>Data</b> %1 (n = %2 held-out images)<br>").arg(m_info.dataIdentity.toHtmlEscaped()).arg(m_info.n);
+    html += QObject::tr("<b>Configuration</b> <code>%1</code>: %2<br>")
+                .arg(QString::fromStdString(m_current.config.scheme.toString()).toHtmlEscaped(),
+                     describeScheme(m_current.config.scheme).toHtmlEscaped());
+    html += QObject::tr("<b>Size</b> %1 stored · <b>%2</b> · %3 bits per parameter<br><br>")
+                .arg(formatBytes(m_current.bytes), ratioText(m_current).toHtmlEscaped())
+                .arg(m_current.bitsPerParam, 0, 'f', 2);
+    html += QObject::tr("<b>Held-out quality</b>, mean [95 % bootstrap CI], n = %1:").arg(m_current.n);
+    html += QStringLiteral("<table cellspacing='0' cellpadding='3' style='font-size:16px'>"
+                           "<tr><th align='left'></th><th align='left'>%1</th><th align='left'>FP32</th><th align='left'>%2</th></tr>")
+                .arg(m_current.label.toHtmlEscaped(), QObject::tr("mean image"));
+    html += QStringLiteral("<tr><td>MSE</td><td>%1</td><td>%2</td><td>%3</td></tr>").arg(est(m_current.mse, 4), est(m_info.mse, 4), est(m_info.meanImageMse, 4));
+    html += QStringLiteral("<tr><td>PSNR dB</td><td>%1</td><td>%2</td><td>%3</td></tr>").arg(est(m_current.psnr, 4), est(m_info.psnr, 4), est(m_info.meanImagePsnr, 4));
+    html += QStringLiteral("<tr><td>SSIM</td><td>%1</td><td>%2</td><td>%3</td></tr></table><br>").arg(est(m_current.ssim, 3), est(m_info.ssim, 3), est(m_info.meanImageSsim, 3));
+    if (!m_current.baseline) {
+        html += QObject::tr("<b>Change vs FP32</b> (paired per image):<br>ΔMSE %1<br>ΔPSNR (dB) %2<br>ΔSSIM %3<br>")
+                    .arg(formatDelta(m_current.deltaMse, 4).toHtmlEscaped(), formatDelta(m_current.deltaPsnr, 4).toHtmlEscaped(),
+                         formatDelta(m_current.deltaSsim, 3).toHtmlEscaped());
+    }
+    if (m_pinned && m_comparison) {
+        html += QObject::tr("<br><b>vs A = %1</b> (current − A, n = %2): ΔMSE %3<br>")
+                    .arg(m_pinned->label.toHtmlEscaped())
+                    .arg(m_comparison->n)
+                    .arg(formatDelta(m_comparison->mse, 4).toHtmlEscaped());
+    }
+    html += QStringLiteral("<br><span style='color:%1'>%2</span>")
+                .arg(m_info.untrainedWarning ? QStringLiteral("#b00020") : QStringLiteral("#1b5e20"), m_info.untrainedReason.toHtmlEscaped());
+    html += QStringLiteral("</div>");
+    return html;
+}
+
 void ReportWriter::paint(QPainter& p, const QRectF& page) const {
     const double m = 60;  // margin
     const QRectF body = page.adjusted(m, m, -m, -m);
@@ -129,44 +169,9 @@ void ReportWriter::paint(QPainter& p, const QRectF& page) const {
     // Left column: the facts and numbers, as rich text.
     const double topHeight = body.height() * 0.54;
     const QRectF left(body.left(), body.top() + 60, body.width() * 0.42, topHeight);
-    const auto est = [](const Estimate& e, int d) { return formatEstimate(e, d).toHtmlEscaped(); };
-    QString html = QStringLiteral("<div style='font-size:17px'>");
-    html += QObject::tr("<b>Model</b> %1 · %2 · %3 parameters · FP32 %4<br>")
-                .arg(QFileInfo(m_info.modelPath).fileName().toHtmlEscaped(), m_info.arch)
-                .arg(QLocale(QLocale::English).toString(m_info.params))
-                .arg(formatBytes(m_info.fp32Bytes));
-    html += QObject::tr("<b>Data</b> %1 (n = %2 held-out images)<br>").arg(m_info.dataIdentity.toHtmlEscaped()).arg(m_info.n);
-    html += QObject::tr("<b>Configuration</b> <code>%1</code>: %2<br>")
-                .arg(QString::fromStdString(m_current.config.scheme.toString()).toHtmlEscaped(),
-                     describeScheme(m_current.config.scheme).toHtmlEscaped());
-    html += QObject::tr("<b>Size</b> %1 stored · <b>%2× smaller</b> than FP32 · %3 bits per parameter<br><br>")
-                .arg(formatBytes(m_current.bytes))
-                .arg(m_current.ratio, 0, 'f', 2)
-                .arg(m_current.bitsPerParam, 0, 'f', 2);
-    html += QObject::tr("<b>Held-out quality</b>, mean [95 % bootstrap CI], n = %1:").arg(m_current.n);
-    html += QStringLiteral("<table cellspacing='0' cellpadding='3' style='font-size:16px'>"
-                           "<tr><th align='left'></th><th align='left'>%1</th><th align='left'>FP32</th><th align='left'>%2</th></tr>")
-                .arg(m_current.label.toHtmlEscaped(), QObject::tr("mean image"));
-    html += QStringLiteral("<tr><td>MSE</td><td>%1</td><td>%2</td><td>%3</td></tr>").arg(est(m_current.mse, 4), est(m_info.mse, 4), est(m_info.meanImageMse, 4));
-    html += QStringLiteral("<tr><td>PSNR dB</td><td>%1</td><td>%2</td><td>%3</td></tr>").arg(est(m_current.psnr, 4), est(m_info.psnr, 4), est(m_info.meanImagePsnr, 4));
-    html += QStringLiteral("<tr><td>SSIM</td><td>%1</td><td>%2</td><td>%3</td></tr></table><br>").arg(est(m_current.ssim, 3), est(m_info.ssim, 3), est(m_info.meanImageSsim, 3));
-    if (!m_current.baseline) {
-        html += QObject::tr("<b>Change vs FP32</b> (paired per image):<br>ΔMSE %1<br>ΔPSNR (dB) %2<br>ΔSSIM %3<br>")
-                    .arg(formatDelta(m_current.deltaMse, 4).toHtmlEscaped(), formatDelta(m_current.deltaPsnr, 4).toHtmlEscaped(),
-                         formatDelta(m_current.deltaSsim, 3).toHtmlEscaped());
-    }
-    if (m_pinned && m_comparison) {
-        html += QObject::tr("<br><b>vs A = %1</b> (current − A, n = %2): ΔMSE %3<br>")
-                    .arg(m_pinned->label.toHtmlEscaped())
-                    .arg(m_comparison->n)
-                    .arg(formatDelta(m_comparison->mse, 4).toHtmlEscaped());
-    }
-    html += QStringLiteral("<br><span style='color:%1'>%2</span>")
-                .arg(m_info.untrainedWarning ? QStringLiteral("#b00020") : QStringLiteral("#1b5e20"), m_info.untrainedReason.toHtmlEscaped());
-    html += QStringLiteral("</div>");
     QTextDocument doc;
     doc.setDefaultFont(base);
-    doc.setHtml(html);
+    doc.setHtml(factsHtml());
     doc.setTextWidth(left.width());
     p.save();
     p.translate(left.topLeft());
@@ -174,16 +179,39 @@ void ReportWriter::paint(QPainter& p, const QRectF& page) const {
     p.restore();
 
     // Right column: the chart, rendered by the same widget the window shows.
-    const QRectF chartRect(body.left() + body.width() * 0.45, body.top() + 60, body.width() * 0.55, topHeight);
+    // Right column: the chart, rendered by the same widget (same labelling rules) the window
+    // shows, and under it a legend of every series drawn (a row that wraps, never elided).
+    const double legendH = 2 * (QFontMetricsF(small).height() + 6);
+    const QRectF chartRect(body.left() + body.width() * 0.45, body.top() + 60, body.width() * 0.55, topHeight - legendH);
     QualityChart chart;
     chart.resize(chartRect.size().toSize() / 1.5);
     chart.setMetric(m_metric);
-    chart.setData(m_all, m_pareto, &m_current, m_pinned ? m_pinned->key : QString(), m_current.n);
+    chart.setData(m_all, &m_current, m_pinned ? m_pinned->key : QString(), m_current.n, m_meanImage);
     p.save();
     p.translate(chartRect.topLeft());
     p.scale(1.5, 1.5);
     chart.QWidget::render(&p, QPoint(), QRegion(), QWidget::DrawChildren);
     p.restore();
+    {
+        p.save();
+        p.setFont(small);
+        const QFontMetricsF lfm(small);
+        double x = chartRect.left() + 10, y = chartRect.bottom() + 4;
+        for (const auto& [name, color] : chart.legendEntries()) {
+            const double w = 16 + lfm.horizontalAdvance(name) + 18;
+            if (x + w > chartRect.right() && x > chartRect.left() + 10) {
+                x = chartRect.left() + 10;
+                y += lfm.height() + 6;
+            }
+            p.setPen(Qt::NoPen);
+            p.setBrush(color);
+            p.drawEllipse(QRectF(x, y + lfm.height() / 2 - 5, 10, 10));
+            p.setPen(Qt::black);
+            p.drawText(QRectF(x + 16, y, lfm.horizontalAdvance(name) + 4, lfm.height()), Qt::AlignLeft | Qt::AlignVCenter, name);
+            x += w;
+        }
+        p.restore();
+    }
 
     // Bottom: a few reconstructions (two rows of two samples) with the shared error scale.
     const double top = body.top() + 70 + topHeight;

@@ -39,6 +39,9 @@ public:
 
     static constexpr int kSamples = 4;
 
+    /// The report's left column (model, data, configuration, size, quality) as rich text.
+    QString factsHtml() const;
+
 private:
     void paint(QPainter& p, const QRectF& page) const;
 
@@ -49,6 +52,7 @@ private:
     EvaluatedConfig m_fp32;
     QVector<EvaluatedConfig> m_all;
     QVector<bool> m_pareto;
+    MeanImageFigures m_meanImage;
     std::optional<PreviewResult> m_preview;
     std::optional<EvaluatedConfig> m_pinned;
     std::optional<Comparison> m_comparison;

@@ -2,6 +2,8 @@
 
 #include "compress/schemesweep.h"
 
+#include <algorithm>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -36,12 +38,26 @@ const EvaluatedConfig* EvaluatedConfigs::find(const QString& key) const {
     return nullptr;
 }
 
+void EvaluatedConfigs::clearMeasured() {
+    m_items.erase(std::remove_if(m_items.begin(), m_items.end(), [](const EvaluatedConfig& c) { return !c.baseline; }), m_items.end());
+    Q_EMIT changed();
+}
+
 QVector<bool> EvaluatedConfigs::paretoFlags(Metric m) const {
+    QVector<bool> eligible;
+    eligible.reserve(m_items.size());
+    for (const auto& item : m_items) eligible << !m_meanImage.notBeatenBy(item, m);
+    return paretoFlagsOf(m_items, m, eligible);
+}
+
+QVector<bool> EvaluatedConfigs::paretoFlagsOf(const QVector<EvaluatedConfig>& items, Metric m, const QVector<bool>& eligible) {
     std::vector<std::pair<int64_t, double>> points;
-    points.reserve(static_cast<size_t>(m_items.size()));
-    for (const auto& item : m_items) {
-        const double q = item.metric(m).mean;
-        points.emplace_back(item.bytes, higherIsBetter(m) ? -q : q);
+    points.reserve(static_cast<size_t>(items.size()));
+    for (int i = 0; i < items.size(); ++i) {
+        const double q = items[i].metric(m).mean;
+        // NaN: core never puts it on the front and it dominates nothing.
+        const bool ok = i < eligible.size() && eligible[i];
+        points.emplace_back(items[i].bytes, ok ? (higherIsBetter(m) ? -q : q) : std::numeric_limits<double>::quiet_NaN());
     }
     const std::vector<bool> front = paretoFront(points);
     QVector<bool> out;

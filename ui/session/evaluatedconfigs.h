@@ -23,13 +23,21 @@ public:
     /// from the slider keeps the per-image data; the summaries are the same numbers).
     void upsert(const EvaluatedConfig& c);
     void clear();
+    /// Removes every record but the opened model's FP32 baseline.
+    void clearMeasured();
+    /// The session's mean-image figures: records not better than it are never on the front.
+    void setMeanImage(const MeanImageFigures& m) { m_meanImage = m; }
+    const MeanImageFigures& meanImage() const { return m_meanImage; }
 
     const QVector<EvaluatedConfig>& all() const { return m_items; }
     int size() const { return m_items.size(); }
     /// nullptr when the key was not measured.
     const EvaluatedConfig* find(const QString& key) const;
-    /// Pareto flags of all() for `m`, in the same order.
+    /// Pareto flags of all() for `m`, in the same order; a record no better than the mean
+    /// image is never on the front (and does not push others off it).
     QVector<bool> paretoFlags(Metric m) const;
+    /// The same rule over any records; `eligible[i]` false keeps record i off the front.
+    static QVector<bool> paretoFlagsOf(const QVector<EvaluatedConfig>& items, Metric m, const QVector<bool>& eligible);
 
 Q_SIGNALS:
     /// The list changed (a record added, replaced, or all cleared).
@@ -37,6 +45,7 @@ Q_SIGNALS:
 
 private:
     QVector<EvaluatedConfig> m_items;
+    MeanImageFigures m_meanImage;
 };
 
 }  // namespace pareto::ui

@@ -34,6 +34,7 @@ struct SessionInfo {
     qint64 params = 0;
     qint64 bufferValues = 0;
     qint64 fp32Bytes = 0;
+    QString weightsHash;  ///< core weightsHash() of the model as opened
     QString inputShape;  ///< "1x64x64"
     bool quantizable = true;   ///< the model has tensors a scheme quantizes
     QString latentReason;      ///< why the latent slider is off ("" when it works)

@@ -8,6 +8,7 @@
 #include "io/checkpoint.h"
 #include "latent/latentvariantbuilder.h"
 #include "model/modelloader.h"
+#include "model/weightshash.h"
 
 
 #include <exception>
@@ -121,6 +122,7 @@ void SessionLoadJob::start(const SessionRequest& request) {
                 info.params = mi.params;
                 info.bufferValues = mi.bufferValues;
                 info.fp32Bytes = mi.fp32Bytes();
+                info.weightsHash = qs(weightsHash(*loaded.model));
                 QStringList dims;
                 for (auto d : mi.inputShape) dims << QString::number(d);
                 info.inputShape = dims.join(QLatin1Char('x'));

@@ -32,8 +32,9 @@ EvaluatedConfig baselineRecord(const SessionData& s) {
     c.label = c.config.label();
     c.source = QStringLiteral("baseline");
     c.baseline = true;
+    c.weightsId = s.info.weightsHash + QStringLiteral("|fp32");
     c.params = s.info.params;
-    c.bytes = c.fp32Bytes = s.info.fp32Bytes;
+    c.bytes = c.fp32Bytes = c.originalFp32Bytes = s.info.fp32Bytes;
     c.ratio = 1.0;
     c.bitsPerParam = 32.0;
     c.n = c.total = s.info.n;
@@ -78,6 +79,7 @@ StudioController::StudioController(QObject* parent)
     connect(m_load, &SessionLoadJob::failed, this, [this](const QString& message) {
         Q_EMIT finding(Severity::Error, tr("Open"), message);
         Q_EMIT loadEnded();
+        Q_EMIT loadFailed(m_loadingPath, message);
         checkSettled();
     });
     connect(m_load, &SessionLoadJob::trustNeeded, this, [this](const QString& path, const QString& sha256, const QString& message) {
@@ -214,6 +216,7 @@ void StudioController::onSessionLoaded(const SessionPtr& session) {
     m_latent = m_readyLatent = LatentChoice{LatentMethod::Original, static_cast<int>(session->info.latentDim)};
     m_base = m_readyBase = session->model;
     m_latentPending = false;
+    m_configs->setMeanImage(MeanImageFigures{session->info.meanImageMse, session->info.meanImagePsnr, session->info.meanImageSsim, true});
     m_configs->upsert(baselineRecord(*session));
     m_latentProvider->sessionOpened(session);
 
@@ -412,6 +415,7 @@ void StudioController::startMetrics() {
     req.fp32Bytes = p->fp32Bytes;
     req.ratio = p->ratio;
     req.bitsPerParam = p->bitsPerParam;
+    req.base = m_base;
     m_metricsJob->request(req);
 }
 
@@ -490,9 +494,22 @@ const Comparison* StudioController::comparison() const {
     return &*m_comparison;
 }
 
+QString StudioController::comparisonPendingReason() const {
+    if (!m_pinned) return tr("nothing is pinned");
+    const EvaluatedConfig* cur = currentMetrics();
+    if (!cur) return m_latentPending ? tr("the comparison follows once the model at %1 is made and measured").arg(latentLabel(m_latent))
+                                     : tr("the comparison follows once the current configuration's held-out metrics are measured");
+    if (!cur->complete) return tr("the comparison follows when the held-out metrics are complete (n = %1 of %2)").arg(cur->n).arg(cur->total);
+    if (!cur->perImage || !m_pinned->record.perImage) return tr("no comparison: per-image figures are missing for %1").arg(cur->perImage ? m_pinned->record.label : cur->label);
+    if (cur->perImage->size() != m_pinned->record.perImage->size())
+        return tr("no comparison: A was measured on %1 images, the current configuration on %2").arg(m_pinned->record.perImage->size()).arg(cur->perImage->size());
+    return tr("comparing with A…");
+}
+
 void StudioController::updateComparison() {
     const EvaluatedConfig* cur = currentMetrics();
     if (!m_pinned || !cur || !cur->complete || !cur->perImage || !m_pinned->record.perImage) return;
+    if (cur->perImage->size() != m_pinned->record.perImage->size()) return;  // comparisonPendingReason() says why
     if (comparison()) return;
     const auto a = m_pinned->record.perImage;
     const auto b = cur->perImage;
@@ -518,6 +535,14 @@ bool StudioController::runSweep(const std::vector<QuantScheme>& schemes) {
 }
 
 void StudioController::cancelSweep() { m_sweep->cancel(); }
+
+void StudioController::clearMeasured() {
+    m_configs->clearMeasured();
+    // The configuration on the sliders is measured again: the panel never shows nothing.
+    m_metricsKey.clear();
+    m_running.reset();
+    configurationChanged();
+}
 
 bool StudioController::sweepRunning() const { return m_sweep->isRunning(); }
 

@@ -137,10 +137,15 @@ public:
     const PinnedConfig* pinned() const { return m_pinned ? &*m_pinned : nullptr; }
     /// current - A, when both are measured; null otherwise.
     const Comparison* comparison() const;
+    /// While comparison() is null with A pinned: what it waits for, or why it cannot come.
+    QString comparisonPendingReason() const;
 
     // --- background jobs -----------------------------------------------------------------
     bool runSweep(const std::vector<QuantScheme>& schemes);
     void cancelSweep();
+    /// Forgets every measured configuration but the opened model's FP32 point (the chart's
+    /// Clear); the current configuration is measured again.
+    void clearMeasured();
     bool sweepRunning() const;
     SweepJob* sweepJob() const { return m_sweep; }
     bool measureSensitivity(const QuantScheme& scheme, int calibrationImages = 256);
@@ -156,6 +161,8 @@ Q_SIGNALS:
     void loadStarted(const QString& what);
     void loadProgress(double fraction, const QString& stage);
     void loadEnded();
+    /// Opening `path` failed: `message` is the whole error (the window shows it in its main area).
+    void loadFailed(const QString& path, const QString& message);
     /// The file the user asked to open is a program (TorchScript); nothing from it ran.
     /// The UI asks (trustPendingAndOpen() / declinePending()); `message` is core's line.
     void trustRequested(const QString& path, const QString& message);

@@ -4,8 +4,11 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QStyle>
+#include <QStyledItemDelegate>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace pareto::ui {
 namespace {
@@ -14,6 +17,47 @@ enum Column { kTime, kSource, kMessage };
 constexpr int kCountRole = Qt::UserRole + 1;
 constexpr int kLiveRole = Qt::UserRole + 2;      // the live group an item belongs to ("" for a plain finding)
 constexpr int kSeverityRole = Qt::UserRole + 3;
+
+// Long paths have no spaces to wrap at: a zero-width space after each separator lets the
+// message wrap there instead of being elided (messages() returns the text as given).
+QString wrappable(const QString& text) {
+    QString out;
+    out.reserve(text.size() + text.size() / 8);
+    for (const QChar c : text) {
+        out += c;
+        if (c == QLatin1Char('/') || c == QLatin1Char('\\') || c == QLatin1Char('_') || c == QLatin1Char(',')) out += QChar(0x200B);
+    }
+    return out;
+}
+
+// Row heights from the text wrapped at the column's present width (the default delegate
+// measures one line and then elides it).
+class WrappingDelegate : public QStyledItemDelegate {
+public:
+    explicit WrappingDelegate(QTreeWidget* tree) : QStyledItemDelegate(tree), m_tree(tree) {}
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override {
+        QSize s = QStyledItemDelegate::sizeHint(option, index);
+        const int width = m_tree->columnWidth(index.column()) - 12 - (index.column() == 0 ? option.decorationSize.width() + 4 : 0);
+        if (width <= 20) return s;
+        const QString text = index.data(Qt::DisplayRole).toString();
+        const QRect r = option.fontMetrics.boundingRect(QRect(0, 0, width, 100000), Qt::TextWordWrap | Qt::TextWrapAnywhere, text);
+        s.setHeight(std::max(s.height(), r.height() + 6));
+        return s;
+    }
+
+private:
+    QTreeWidget* m_tree;
+};
+
+// Rows wrap to the width their column has now: lay the rows out again when it changes.
+void makeWrapping(QTreeWidget* tree) {
+    tree->setItemDelegate(new WrappingDelegate(tree));
+    tree->setWordWrap(true);
+    tree->setTextElideMode(Qt::ElideNone);
+    tree->setUniformRowHeights(false);
+    tree->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    QObject::connect(tree->header(), &QHeaderView::sectionResized, tree, [tree] { tree->doItemsLayout(); });
+}
 
 }  // namespace
 
@@ -33,6 +77,7 @@ WarningsPanel::WarningsPanel(QWidget* parent)
     m_live->header()->setStretchLastSection(true);
     m_live->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_live->setObjectName(QStringLiteral("liveFindings"));
+    makeWrapping(m_live);
     auto* liveColumn = new QVBoxLayout;
     liveColumn->setContentsMargins(0, 0, 0, 0);
     liveColumn->addWidget(m_liveTitle);
@@ -49,6 +94,7 @@ WarningsPanel::WarningsPanel(QWidget* parent)
     m_tree->header()->setSectionResizeMode(kTime, QHeaderView::ResizeToContents);
     m_tree->header()->setSectionResizeMode(kSource, QHeaderView::ResizeToContents);
     m_tree->setObjectName(QStringLiteral("warningsList"));
+    makeWrapping(m_tree);
     auto* row = new QHBoxLayout;
     row->addStretch(1);
     row->addWidget(m_clear);
@@ -64,7 +110,7 @@ QTreeWidgetItem* WarningsPanel::makeItem(Severity severity, const QString& sourc
     auto* item = new QTreeWidgetItem;
     item->setText(kTime, QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")));
     item->setText(kSource, source);
-    item->setText(kMessage, message);
+    item->setText(kMessage, wrappable(message));
     item->setData(kMessage, Qt::UserRole, message);
     item->setData(kMessage, kCountRole, 1);
     item->setData(kMessage, kSeverityRole, static_cast<int>(severity));
@@ -84,7 +130,7 @@ void WarningsPanel::add(Severity severity, const QString& source, const QString&
         if (item->text(kSource) != source || item->data(kMessage, Qt::UserRole).toString() != message) continue;
         const int n = item->data(kMessage, kCountRole).toInt() + 1;
         item->setData(kMessage, kCountRole, n);
-        item->setText(kMessage, QStringLiteral("%1  (×%2)").arg(message).arg(n));
+        item->setText(kMessage, QStringLiteral("%1  (×%2)").arg(wrappable(message)).arg(n));
         item->setText(kTime, time);
         return;
     }
@@ -109,7 +155,7 @@ void WarningsPanel::setLive(const QString& source, const QVector<LiveFinding>& f
         // The live list has two columns: source (with the icon) and the finding.
         item->setIcon(0, item->icon(kTime));
         item->setText(0, source);
-        item->setText(1, f.message);
+        item->setText(1, wrappable(f.message));
         item->setToolTip(1, f.message);
         if (f.severity == Severity::Error) item->setForeground(1, QColor(0xb0, 0x00, 0x20));
         m_live->insertTopLevelItem(at++, item);
