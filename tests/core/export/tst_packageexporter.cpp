@@ -288,7 +288,7 @@ void TestPackageExporter::stopAtEveryStage_data() {
     QTest::addColumn<QString>("existing");  // "none", "package"
     QTest::addColumn<bool>("exchange");
     QTest::addColumn<bool>("cancel");       // false: the hook fails instead
-    for (const char* s : {"measure", "write-weights", "write-model", "write-golden", "write-readme", "write-manifest", "verify", "tar", "install"})
+    for (const char* s : {"measure", "write-weights", "write-model", "write-onnx", "write-golden", "write-readme", "write-manifest", "verify", "tar", "install"})
         QTest::newRow(qPrintable(QString("cancel at %1, no earlier package").arg(s))) << QString(s) << "none" << true << true;
     for (const char* s : {"measure", "write-model", "write-manifest", "verify", "tar", "install", "remove-old"})
         QTest::newRow(qPrintable(QString("failure at %1, --force over a package").arg(s))) << QString(s) << "package" << true << false;
