@@ -16,6 +16,7 @@
 #include "export/packagelayout.h"
 #include "export/packageverifier.h"
 
+#include <ATen/Parallel.h>
 #include <nlohmann/json.hpp>
 
 #include <QJsonDocument>
