@@ -22,6 +22,9 @@ Result<std::shared_ptr<const OpenCvOnnxModel>> OpenCvOnnxModel::load(const std::
         impl->net = cv::dnn::readNetFromONNX(folded.data(), folded.size());
         impl->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
         impl->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+        // Layer fusion re-associates the arithmetic (conv + scale + activation in one pass); unfused
+        // layers stay closer to the op-by-op FP32 reference the metrics are compared with.
+        impl->net.enableFusion(false);
     } catch (const cv::Exception& e) {
         return fail(label + ": OpenCV DNN cannot load the folded graph: " + e.msg);
     }
