@@ -24,9 +24,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <random>
+#include <tuple>
 #include <unistd.h>
 
 #ifndef PARETO_VERSION
@@ -89,11 +91,36 @@ double relDiff(double a, double b) {
     return std::abs(a - b) / std::max({std::abs(a), std::abs(b), 1e-12});
 }
 
-double summaryDiff(const MetricSummary& a, const MetricSummary& b) {
-    double worst = 0;
-    for (const auto& [x, y] : {std::pair{&a.mse, &b.mse}, std::pair{&a.psnr, &b.psnr}, std::pair{&a.ssim, &b.ssim}})
-        worst = std::max({worst, relDiff(x->mean, y->mean), relDiff(x->lo, y->lo), relDiff(x->hi, y->hi)});
-    return worst;
+// The largest relative difference between two summaries, and which figure it is in.
+struct SummaryGap {
+    double rel = 0;
+    std::string where;  ///< e.g. "MSE CI low 0.0123457 vs 0.0123456"
+};
+
+SummaryGap summaryGap(const MetricSummary& a, const MetricSummary& b) {
+    SummaryGap gap;
+    const auto consider = [&](const char* metric, const char* figure, double x, double y) {
+        const double d = relDiff(x, y);
+        if (!(d <= gap.rel)) {
+            char buf[128];
+            std::snprintf(buf, sizeof buf, "%s %s %.9g vs %.9g", metric, figure, x, y);
+            gap = {d, buf};
+        }
+    };
+    for (const auto& [name, x, y] : {std::tuple{"MSE", &a.mse, &b.mse}, std::tuple{"PSNR", &a.psnr, &b.psnr}, std::tuple{"SSIM", &a.ssim, &b.ssim}}) {
+        consider(name, "mean", x->mean, y->mean);
+        consider(name, "CI low", x->lo, y->lo);
+        consider(name, "CI high", x->hi, y->hi);
+    }
+    return gap;
+}
+
+double summaryDiff(const MetricSummary& a, const MetricSummary& b) { return summaryGap(a, b).rel; }
+
+std::string relText(double d) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", d);
+    return buf;
 }
 
 Json planJson(const QuantPlan& plan) {
@@ -501,19 +528,21 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
     if (!report.verification.passed)
         return fail(dest + ": validation failed, nothing installed: " + report.verification.failures.front());
     if (!report.verification.metricsChecked) return fail(dest + ": validation failed, nothing installed: metrics were not re-measured");
-    const double dModel = writeScript ? summaryDiff(report.verification.packagedModel, packagedSummary) : 0.0;
-    const double dWeights = summaryDiff(report.verification.weightsModel, comp->compressed);
-    if (dModel > kMetricRelTolerance || dWeights > kMetricRelTolerance)
+    const SummaryGap dModel = writeScript ? summaryGap(report.verification.packagedModel, packagedSummary) : SummaryGap{};
+    const SummaryGap dWeights = summaryGap(report.verification.weightsModel, comp->compressed);
+    if (dModel.rel > kMetricRelTolerance || dWeights.rel > kMetricRelTolerance) {
+        const SummaryGap& worst = dModel.rel > dWeights.rel ? dModel : dWeights;
         return fail(dest + ": validation failed, nothing installed: metrics re-measured from the package differ from the studio's (relative " +
-                    std::to_string(std::max(dModel, dWeights)) + ")");
+                    relText(worst.rel) + " > " + relText(kMetricRelTolerance) + ", " + worst.where + ")");
+    }
     if (onnxModel) {
         // The ONNX files from disk, run by OpenCV DNN: every file on the golden batch, model.onnx on every image.
         if (report.verification.onnxFilesRun != static_cast<int64_t>(onnxFiles.files.size()) || !report.verification.onnxMetricsChecked)
             return fail(dest + ": validation failed, nothing installed: the ONNX files were not all run from disk");
-        const double dOnnx = summaryDiff(report.verification.onnxModel, report.onnxModel);
-        if (dOnnx > kMetricRelTolerance)
-            return fail(dest + ": validation failed, nothing installed: model.onnx run by OpenCV DNN measures metrics " + std::to_string(dOnnx) +
-                        " (relative) away from its weights computed in memory");
+        const SummaryGap dOnnx = summaryGap(report.verification.onnxModel, report.onnxModel);
+        if (dOnnx.rel > kMetricRelTolerance)
+            return fail(dest + ": validation failed, nothing installed: model.onnx run by OpenCV DNN measures metrics " + relText(dOnnx.rel) + " > " +
+                        relText(kMetricRelTolerance) + " (relative) away from its weights computed in memory (" + dOnnx.where + ")");
     }
 
     // The tar.gz is written completely before the folder moves, and renamed in right after it.

@@ -22,9 +22,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
+#include <limits>
 #include <set>
+#include <tuple>
 
 namespace fs = std::filesystem;
 
@@ -53,22 +56,35 @@ double relDiff(double a, double b) {
     return std::abs(a - b) / scale;
 }
 
-// Largest relative difference between a measured summary and the manifest's record of it;
-// infinity when the record is malformed.
-double compareSummary(const MetricSummary& m, const nlohmann::json& rec) {
+// Largest relative difference between a measured summary and the manifest's record of it,
+// and which figure it is in; infinity when the record is malformed.
+struct SummaryGap {
+    double rel = 0;
+    std::string where;  ///< e.g. "MSE CI low 0.0123457 vs manifest 0.0123456"
+};
+
+SummaryGap compareSummary(const MetricSummary& m, const nlohmann::json& rec) {
     try {
-        double worst = 0;
-        const std::pair<const char*, const Estimate*> metrics[] = {{"mse", &m.mse}, {"psnr", &m.psnr}, {"ssim", &m.ssim}};
-        for (const auto& [key, e] : metrics) {
+        SummaryGap gap;
+        const auto consider = [&](const char* metric, const char* figure, double measured, double recorded) {
+            const double d = relDiff(measured, recorded);
+            if (!(d <= gap.rel)) {
+                char buf[128];
+                std::snprintf(buf, sizeof buf, "%s %s %.9g vs manifest %.9g", metric, figure, measured, recorded);
+                gap = {d, buf};
+            }
+        };
+        const std::tuple<const char*, const char*, const Estimate*> metrics[] = {{"mse", "MSE", &m.mse}, {"psnr", "PSNR", &m.psnr}, {"ssim", "SSIM", &m.ssim}};
+        for (const auto& [key, name, e] : metrics) {
             const auto& r = rec.at(key);
-            worst = std::max(worst, relDiff(e->mean, r.at("mean").get<double>()));
-            worst = std::max(worst, relDiff(e->lo, r.at("ci95").at(0).get<double>()));
-            worst = std::max(worst, relDiff(e->hi, r.at("ci95").at(1).get<double>()));
-            if (r.at("n").get<int64_t>() != e->n) return std::numeric_limits<double>::infinity();
+            consider(name, "mean", e->mean, r.at("mean").get<double>());
+            consider(name, "CI low", e->lo, r.at("ci95").at(0).get<double>());
+            consider(name, "CI high", e->hi, r.at("ci95").at(1).get<double>());
+            if (r.at("n").get<int64_t>() != e->n) return {std::numeric_limits<double>::infinity(), std::string(name) + ": n differs from the manifest's"};
         }
-        return worst;
+        return gap;
     } catch (const std::exception&) {
-        return std::numeric_limits<double>::infinity();
+        return {std::numeric_limits<double>::infinity(), "the manifest's record is malformed"};
     }
 }
 
@@ -574,11 +590,11 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
                                                     : "evaluation images (" + options.data->identity + ") differ from those the package was measured on (SHA-256 " +
                                                           shortHash(got) + " vs " + shortHash(want) + ")");
         const auto& metrics = manifest.contains("metrics") ? manifest["metrics"] : nlohmann::json::object();
-        const auto line = [&](const char* file, const char* what, const char* key, double d) {
-            const bool ok = d <= kMetricRelTolerance;
+        const auto line = [&](const char* file, const char* what, const char* key, const SummaryGap& d) {
+            const bool ok = d.rel <= kMetricRelTolerance;
             return std::string(file) + ": metrics of " + what + " re-measured on " + std::to_string(r.n) + " images " +
-                   (ok ? "equal" : "differ from") + " the manifest's metrics." + key + " (largest relative difference " + num(d) +
-                   (ok ? " <= " : " > ") + num(kMetricRelTolerance) + ")";
+                   (ok ? "equal" : "differ from") + " the manifest's metrics." + key + " (largest relative difference " + num(d.rel) +
+                   (ok ? " <= " : " > ") + num(kMetricRelTolerance) + (d.where.empty() ? std::string() : ", " + d.where) + ")";
         };
         // Each path is measured when it could be loaded; the other is reported skipped.
         if (sameData && scripted) {
@@ -590,9 +606,9 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
                 r.metricsChecked = true;
                 r.n = static_cast<int64_t>(m->size());
                 r.packagedModel = summarize(*m);
-                const double dm = compareSummary(r.packagedModel, metrics.value("packaged_model", nlohmann::json::object()));
-                r.metricsMaxRelDifference = std::isnan(r.metricsMaxRelDifference) ? dm : std::max(r.metricsMaxRelDifference, dm);
-                rec.check("metrics model.pt", dm <= kMetricRelTolerance, line(PackageLayout::kModel, "model.pt", "packaged_model", dm));
+                const SummaryGap dm = compareSummary(r.packagedModel, metrics.value("packaged_model", nlohmann::json::object()));
+                r.metricsMaxRelDifference = std::isnan(r.metricsMaxRelDifference) ? dm.rel : std::max(r.metricsMaxRelDifference, dm.rel);
+                rec.check("metrics model.pt", dm.rel <= kMetricRelTolerance, line(PackageLayout::kModel, "model.pt", "packaged_model", dm));
             }
         } else if (sameData) {
             rec.skip("metrics model.pt", std::string(PackageLayout::kModel) + ": metrics skipped: the model was not loaded");
@@ -606,9 +622,9 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
                 r.metricsChecked = true;
                 r.n = static_cast<int64_t>(w->size());
                 r.weightsModel = summarize(*w);
-                const double dw = compareSummary(r.weightsModel, metrics.value("compressed", nlohmann::json::object()));
-                r.metricsMaxRelDifference = std::isnan(r.metricsMaxRelDifference) ? dw : std::max(r.metricsMaxRelDifference, dw);
-                rec.check("metrics weights", dw <= kMetricRelTolerance,
+                const SummaryGap dw = compareSummary(r.weightsModel, metrics.value("compressed", nlohmann::json::object()));
+                r.metricsMaxRelDifference = std::isnan(r.metricsMaxRelDifference) ? dw.rel : std::max(r.metricsMaxRelDifference, dw.rel);
+                rec.check("metrics weights", dw.rel <= kMetricRelTolerance,
                           line(PackageLayout::kWeights, "the dequantized weights", "compressed", dw));
             }
         } else if (sameData) {
@@ -622,8 +638,9 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
             } else {
                 r.onnxMetricsChecked = true;
                 r.onnxModel = summarize(*o);
-                const double d = compareSummary(r.onnxModel, onnxRec.value("metrics", nlohmann::json::object()));
-                rec.check("metrics model.onnx", d <= kMetricRelTolerance, line("model.onnx", "model.onnx (OpenCV DNN)", "onnx.metrics", d));
+                const SummaryGap d = compareSummary(r.onnxModel, onnxRec.value("metrics", nlohmann::json::object()));
+                r.onnxMetricsMaxRelDifference = d.rel;
+                rec.check("metrics model.onnx", d.rel <= kMetricRelTolerance, line("model.onnx", "model.onnx (OpenCV DNN)", "onnx.metrics", d));
             }
         } else if (sameData && r.onnxFiles > 0) {
             rec.skip("metrics model.onnx", "model.onnx: metrics skipped: the file did not pass its checks or was not run");

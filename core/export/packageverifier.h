@@ -67,6 +67,8 @@ struct VerificationReport {
     double onnxGoldenMaxAbsError = std::numeric_limits<double>::quiet_NaN();  ///< largest over the files vs golden/onnx_expected
     bool onnxMetricsChecked = false;
     MetricSummary onnxModel;        ///< model.onnx re-measured through OpenCV DNN
+    /// Largest relative difference of onnxModel from the manifest's onnx.metrics (NaN if not measured).
+    double onnxMetricsMaxRelDifference = std::numeric_limits<double>::quiet_NaN();
     double seconds = 0;
 
     const char* verdict() const { return passed ? "PASS" : "FAIL"; }

@@ -105,8 +105,12 @@ private Q_SLOTS:
             const at::Tensor want = f.part == OnnxGraphPart::Encoder ? mu : f.part == OnnxGraphPart::Decoder ? (*reference)->decodeNative(mu) : xhat;
             QCOMPARE(y->sizes(), want.sizes());
             const double err = maxAbs(*y, want);
-            qInfo("%s %s: OpenCV vs LibTorch max abs %.3g", qPrintable(scheme), f.file.c_str(), err);
+            const double rel = err / want.abs().max().item<double>();
+            qInfo("%s %s: OpenCV vs LibTorch max abs %.3g, %.3g of the largest value", qPrintable(scheme), f.file.c_str(), err, rel);
             QVERIFY(err < 1e-4);
+            // FP32 summation order only (up to 5e-7 seen): OpenCV < 4.9's InstanceNormalization scaled by
+            // 1/sqrt(1 + 1e-5), 1.2e-5 to 1.4e-5 here, until OpenCvOnnxModel cancelled it.
+            QVERIFY2(rel < 2e-6, qPrintable(QString("relative %1").arg(rel)));
         }
     }
 
