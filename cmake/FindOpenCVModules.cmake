@@ -1,7 +1,7 @@
-# Finds the OpenCV modules Pareto uses (core, imgproc, imgcodecs) without the
+# Finds the OpenCV modules Pareto uses (core, imgproc, imgcodecs, dnn: core/onnx runs ONNX files) without the
 # all-modules libopencv-dev, whose CMake config Debian ships only with that package.
 # Defines the imported target OpenCVModules::OpenCVModules.
-find_package(OpenCV QUIET COMPONENTS core imgproc imgcodecs)
+find_package(OpenCV QUIET COMPONENTS core imgproc imgcodecs dnn)
 if(OpenCV_FOUND)
   add_library(OpenCVModules::OpenCVModules INTERFACE IMPORTED)
   target_include_directories(OpenCVModules::OpenCVModules INTERFACE ${OpenCV_INCLUDE_DIRS})
@@ -14,7 +14,7 @@ find_path(OpenCVModules_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4)
 find_path(OpenCVModules_CONFIG_INCLUDE_DIR opencv2/cvconfig.h
   PATHS /usr/include/${CMAKE_LIBRARY_ARCHITECTURE} PATH_SUFFIXES opencv4)
 set(_libs)
-foreach(m core imgproc imgcodecs)
+foreach(m core imgproc imgcodecs dnn)
   find_library(OpenCVModules_${m}_LIBRARY opencv_${m})
   list(APPEND _libs OpenCVModules_${m}_LIBRARY)
 endforeach()
@@ -28,5 +28,5 @@ if(OpenCVModules_FOUND AND NOT TARGET OpenCVModules::OpenCVModules)
   endif()
   target_include_directories(OpenCVModules::OpenCVModules INTERFACE ${_dirs})
   target_link_libraries(OpenCVModules::OpenCVModules INTERFACE
-    ${OpenCVModules_imgcodecs_LIBRARY} ${OpenCVModules_imgproc_LIBRARY} ${OpenCVModules_core_LIBRARY})
+    ${OpenCVModules_dnn_LIBRARY} ${OpenCVModules_imgcodecs_LIBRARY} ${OpenCVModules_imgproc_LIBRARY} ${OpenCVModules_core_LIBRARY})
 endif()

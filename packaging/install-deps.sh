@@ -12,8 +12,10 @@ PACKAGES=(
   libqt6opengl6-dev
   # LibTorch (CPU) and a fast BLAS for it
   libtorch-dev libopenblas0-pthread
-  # only the OpenCV modules we use
-  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+  # only the OpenCV modules we use (dnn runs the exported ONNX files when a package is validated)
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-dnn-dev
+  # the ONNX files of a package are written with Debian's ONNX library (protobuf types)
+  libonnx-dev libprotobuf-dev
   # small libraries used by core
   zlib1g-dev nlohmann-json3-dev libssl-dev
   # image decoding with the decoders' own error reasons (core/data/imagedecoder.cpp)
@@ -22,6 +24,8 @@ PACKAGES=(
   libbenchmark-dev
   # real data and the real PyTorch writer used by the tests' fixtures
   dataset-fashion-mnist python3-torch python3-numpy
+  # tests: python3-onnx's checker (opset <= 17) and ONNX Runtime from npm (tests/onnx, npm ci)
+  python3-onnx nodejs npm
   # fonts so offscreen screenshots show text
   fonts-dejavu-core
   # the .deb's desktop files: PNG icons rendered from the SVG, man pages from --help, and
@@ -39,6 +43,8 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
+  # A nodejs from elsewhere (NodeSource) bundles npm and conflicts with Debian's npm package.
+  if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi

@@ -9,6 +9,7 @@
 #include "data/datasetloader.h"
 #include "eval/modelevaluation.h"
 #include "export/exportjson.h"
+#include "export/onnxpackage.h"
 #include "export/packageexporter.h"
 #include "io/checkpoint.h"
 #include "model/modelloader.h"
@@ -23,7 +24,7 @@ namespace {
 
 const char* kExportHelp =
     "usage: pareto export CKPT --data SPEC (--quant S [options] | --map FILE) --target ID --out DIR\n"
-    "                     [--split S] [--limit N] [--force] [--tar] [--fp16-model] [--fit-batch N]\n"
+    "                     [--jetpack 5.1|6] [--split S] [--limit N] [--force] [--tar] [--fp16-model] [--fit-batch N]\n"
     "                     [--golden N] [--batch-size N] [--provenance TEXT] [--json] [--quiet]\n"
     "                     [--latent pca:K|distill:K|trained:K [--catalog DIR|demo] [latent options]]\n"
     "       pareto export --list-targets [--json]\n"
@@ -43,6 +44,8 @@ const char* kExportHelp =
     "  --force          replace an existing package at DIR: swapped in only after the new one is\n"
     "                   validated; a crash leaves the old or the new package whole\n"
     "  --tar            also write DIR.tar.gz\n"
+    "  --jetpack V      Orin boards: 6 (default; TensorRT 10.3, INT4 Gemm/MatMul, ONNX opset 21 for INT4) or 5.1\n"
+    "                   (TensorRT 8.5, INT8 Q/DQ at opset 13, INT4 written as FP16); the Jetson Nano stays on 4.6\n"
     "  --fp16-model     model.pt with FP16 weights (its own metrics are measured and recorded)\n"
     "  --fit-batch N    batch size of the memory fit estimate (default 1)\n"
     "  --golden N       images in the golden batch (default 8)\n"
@@ -139,6 +142,16 @@ void printReport(const ExportReport& r) {
     std::printf("target    %s\n", r.fit.summary.c_str());
     std::printf("TensorRT  %s\n", r.tensorRt.summary.c_str());
     for (const auto& line : groupedFindings(r.tensorRt)) std::printf("          %s\n", line.c_str());
+    if (r.onnx.available) {
+        std::string files;
+        for (const auto& f : r.onnx.fileNames()) files += (files.empty() ? "" : ", ") + f;
+        std::printf("ONNX      %s for %s: opset %d; TensorRT engine weights %lld bytes; OpenCV DNN golden error %.3g\n", files.c_str(),
+                    r.onnx.target.name.c_str(), r.onnx.opset, static_cast<long long>(r.onnx.engineWeightBytes), r.verification.onnxGoldenMaxAbsError);
+        std::printf("          model.onnx MSE %s (its weights as stored in ONNX)\n", formatEstimate(r.onnxModel.mse).c_str());
+        for (const auto& line : groupedOnnxFindings(r.onnx)) std::printf("          %s\n", line.c_str());
+    } else {
+        std::printf("ONNX      none: %s\n", r.onnx.reason.c_str());
+    }
     std::printf("\nverified  %s: %zu checks from disk in %.2f s (export %.2f s)\n", r.verification.verdict(), r.verification.checks.size(),
                 r.verifySeconds, r.seconds);
 }
@@ -146,7 +159,7 @@ void printReport(const ExportReport& r) {
 }  // namespace
 
 int runExport(const std::vector<std::string>& argv) {
-    std::set<std::string> valueOpts{"data", "split", "limit", "target", "out", "fit-batch", "golden", "batch-size", "provenance", "latent"};
+    std::set<std::string> valueOpts{"data", "split", "limit", "target", "jetpack", "out", "fit-batch", "golden", "batch-size", "provenance", "latent"};
     valueOpts.insert(latentVariantValueOptions().begin(), latentVariantValueOptions().end());
     std::set<std::string> flagOpts{"json", "quiet", "help", "force", "tar", "fp16-model", "list-targets"};
     valueOpts.insert(quantValueOptions().begin(), quantValueOptions().end());
@@ -168,6 +181,9 @@ int runExport(const std::vector<std::string>& argv) {
     else if (!args.value("out")) why = "--out is required";
     else if (!args.value("target")) why = "--target is required (" + deviceProfileIdList() + ")";
     else if (!findDeviceProfile(*args.value("target"))) why = "unknown --target '" + *args.value("target") + "' (" + deviceProfileIdList() + ")";
+    else if (args.value("jetpack")) {
+        if (auto jp = profileForJetpack(*findDeviceProfile(*args.value("target")), *args.value("jetpack")); !jp) why = jp.error().message;
+    }
     else if (batch < 1 || fitBatch < 1 || goldenCount < 1) why = "--batch-size, --fit-batch and --golden must be positive";
     std::optional<LatentChoice> latentItem;
     std::optional<LatentVariantSettings> latentSettings;
@@ -246,6 +262,7 @@ int runExport(const std::vector<std::string>& argv) {
     req.force = args.flag("force");
     req.tar = args.flag("tar");
     req.modelPrecision = args.flag("fp16-model") ? ModelPrecision::Fp16 : ModelPrecision::Fp32;
+    if (auto jp = args.value("jetpack")) req.jetpack = *jp;
     req.batchSize = static_cast<int>(batch);
     req.goldenImages = static_cast<int>(goldenCount);
 

@@ -1,7 +1,11 @@
 #include "export/deploymentcheck.h"
 
+#include "export/onnxpackage.h"
+#include "export/packagelayout.h"
 #include "quant/blocklayout.h"
 #include "quant/quantizedtensor.h"
+
+#include <algorithm>
 
 namespace pareto {
 
@@ -29,12 +33,30 @@ DeploymentCheck checkDeployment(const Model& model, const QuantPlan& plan, const
     DeploymentCheck c;
     c.tensors = planTensors(model.tensors(), plan);
     c.bytes = plannedBytes(c.tensors);
-    c.fit = estimateFit(model, c.bytes, precision, profile, batchSize);
+    c.onnx = planPackageOnnx(model, c.tensors, profile, precision);
+    c.files = packageFileList(model, c.onnx);
+    c.fit = estimateFit(model, c.bytes, precision, profile, batchSize, c.onnx.available ? c.onnx.engineWeightBytes : 0);
     c.tensorRt = checkTensorRt(c.tensors, profile, precision);
     c.warnings = c.fit.warnings;
     for (const auto& f : c.tensorRt.findings)
         if (f.severity != TensorRtCheck::Finding::Severity::Info) c.warnings.push_back(f.message);
+    for (const auto& f : groupedOnnxFindings(c.onnx)) c.warnings.push_back(f);
     return c;
+}
+
+std::vector<std::string> packageFileList(const Model& model, const OnnxPlan& onnx) {
+    std::vector<std::string> files{PackageLayout::kWeights};
+    const auto artifacts = model.exportArtifacts();
+    if (std::find(artifacts.begin(), artifacts.end(), ExportArtifact::TorchScript) != artifacts.end()) files.push_back(PackageLayout::kModel);
+    for (const auto& f : onnx.fileNames()) files.push_back(f);
+    for (const char* f : {PackageLayout::kGoldenInput, PackageLayout::kGoldenExpected}) files.push_back(f);
+    if (onnx.available) files.push_back(PackageLayout::kGoldenOnnxExpected);
+    files.push_back(PackageLayout::kGoldenTolerance);
+    files.push_back(PackageLayout::kReadme);
+    if (onnx.available) files.push_back(PackageLayout::kVerifyTrt);
+    files.push_back(PackageLayout::kManifest);
+    files.push_back(PackageLayout::kManifestHash);
+    return files;
 }
 
 }  // namespace pareto

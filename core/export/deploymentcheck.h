@@ -8,6 +8,7 @@
 #include "export/plannedtensor.h"
 #include "export/tensorrtcheck.h"
 #include "model/model.h"
+#include "onnx/onnxplan.h"
 #include "quant/quantplan.h"
 
 #include <cstdint>
@@ -29,10 +30,17 @@ struct DeploymentCheck {
     int64_t bytes = 0;  ///< plannedBytes(tensors)
     FitEstimate fit;
     TensorRtCheck tensorRt;
-    std::vector<std::string> warnings;  ///< fit warnings, then TensorRT warnings and errors, one line each
+    OnnxPlan onnx;                      ///< the ONNX files and how each tensor is stored in them
+    std::vector<std::string> files;     ///< every file the package will hold (packageFileList)
+    std::vector<std::string> warnings;  ///< fit warnings, TensorRT warnings and errors, then ONNX findings, one line each
 };
 
+/// `profile` is taken at its JetPack line (profileForJetpack) before it is passed here.
 DeploymentCheck checkDeployment(const Model& model, const QuantPlan& plan, const DeviceProfile& profile,
                                 ModelPrecision precision = ModelPrecision::Fp32, int64_t batchSize = 1);
+
+/// The files of a package for `model` (artifacts) and its ONNX plan, in the order the manifest
+/// lists them, manifest.json and manifest.sha256 last.
+std::vector<std::string> packageFileList(const Model& model, const OnnxPlan& onnx);
 
 }  // namespace pareto

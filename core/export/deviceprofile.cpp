@@ -65,6 +65,28 @@ const DeviceProfile* findDeviceProfile(const std::string& id) {
     return nullptr;
 }
 
+std::string jetpackLine(const DeviceProfile& p) {
+    if (p.computeCapability < 72) return "4.6";
+    return p.tensorRtMajor >= 10 ? "6" : "5.1";
+}
+
+Result<DeviceProfile> profileForJetpack(const DeviceProfile& profile, const std::string& jetpack) {
+    const bool orin = profile.computeCapability >= 87;
+    if (!orin) {
+        if (jetpack.empty() || jetpack == "4.6") return profile;
+        return fail(profile.id + ": the Jetson Nano stays on JetPack 4.6 (TensorRT 8.2); --jetpack " + jetpack + " does not exist for it");
+    }
+    if (jetpack.empty() || jetpack == "6" || jetpack == "6.1" || jetpack == "6.2") return profile;
+    if (jetpack != "5.1") return fail(profile.id + ": unknown --jetpack '" + jetpack + "' (Orin boards: 5.1 or 6)");
+    DeviceProfile p = profile;
+    p.jetpack = "5.1";
+    p.tensorRt = "8.5";
+    p.tensorRtMajor = 8;
+    p.precisions = {"fp32", "fp16", "int8"};
+    p.notes.push_back("JetPack 5.1: TensorRT 8.5 takes INT8 Q/DQ (opset 13) but no INT4");
+    return p;
+}
+
 std::string deviceProfileIdList() {
     std::string out;
     for (const auto& p : deviceProfiles()) out += (out.empty() ? "" : ", ") + p.id;

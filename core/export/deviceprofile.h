@@ -1,6 +1,8 @@
 #pragma once
 // The Jetson boards a package can target: memory, precisions, TensorRT generation.
 
+#include "common/result.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -40,6 +42,15 @@ const std::vector<DeviceProfile>& deviceProfiles();
 
 /// The profile with this id, or nullptr.
 const DeviceProfile* findDeviceProfile(const std::string& id);
+
+/// The profile as a JetPack line sets it: Orin boards take "6" (the default: TensorRT 10.3,
+/// INT4 weight-only MatMul, ONNX opset 21 for INT4) or "5.1" (TensorRT 8.5: INT8, no INT4);
+/// the Jetson Nano stays on "4.6" (TensorRT 8.2). "" means the board's default. Errors name
+/// the board and the JetPack lines it has.
+Result<DeviceProfile> profileForJetpack(const DeviceProfile& profile, const std::string& jetpack);
+
+/// The JetPack line a profile stands for: "6", "5.1" or "4.6".
+std::string jetpackLine(const DeviceProfile& profile);
 
 /// "jetson-nano-4gb, orin-nano-8gb, ..." for help texts and errors.
 std::string deviceProfileIdList();

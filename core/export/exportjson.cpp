@@ -63,6 +63,7 @@ Json ExportJson::fit(const FitEstimate& f) {
     j["params"] = f.params;
     j["packed_weight_bytes"] = f.packedWeightBytes;
     j["runtime_weight_bytes"] = f.runtimeWeightBytes;
+    j["engine_weight_bytes"] = f.engineWeightBytes;
     j["activation_bytes_per_image"] = f.activationBytesPerImage;
     j["peak_activation_bytes_per_image"] = f.peakActivationBytesPerImage;
     j["activation_bytes"] = f.activationBytes;
@@ -156,6 +157,13 @@ Json ExportJson::verification(const VerificationReport& r) {
         m["max_rel_difference"] = number(r.metricsMaxRelDifference);
     }
     j["metrics"] = std::move(m);
+    Json o;
+    o["files"] = r.onnxFiles;
+    o["files_run"] = r.onnxFilesRun;
+    o["golden_max_abs_error"] = number(r.onnxGoldenMaxAbsError);
+    o["metrics_checked"] = r.onnxMetricsChecked;
+    if (r.onnxMetricsChecked) o["model"] = summary(r.onnxModel);
+    j["onnx"] = std::move(o);
     j["seconds"] = r.seconds;
     return j;
 }
@@ -207,6 +215,21 @@ Json ExportJson::report(const ExportReport& r) {
     j["golden"] = std::move(g);
     j["fit"] = fit(r.fit);
     j["tensorrt"] = tensorRt(r.tensorRt);
+    {
+        Json o;
+        o["available"] = r.onnx.available;
+        o["reason"] = r.onnx.reason;
+        o["files"] = r.onnx.fileNames();
+        o["target"] = r.onnx.target.name;
+        o["opset"] = r.onnx.opset;
+        o["engine_weight_bytes"] = r.onnx.engineWeightBytes;
+        o["findings"] = r.onnx.findings;
+        if (r.onnx.available) {
+            o["metrics"] = summary(r.onnxModel);
+            o["delta_vs_compressed"] = deltas(r.onnxVsCompressed);
+        }
+        j["onnx"] = std::move(o);
+    }
     j["verification"] = verification(r.verification);
     j["warnings"] = r.warnings;
     j["seconds"] = r.seconds;

@@ -8,6 +8,7 @@
 #include "export/packedweights.h"
 #include "export/packageverifier.h"
 #include "export/tensorrtcheck.h"
+#include "onnx/onnxplan.h"
 #include "quant/sizereport.h"
 
 #include <cstdint>
@@ -50,6 +51,11 @@ struct ExportReport {
 
     FitEstimate fit;
     TensorRtCheck tensorRt;
+    /// The ONNX files: their plan (storage per tensor, findings, engine weight bytes), or why
+    /// there are none (onnx.available false, onnx.reason).
+    OnnxPlan onnx;
+    MetricSummary onnxModel;                ///< model.onnx's weights computed in memory (what the files must reproduce)
+    PairedDeltas onnxVsCompressed{};        ///< onnxModel - compressed, per image (FP16 storage of fallback tensors)
     VerificationReport verification;        ///< the validation run on the staged package, from disk
     std::vector<std::string> warnings;
     std::string manifestJson;

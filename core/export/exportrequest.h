@@ -43,6 +43,9 @@ struct ExportRequest {
     int64_t limit = -1;                      ///< first N of the split; < 0: all
 
     std::string targetProfile = "orin-nano-8gb";  ///< a DeviceProfile id
+    /// The board's JetPack line (profileForJetpack): "6" or "5.1" for Orin, "4.6" for the Nano;
+    /// "" = the board's default (6 / 4.6). It decides the ONNX opset and whether INT4 is stored as INT4.
+    std::string jetpack;
     int64_t fitBatchSize = 1;                ///< batch size the fit estimate assumes
     std::string destination;                 ///< the package folder to create
     bool force = false;                      ///< replace an existing package (swap, never in place)

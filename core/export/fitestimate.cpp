@@ -15,7 +15,7 @@ std::string mib(int64_t bytes) {
 }  // namespace
 
 FitEstimate estimateFit(const Model& model, int64_t packedWeightBytes, ModelPrecision precision, const DeviceProfile& profile,
-                        int64_t batchSize) {
+                        int64_t batchSize, int64_t engineWeightBytes) {
     FitEstimate f;
     f.profileId = profile.id;
     f.batchSize = std::max<int64_t>(1, batchSize);
@@ -25,6 +25,7 @@ FitEstimate estimateFit(const Model& model, int64_t packedWeightBytes, ModelPrec
     const int64_t valueBytes = modelPrecisionBytes(precision);
     f.packedWeightBytes = packedWeightBytes;
     f.runtimeWeightBytes = f.params * valueBytes;
+    f.engineWeightBytes = engineWeightBytes;
 
     const auto acts = model.activations(&f.activationsComplete);
     int64_t total = 0, peak = 0;
@@ -58,7 +59,8 @@ FitEstimate estimateFit(const Model& model, int64_t packedWeightBytes, ModelPrec
     }
     f.summary = std::string(f.fits ? "fits " : "does not fit ") + profile.name + ": " + mib(f.requiredBytes) + " of " +
                 mib(f.availableBytes) + " (weights " + mib(f.packedWeightBytes + f.runtimeWeightBytes) + ", activations " +
-                mib(f.activationBytes) + " at batch " + std::to_string(f.batchSize) + ", runtime " + mib(f.runtimeOverheadBytes) + ")";
+                mib(f.activationBytes) + " at batch " + std::to_string(f.batchSize) + ", runtime " + mib(f.runtimeOverheadBytes) + ")" +
+                (f.engineWeightBytes > 0 ? "; TensorRT engine weights " + std::to_string(f.engineWeightBytes) + " bytes" : std::string());
     return f;
 }
 

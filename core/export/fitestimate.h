@@ -23,6 +23,9 @@ struct FitEstimate {
     int64_t params = 0;                       ///< parameters and float buffers: every value the model holds
     int64_t packedWeightBytes = 0;
     int64_t runtimeWeightBytes = 0;
+    /// What a TensorRT engine built from the package's ONNX holds for the weights (per tensor
+    /// at the precision TensorRT keeps it: INT8/INT4 + FP32 scales, FP16, FP32); 0 without ONNX.
+    int64_t engineWeightBytes = 0;
     int64_t activationBytesPerImage = 0;      ///< all intermediates of one image
     int64_t peakActivationBytesPerImage = 0;  ///< the largest input + output of one op
     bool activationsComplete = true;          ///< false: only some intermediates are known (a lower bound)
@@ -44,7 +47,8 @@ inline constexpr double kFitTightFraction = 0.8;
 /// is treated as 1.
 /// Activations come from Model::activations(); when the model knows only some of them (an
 /// opaque program) the estimate says so in a warning.
+/// `engineWeightBytes` (OnnxPlan::engineWeightBytes) is shown beside the package's bytes.
 FitEstimate estimateFit(const Model& model, int64_t packedWeightBytes, ModelPrecision precision, const DeviceProfile& profile,
-                        int64_t batchSize = 1);
+                        int64_t batchSize = 1, int64_t engineWeightBytes = 0);
 
 }  // namespace pareto

@@ -7,6 +7,7 @@
 #include "export/deploymentcheck.h"
 #include "export/exportjson.h"
 #include "export/goldenset.h"
+#include "export/onnxpackage.h"
 #include "export/packageinstaller.h"
 #include "export/packagelayout.h"
 #include "export/packagereadme.h"
@@ -14,7 +15,9 @@
 #include "export/plannedtensor.h"
 #include "export/precisionweights.h"
 #include "export/targzwriter.h"
+#include "io/safetensors.h"
 #include "model/modeljson.h"
+#include "onnx/onnxgraphwriter.h"
 #include "quant/sizereport.h"
 
 #include <ATen/ATen.h>
@@ -22,9 +25,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <random>
+#include <tuple>
 #include <unistd.h>
 
 #ifndef PARETO_VERSION
@@ -87,11 +92,36 @@ double relDiff(double a, double b) {
     return std::abs(a - b) / std::max({std::abs(a), std::abs(b), 1e-12});
 }
 
-double summaryDiff(const MetricSummary& a, const MetricSummary& b) {
-    double worst = 0;
-    for (const auto& [x, y] : {std::pair{&a.mse, &b.mse}, std::pair{&a.psnr, &b.psnr}, std::pair{&a.ssim, &b.ssim}})
-        worst = std::max({worst, relDiff(x->mean, y->mean), relDiff(x->lo, y->lo), relDiff(x->hi, y->hi)});
-    return worst;
+// The largest relative difference between two summaries, and which figure it is in.
+struct SummaryGap {
+    double rel = 0;
+    std::string where;  ///< e.g. "MSE CI low 0.0123457 vs 0.0123456"
+};
+
+SummaryGap summaryGap(const MetricSummary& a, const MetricSummary& b) {
+    SummaryGap gap;
+    const auto consider = [&](const char* metric, const char* figure, double x, double y) {
+        const double d = relDiff(x, y);
+        if (!(d <= gap.rel)) {
+            char buf[128];
+            std::snprintf(buf, sizeof buf, "%s %s %.9g vs %.9g", metric, figure, x, y);
+            gap = {d, buf};
+        }
+    };
+    for (const auto& [name, x, y] : {std::tuple{"MSE", &a.mse, &b.mse}, std::tuple{"PSNR", &a.psnr, &b.psnr}, std::tuple{"SSIM", &a.ssim, &b.ssim}}) {
+        consider(name, "mean", x->mean, y->mean);
+        consider(name, "CI low", x->lo, y->lo);
+        consider(name, "CI high", x->hi, y->hi);
+    }
+    return gap;
+}
+
+double summaryDiff(const MetricSummary& a, const MetricSummary& b) { return summaryGap(a, b).rel; }
+
+std::string relText(double d) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", d);
+    return buf;
 }
 
 Json planJson(const QuantPlan& plan) {
@@ -105,12 +135,59 @@ Json planJson(const QuantPlan& plan) {
     return map;
 }
 
+// The manifest's "onnx": per file its opset and the TensorRT versions that build it, per
+// tensor its storage and the precision TensorRT holds it in.
+Json onnxManifest(const ExportReport& report, const OnnxFiles& files) {
+    const OnnxPlan& plan = report.onnx;
+    Json o;
+    if (!plan.available) {
+        o["files"] = Json::array();
+        o["reason"] = plan.reason;
+        return o;
+    }
+    Json list = Json::array();
+    for (const OnnxFile& f : files.files) {
+        Json x;
+        x["file"] = f.file;
+        x["graph"] = onnxGraphPartName(f.part);
+        x["input"] = {{"name", f.input}, {"shape", f.inputShape}, {"batch", "dynamic (N)"}};
+        x["output"] = {{"name", f.output}, {"shape", f.outputShape}};
+        x["opset"] = f.opset;
+        x["ir_version"] = f.irVersion;
+        x["tensorrt"] = f.tensorRt;
+        x["bytes"] = static_cast<int64_t>(f.bytes.size());
+        x["tensors"] = f.tensors;
+        list.push_back(std::move(x));
+    }
+    o["files"] = std::move(list);
+    o["target"] = {{"name", plan.target.name}, {"jetpack", plan.target.jetpack}, {"tensorrt", plan.target.tensorRt}};
+    o["precision"] = modelPrecisionName(plan.precision);
+    o["storage"] = "INT8 per output channel (axis 0 Conv/Gemm with transB = 1, axis 1 ConvTranspose) or per tensor, symmetric: an INT8 "
+                   "initializer + DequantizeLinear with FP32 scales equal to the packed FP16 scales and zero-point 0 (opset 13); INT4 "
+                   "(TensorRT 10 only) for Gemm/MatMul weights: W^T as an INT4 initializer, two values per byte, + DequantizeLinear per "
+                   "channel or blocked along K (opset 21); every other tensor TensorRT cannot take as stored: FP16 initializer + Cast, "
+                   "named in findings; FP32 tensors as plain initializers";
+    Json tensors = Json::array();
+    for (const auto& t : plan.tensors) tensors.push_back(onnxTensorJson(t));
+    o["tensors"] = std::move(tensors);
+    o["findings"] = plan.findings;
+    o["engine_weight_bytes"] = plan.engineWeightBytes;
+    o["golden_expected"] = PackageLayout::kGoldenOnnxExpected;
+    o["metrics"] = ExportJson::summary(report.onnxModel);
+    o["delta_vs_compressed"] = ExportJson::deltas(report.onnxVsCompressed);
+    o["validation"] = "each file re-opened from disk, its structure checked against these records and weights.safetensors, its weight "
+                      "DequantizeLinear / Cast nodes folded into FP32 initializers in memory (as TensorRT folds weight DQ), and run "
+                      "with OpenCV DNN on golden/ (max abs error <= the golden tolerance) and model.onnx on the metric images "
+                      "(relative difference <= 1e-5)";
+    return o;
+}
+
 }  // namespace
 
 const std::vector<std::string>& exportStages() {
-    static const std::vector<std::string> stages{"measure",        "write-weights", "write-model", "write-golden", "write-readme",
-                                                 "write-manifest", "verify",        "tar",         "install",      "swap-aside",
-                                                 "remove-old",     "done"};
+    static const std::vector<std::string> stages{"measure",      "write-weights", "write-model", "write-onnx", "write-golden",
+                                                 "write-readme", "write-manifest", "verify",     "tar",        "install",
+                                                 "swap-aside",   "remove-old",     "done"};
     return stages;
 }
 
@@ -122,8 +199,11 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
     if (!req.model) return fail("export: no model given");
     if (!req.data || req.data->size() == 0) return fail("export: no evaluation images given");
     if (!req.meanImage.image.defined()) return fail("export: no mean image given for the baseline");
-    const DeviceProfile* profile = findDeviceProfile(req.targetProfile);
-    if (!profile) return fail("export: unknown target '" + req.targetProfile + "' (known: " + deviceProfileIdList() + ")");
+    const DeviceProfile* board = findDeviceProfile(req.targetProfile);
+    if (!board) return fail("export: unknown target '" + req.targetProfile + "' (known: " + deviceProfileIdList() + ")");
+    auto boardAtJetpack = profileForJetpack(*board, req.jetpack);
+    if (!boardAtJetpack) return fail("export: " + boardAtJetpack.error().message);
+    const DeviceProfile* profile = &*boardAtJetpack;
     if (req.destination.empty()) return fail("export: no destination folder given");
     if (Status st = req.plan.defaultScheme.validate(); !st) return fail("export: " + st.error().message);
     const std::vector<ExportArtifact> artifacts = req.model->exportArtifacts();
@@ -213,9 +293,13 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
     if (plannedBytes(planned) != comp->quantized.size.bytes)
         return fail("export: planned size " + std::to_string(plannedBytes(planned)) + " bytes differs from the quantized size " +
                     std::to_string(comp->quantized.size.bytes));
-    report.fit = estimateFit(*req.model, comp->quantized.size.bytes, precision, *profile, req.fitBatchSize);
+    report.onnx = planPackageOnnx(*req.model, planned, *profile, precision);
+    report.fit = estimateFit(*req.model, comp->quantized.size.bytes, precision, *profile, req.fitBatchSize,
+                             report.onnx.available ? report.onnx.engineWeightBytes : 0);
     report.tensorRt = checkTensorRt(planned, *profile, precision);
     for (const auto& w : report.fit.warnings) report.warnings.push_back(w);
+    // Tensors the ONNX stores otherwise than the packed weights: never silently.
+    for (const auto& w : groupedOnnxFindings(report.onnx)) report.warnings.push_back(w);
 
     // 2. Write everything into a staging folder beside the destination.
     StagingFolder staging(installer.makeStagingPath());
@@ -237,6 +321,27 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
         report.warnings.push_back("no model.pt: " + req.model->noTorchScriptReason());
     }
 
+    // The ONNX files, and the same graph's weights in memory: what the files must reproduce.
+    if (Status st = stage("write-onnx", 0.45); !st) return st.error();
+    OnnxFiles onnxFiles;
+    std::shared_ptr<const Model> onnxModel;
+    if (report.onnx.available) {
+        auto files = writeOnnxFiles(*req.model, report.onnx, comp->quantized, producer);
+        if (!files) return files.error();
+        onnxFiles = std::move(*files);
+        for (const OnnxFile& f : onnxFiles.files)
+            if (Status st = writeFileAtomic(staging.file(f.file), f.bytes); !st) return st.error();
+        auto m = compressedModel->withWeights(onnxFiles.values);
+        if (!m) return m.error();
+        onnxModel = *m;
+        auto measured = evaluateModel(*onnxModel, *req.data, req.batchSize, progress.sub(0.45, 0.47));
+        if (!measured) return measured.error();
+        report.onnxModel = summarize(*measured);
+        report.onnxVsCompressed = pairedDeltas(comp->compressedPerImage, *measured);
+    } else {
+        report.warnings.push_back("no ONNX: " + report.onnx.reason);
+    }
+
     if (Status st = stage("write-golden", 0.47); !st) return st.error();
     GoldenSet golden;
     {
@@ -248,6 +353,12 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
         if (info.interface == ModelInterface::Vae) golden.mu = packagedModel->encodeNative(golden.input).to(at::kFloat).contiguous();
         for (int64_t i = 0; i < k && i < static_cast<int64_t>(req.data->ids.size()); ++i) golden.ids.push_back(req.data->ids[static_cast<size_t>(i)]);
         if (Status st = golden.write(staging.path()); !st) return st.error();
+        if (onnxModel) {
+            StateDict out;
+            out.set("reconstruction", onnxModel->forwardNative(golden.input).to(at::kFloat).contiguous());
+            if (info.interface == ModelInterface::Vae) out.set("mu", onnxModel->encodeNative(golden.input).to(at::kFloat).contiguous());
+            if (Status st = writeSafetensors(staging.file(PackageLayout::kGoldenOnnxExpected), out, {}); !st) return st.error();
+        }
     }
 
     // The manifest, minus its file list (which needs the README's hash).
@@ -268,6 +379,7 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
     {
         Json list = Json::array({PackageLayout::kWeights});
         if (writeScript) list.push_back(PackageLayout::kModel);
+        for (const OnnxFile& f : onnxFiles.files) list.push_back(f.file);
         m["artifacts"] = std::move(list);
     }
     const SizeReport& size = comp->quantized.size;
@@ -370,19 +482,27 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
                    {"images", golden.input.size(0)},
                    {"ids", golden.ids},
                    {"max_abs_error", golden.maxAbsError}};
-    m["target"] = {{"profile", ExportJson::profile(*profile)}, {"fit", ExportJson::fit(report.fit)}};
+    m["onnx"] = onnxManifest(report, onnxFiles);
+    m["target"] = {{"profile", ExportJson::profile(*profile)}, {"jetpack", jetpackLine(*profile)}, {"fit", ExportJson::fit(report.fit)}};
     m["tensorrt"] = ExportJson::tensorRt(report.tensorRt);
     m["warnings"] = report.warnings;
 
     if (Status st = stage("write-readme", 0.50); !st) return st.error();
     if (Status st = writeFileAtomic(staging.file(PackageLayout::kReadme), PackageReadme::render(m, name)); !st) return st.error();
+    if (onnxModel)
+        if (Status st = writeFileAtomic(staging.file(PackageLayout::kVerifyTrt), PackageReadme::verifyTrtScript(m)); !st) return st.error();
 
     if (Status st = stage("write-manifest", 0.53); !st) return st.error();
     {
         Json files = Json::object();
-        for (const char* rel : {PackageLayout::kWeights, PackageLayout::kModel, PackageLayout::kGoldenInput, PackageLayout::kGoldenExpected,
-                                PackageLayout::kGoldenTolerance, PackageLayout::kReadme}) {
-            if (rel == std::string(PackageLayout::kModel) && !writeScript) continue;
+        std::vector<std::string> rels{PackageLayout::kWeights, PackageLayout::kModel};
+        for (const OnnxFile& f : onnxFiles.files) rels.push_back(f.file);
+        for (const char* r : {PackageLayout::kGoldenInput, PackageLayout::kGoldenExpected, PackageLayout::kGoldenOnnxExpected,
+                              PackageLayout::kGoldenTolerance, PackageLayout::kReadme, PackageLayout::kVerifyTrt})
+            rels.push_back(r);
+        for (const std::string& rel : rels) {
+            if (rel == PackageLayout::kModel && !writeScript) continue;
+            if ((rel == PackageLayout::kGoldenOnnxExpected || rel == PackageLayout::kVerifyTrt) && !onnxModel) continue;
             auto sha = sha256File(staging.file(rel));
             if (!sha) return sha.error();
             const int64_t bytes = static_cast<int64_t>(fs::file_size(staging.file(rel), ec));
@@ -412,11 +532,22 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
     if (!report.verification.passed)
         return fail(dest + ": validation failed, nothing installed: " + report.verification.failures.front());
     if (!report.verification.metricsChecked) return fail(dest + ": validation failed, nothing installed: metrics were not re-measured");
-    const double dModel = writeScript ? summaryDiff(report.verification.packagedModel, packagedSummary) : 0.0;
-    const double dWeights = summaryDiff(report.verification.weightsModel, comp->compressed);
-    if (dModel > kMetricRelTolerance || dWeights > kMetricRelTolerance)
+    const SummaryGap dModel = writeScript ? summaryGap(report.verification.packagedModel, packagedSummary) : SummaryGap{};
+    const SummaryGap dWeights = summaryGap(report.verification.weightsModel, comp->compressed);
+    if (dModel.rel > kMetricRelTolerance || dWeights.rel > kMetricRelTolerance) {
+        const SummaryGap& worst = dModel.rel > dWeights.rel ? dModel : dWeights;
         return fail(dest + ": validation failed, nothing installed: metrics re-measured from the package differ from the studio's (relative " +
-                    std::to_string(std::max(dModel, dWeights)) + ")");
+                    relText(worst.rel) + " > " + relText(kMetricRelTolerance) + ", " + worst.where + ")");
+    }
+    if (onnxModel) {
+        // The ONNX files from disk, run by OpenCV DNN: every file on the golden batch, model.onnx on every image.
+        if (report.verification.onnxFilesRun != static_cast<int64_t>(onnxFiles.files.size()) || !report.verification.onnxMetricsChecked)
+            return fail(dest + ": validation failed, nothing installed: the ONNX files were not all run from disk");
+        const SummaryGap dOnnx = summaryGap(report.verification.onnxModel, report.onnxModel);
+        if (dOnnx.rel > kMetricRelTolerance)
+            return fail(dest + ": validation failed, nothing installed: model.onnx run by OpenCV DNN measures metrics " + relText(dOnnx.rel) + " > " +
+                        relText(kMetricRelTolerance) + " (relative) away from its weights computed in memory (" + dOnnx.where + ")");
+    }
 
     // The tar.gz is written completely before the folder moves, and renamed in right after it.
     std::string tarTemp;

@@ -13,6 +13,9 @@ namespace pareto {
 ///   golden/input.safetensors    golden input batch ("input", float32 [K, C, 64, 64])
 ///   golden/expected.safetensors expected outputs ("reconstruction" [K, C, 64, 64], "mu" [K, L])
 ///   golden/tolerance.json       {"max_abs_error": ..., ...}
+///   model.onnx, encoder.onnx, decoder.onnx   explicit Q/DQ ONNX for TensorRT (when the model has a graph)
+///   golden/onnx_expected.safetensors         what the ONNX files compute on the golden input
+///   verify_trt.py               builds the engine on the device and compares it with golden/
 ///   README.md                   for the person at the device
 ///   manifest.json               everything about the package, the SHA-256 of every file above
 ///   manifest.sha256             "<sha256 of manifest.json>  manifest.json\n" (sha256sum -c format)
@@ -22,6 +25,10 @@ struct PackageLayout {
     static constexpr const char* kGoldenInput = "golden/input.safetensors";
     static constexpr const char* kGoldenExpected = "golden/expected.safetensors";
     static constexpr const char* kGoldenTolerance = "golden/tolerance.json";
+    /// The outputs of the ONNX files' own weights (FP16 storage of tensors TensorRT cannot take
+    /// as Q/DQ changes them): "reconstruction" of model.onnx, "mu" of encoder.onnx.
+    static constexpr const char* kGoldenOnnxExpected = "golden/onnx_expected.safetensors";
+    static constexpr const char* kVerifyTrt = "verify_trt.py";
     static constexpr const char* kReadme = "README.md";
     static constexpr const char* kManifest = "manifest.json";
     static constexpr const char* kManifestHash = "manifest.sha256";

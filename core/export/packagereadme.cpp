@@ -26,6 +26,109 @@ std::string mib(int64_t bytes) {
     return buf;
 }
 
+// Written from TensorRT's Python API documentation (8.x and 10.x); never run here.
+const char* kVerifyTrtPy = R"PY(# verify_trt.py: builds a TensorRT engine from each ONNX file of this package ON THE JETSON and
+# compares its output with golden/onnx_expected.safetensors.
+# usage: python3 verify_trt.py [PACKAGE_DIR]   (needs the TensorRT Python API shipped with JetPack,
+#        numpy, and PyTorch for Jetson for the CUDA buffers; exit 0 = PASS)
+#
+# NOTE: written from TensorRT's documentation (Python API of TensorRT 8.2/8.5/10.x) and NOT run by
+# Pareto Studio's tests: the machine that made this package has no TensorRT and no Jetson. The ONNX
+# files themselves were checked there with ONNX Runtime and OpenCV DNN.
+#
+# A TensorRT engine picks its own kernels (FP16, INT8 with --int8/strongly typed Q/DQ), so it does not
+# reproduce the float32 golden outputs to 1e-4: TRT_TOLERANCE below is an assumption for FP16/INT8
+# kernels, not a measured figure. A much larger error means the engine computes something else.
+import json, struct, sys
+import numpy as np
+import tensorrt as trt
+import torch
+
+TRT_TOLERANCE = 2e-2
+pkg = sys.argv[1] if len(sys.argv) > 1 else "."
+
+def safetensors(rel):
+    with open(f"{pkg}/{rel}", "rb") as f:
+        b = f.read()
+    (n,) = struct.unpack("<Q", b[:8])
+    out = {}
+    for k, v in json.loads(b[8:8 + n]).items():
+        if k != "__metadata__":
+            lo, hi = v["data_offsets"]
+            out[k] = np.frombuffer(b[8 + n + lo:8 + n + hi], np.float32).reshape(v["shape"])
+    return out
+
+manifest = json.load(open(f"{pkg}/manifest.json"))
+onnx = manifest["onnx"]
+golden_in = safetensors("golden/input.safetensors")["input"]
+golden_out = safetensors(onnx["golden_expected"])
+has_qdq = any(t["storage"] in ("int8+dq", "int4+dq") for t in onnx["tensors"])
+major = int(trt.__version__.split(".")[0])
+logger = trt.Logger(trt.Logger.WARNING)
+
+def build(path, input_name, shape):
+    builder = trt.Builder(logger)
+    flags = 1 << int(trt.NetworkDefinitionCreationFlag.EXPLICIT_BATCH) if major < 10 else 0
+    strongly_typed = major >= 10 and has_qdq
+    if strongly_typed:
+        flags |= 1 << int(trt.NetworkDefinitionCreationFlag.STRONGLY_TYPED)
+    network = builder.create_network(flags)
+    parser = trt.OnnxParser(network, logger)
+    with open(path, "rb") as f:
+        if not parser.parse(f.read()):
+            raise RuntimeError("; ".join(str(parser.get_error(i)) for i in range(parser.num_errors)))
+    config = builder.create_builder_config()
+    if not strongly_typed:
+        config.set_flag(trt.BuilderFlag.FP16)
+        if has_qdq:
+            config.set_flag(trt.BuilderFlag.INT8)
+    profile = builder.create_optimization_profile()
+    profile.set_shape(input_name, shape, shape, shape)
+    config.add_optimization_profile(profile)
+    plan = builder.build_serialized_network(network, config)
+    if plan is None:
+        raise RuntimeError("the engine did not build")
+    return trt.Runtime(logger).deserialize_cuda_engine(plan)
+
+def run(engine, x, input_name, output_name, out_shape):
+    context = engine.create_execution_context()
+    xin = torch.from_numpy(np.ascontiguousarray(x)).cuda()
+    out = torch.empty(out_shape, dtype=torch.float32, device="cuda")
+    if hasattr(context, "execute_async_v3"):  # TensorRT >= 8.5
+        context.set_input_shape(input_name, tuple(x.shape))
+        context.set_tensor_address(input_name, xin.data_ptr())
+        context.set_tensor_address(output_name, out.data_ptr())
+        context.execute_async_v3(torch.cuda.current_stream().cuda_stream)
+    else:  # TensorRT 8.2 (JetPack 4.6)
+        i = engine.get_binding_index(input_name)
+        context.set_binding_shape(i, tuple(x.shape))
+        bindings = [0] * engine.num_bindings
+        bindings[i] = xin.data_ptr()
+        bindings[engine.get_binding_index(output_name)] = out.data_ptr()
+        context.execute_v2(bindings)
+    torch.cuda.synchronize()
+    return out.cpu().numpy()
+
+failures = []
+for f in onnx["files"]:
+    graph = f["graph"]
+    x = golden_out["mu"] if graph == "decoder" else golden_in
+    want = golden_out["mu"] if graph == "encoder" else golden_out["reconstruction"]
+    try:
+        engine = build(f"{pkg}/{f['file']}", f["input"]["name"], tuple(x.shape))
+        got = run(engine, x, f["input"]["name"], f["output"]["name"], want.shape)
+        err = float(np.abs(got - want).max())
+        ok = err <= TRT_TOLERANCE
+        print(f"{f['file']}: TensorRT {trt.__version__} engine vs golden: max abs error {err:.3g} ({'ok' if ok else 'too large'})")
+        if not ok:
+            failures.append(f["file"])
+    except Exception as e:  # one line per file, then the verdict
+        print(f"{f['file']}: {e}")
+        failures.append(f["file"])
+print("FAIL" if failures else "PASS")
+sys.exit(1 if failures else 0)
+)PY";
+
 const char* kVerifyPy = R"PY(# verify.py: checks every hash, then runs the golden batch through model.pt.
 # usage: python3 verify.py [PACKAGE_DIR]      (needs numpy and PyTorch; exit 0 = PASS)
 import hashlib, json, struct, sys
@@ -78,7 +181,66 @@ print("PASS" if not failures else "FAIL", "- largest golden error %.3g (toleranc
 sys.exit(1 if failures else 0)
 )PY";
 
+std::string joined(const Json& list) {
+    std::string out;
+    for (const auto& v : list) out += (out.empty() ? "" : ", ") + v.get<std::string>();
+    return out;
+}
+
+// The trtexec commands per file for the package's JetPack, and what to expect.
+std::string renderOnnx(const Json& m, const Json& onnx, const std::string& shape) {
+    std::ostringstream s;
+    const std::string jetpack = onnx["target"]["jetpack"].get<std::string>();
+    const std::string trt = onnx["target"]["tensorrt"].get<std::string>();
+    bool qdq = false, int4 = false;
+    for (const auto& t : onnx["tensors"]) {
+        qdq = qdq || t["storage"] == "int8+dq" || t["storage"] == "int4+dq";
+        int4 = int4 || t["storage"] == "int4+dq";
+    }
+    s << "## Build a TensorRT engine on the device\n\n";
+    s << "The ONNX files hold the weights as TensorRT takes them on " << onnx["target"]["name"].get<std::string>()
+      << ": INT8 (and INT4 for Gemm/MatMul on TensorRT 10) as an integer initializer + DequantizeLinear with the packed\n"
+         "scales, everything else as FP16 + Cast or FP32. Per tensor (`manifest.json` onnx.tensors: storage, precision TensorRT holds it in):\n\n";
+    int64_t n8 = 0, n4 = 0, n16 = 0, n32 = 0;
+    for (const auto& t : onnx["tensors"]) {
+        const std::string p = t["tensorrt_precision"].get<std::string>();
+        (p == "int8" ? n8 : p == "int4" ? n4 : p == "fp16" ? n16 : n32)++;
+    }
+    s << "- " << n8 << " tensors INT8, " << n4 << " INT4, " << n16 << " FP16, " << n32 << " FP32; TensorRT engine weights: "
+      << onnx["engine_weight_bytes"].get<int64_t>() << " bytes (package weights: " << m["weights"]["bytes"].get<int64_t>() << " bytes).\n";
+    for (const auto& f : onnx["findings"]) s << "- " << f.get<std::string>() << "\n";
+    s << "\nWith `trtexec` (JetPack " << jetpack << ", TensorRT " << trt << "; `/usr/src/tensorrt/bin/trtexec`), batch 1:\n\n```sh\n";
+    for (const auto& f : onnx["files"]) {
+        const std::string file = f["file"].get<std::string>();
+        const std::string engine = file.substr(0, file.find('.')) + ".engine";
+        std::string dims = "1";
+        for (const auto& d : f["input"]["shape"]) dims += "x" + std::to_string(d.get<int64_t>());
+        std::string flags;
+        if (trt == "10.3") flags = qdq ? "--stronglyTyped" : "--fp16";
+        else flags = qdq ? "--int8 --fp16" : "--fp16";
+        s << "trtexec --onnx=" << file << " --saveEngine=" << engine << " " << flags << " --shapes=" << f["input"]["name"].get<std::string>() << ":"
+          << dims << "\n";
+    }
+    s << "```\n\n";
+    if (trt == "10.3" && qdq)
+        s << "`--stronglyTyped` makes TensorRT 10 keep the graph's types: the Q/DQ weights as INT8/INT4, the rest in the FP32/FP16 the\n"
+             "graph gives them (the Casts compute in FP32). For FP16 kernels throughout, build without it and with `--fp16` instead.\n";
+    else if (qdq)
+        s << "TensorRT " << trt << " needs `--int8` to honour the Q/DQ nodes (no calibration is run: the scales are in the graph).\n";
+    if (int4) s << "INT4 weights need ONNX opset 21 (int4 type, `block_size`): TensorRT 10 only.\n";
+    s << "`python3 verify_trt.py` builds the same engines with the TensorRT Python API and compares them with `golden/` (written\n"
+         "from TensorRT's documentation and not run where this package was made; see the file).\n\n";
+    s << "What to expect: an INT8 engine is not always faster than an FP16 one for a network this small, and it may hold kernels\n"
+         "(and weights) of both precisions; weight-only Q/DQ on Conv layers is often folded by TensorRT into FP16/FP32 weights\n"
+         "rather than run as INT8. Measure with `trtexec --loadEngine=model.engine` on the device before choosing. An engine\n"
+         "does not reproduce the float32 golden outputs to " << m["golden"]["max_abs_error"].get<double>() << ": FP16/INT8 kernels differ by ~1e-3..1e-2.\n\n";
+    (void)shape;
+    return s.str();
+}
+
 }  // namespace
+
+std::string PackageReadme::verifyTrtScript(const Json&) { return kVerifyTrtPy; }
 
 std::string PackageReadme::render(const Json& m, const std::string& packageName) {
     std::ostringstream s;
@@ -149,9 +311,21 @@ std::string PackageReadme::render(const Json& m, const std::string& packageName)
     s << "The TorchScript model runs everywhere PyTorch runs; the findings concern a TensorRT engine you build on the\n"
          "device with `trtexec`: layers whose weights TensorRT cannot take as INT8/INT4 are dequantized at load.\n\n";
 
+    const Json& onnx = m.contains("onnx") ? m["onnx"] : Json::object();
+    const bool hasOnnx = onnx.contains("files") && !onnx["files"].empty();
+    if (hasOnnx) s << renderOnnx(m, onnx, shape);
+    else if (onnx.contains("reason")) s << "## ONNX\n\nNo ONNX file: " << onnx["reason"].get<std::string>() << ".\n\n";
+
     s << "## Files\n\n| file | what |\n| --- | --- |\n";
     s << "| `weights.safetensors` | the packed weights exactly as stored (see below) |\n";
     if (hasScript) s << "| `model.pt` | TorchScript model with the dequantized weights |\n";
+    if (hasOnnx) {
+        for (const auto& f : onnx["files"])
+            s << "| `" << f["file"].get<std::string>() << "` | ONNX opset " << f["opset"].get<int>() << ", `" << f["input"]["name"].get<std::string>()
+              << "` -> `" << f["output"]["name"].get<std::string>() << "`, for TensorRT " << joined(f["tensorrt"]) << " |\n";
+        s << "| `golden/onnx_expected.safetensors` | what the ONNX files compute on the golden input (`reconstruction`, `mu`) |\n";
+        s << "| `verify_trt.py` | builds the TensorRT engines on the device and compares them with golden/ |\n";
+    }
     s << "| `golden/input.safetensors` | `input`: float32 [K, " << shape << "] in " << range("input_range")
       << ", the first images of the evaluation set |\n";
     s << "| `golden/expected.safetensors` | `reconstruction` [K, " << shape << "]" << (vae ? " and `mu` (the latent)" : "")

@@ -16,6 +16,10 @@ namespace pareto {
 /// verifier on a Jetson without the GUI.
 struct PackageReadme {
     static std::string render(const nlohmann::ordered_json& manifest, const std::string& packageName);
+    /// verify_trt.py: builds a TensorRT engine from each ONNX file with the TensorRT Python API
+    /// shipped with JetPack and compares it with golden/. Written from TensorRT's documentation
+    /// and not run by our tests (no TensorRT or Jetson there); the file says so.
+    static std::string verifyTrtScript(const nlohmann::ordered_json& manifest);
 };
 
 }  // namespace pareto

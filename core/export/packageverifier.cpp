@@ -3,6 +3,10 @@
 #include "common/atomicfile.h"
 #include "common/hash.h"
 #include "export/goldenset.h"
+#include "export/onnxpackage.h"
+#include "io/safetensors.h"
+#include "onnx/onnxinspector.h"
+#include "onnx/opencvonnxmodel.h"
 #include "model/modelprecision.h"
 #include "export/packagelayout.h"
 #include "export/packedweights.h"
@@ -18,9 +22,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
+#include <limits>
 #include <set>
+#include <tuple>
 
 namespace fs = std::filesystem;
 
@@ -49,22 +56,35 @@ double relDiff(double a, double b) {
     return std::abs(a - b) / scale;
 }
 
-// Largest relative difference between a measured summary and the manifest's record of it;
-// infinity when the record is malformed.
-double compareSummary(const MetricSummary& m, const nlohmann::json& rec) {
+// Largest relative difference between a measured summary and the manifest's record of it,
+// and which figure it is in; infinity when the record is malformed.
+struct SummaryGap {
+    double rel = 0;
+    std::string where;  ///< e.g. "MSE CI low 0.0123457 vs manifest 0.0123456"
+};
+
+SummaryGap compareSummary(const MetricSummary& m, const nlohmann::json& rec) {
     try {
-        double worst = 0;
-        const std::pair<const char*, const Estimate*> metrics[] = {{"mse", &m.mse}, {"psnr", &m.psnr}, {"ssim", &m.ssim}};
-        for (const auto& [key, e] : metrics) {
+        SummaryGap gap;
+        const auto consider = [&](const char* metric, const char* figure, double measured, double recorded) {
+            const double d = relDiff(measured, recorded);
+            if (!(d <= gap.rel)) {
+                char buf[128];
+                std::snprintf(buf, sizeof buf, "%s %s %.9g vs manifest %.9g", metric, figure, measured, recorded);
+                gap = {d, buf};
+            }
+        };
+        const std::tuple<const char*, const char*, const Estimate*> metrics[] = {{"mse", "MSE", &m.mse}, {"psnr", "PSNR", &m.psnr}, {"ssim", "SSIM", &m.ssim}};
+        for (const auto& [key, name, e] : metrics) {
             const auto& r = rec.at(key);
-            worst = std::max(worst, relDiff(e->mean, r.at("mean").get<double>()));
-            worst = std::max(worst, relDiff(e->lo, r.at("ci95").at(0).get<double>()));
-            worst = std::max(worst, relDiff(e->hi, r.at("ci95").at(1).get<double>()));
-            if (r.at("n").get<int64_t>() != e->n) return std::numeric_limits<double>::infinity();
+            consider(name, "mean", e->mean, r.at("mean").get<double>());
+            consider(name, "CI low", e->lo, r.at("ci95").at(0).get<double>());
+            consider(name, "CI high", e->hi, r.at("ci95").at(1).get<double>());
+            if (r.at("n").get<int64_t>() != e->n) return {std::numeric_limits<double>::infinity(), std::string(name) + ": n differs from the manifest's"};
         }
-        return worst;
+        return gap;
     } catch (const std::exception&) {
-        return std::numeric_limits<double>::infinity();
+        return {std::numeric_limits<double>::infinity(), "the manifest's record is malformed"};
     }
 }
 
@@ -438,6 +458,129 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
         rec.check("golden", false, "golden/: the golden files are not all listed in the manifest");
     }
 
+    // 5b. The ONNX files: data, so checked without trust. Structure first (nothing runs a file
+    // whose Q/DQ tensors disagree with the manifest and the packed weights), then OpenCV DNN on
+    // the folded graph.
+    std::shared_ptr<const OpenCvOnnxModel> onnxModel;
+    const nlohmann::json onnxRec = manifest.contains("onnx") && manifest["onnx"].is_object() ? manifest["onnx"] : nlohmann::json::object();
+    if (onnxRec.contains("files") && onnxRec["files"].is_array() && !onnxRec["files"].empty()) {
+        if (!progress.update(0.52, "checking the ONNX files")) return Error::cancelled();
+        std::map<std::string, OnnxTensorPlan> plans;
+        for (const auto& t : onnxRec.value("tensors", nlohmann::json::array())) {
+            auto p = onnxTensorFromJson(t);
+            if (!p) rec.check("onnx tensors", false, p.error().message);
+            else plans[p->name] = *p;
+        }
+        const std::string expWhy = unusable(PackageLayout::kGoldenOnnxExpected);
+        const std::string inWhy = unusable(PackageLayout::kGoldenInput);
+        std::optional<StateDict> onnxExpected;
+        at::Tensor goldenInput;
+        if (expWhy.empty() && inWhy.empty()) {
+            auto e = readSafetensors(path(PackageLayout::kGoldenOnnxExpected));
+            auto g = GoldenSet::read(packageDir);
+            if (!e) rec.check("onnx golden", false, e.error().message);
+            else if (!g) rec.check("onnx golden", false, g.error().message);
+            else {
+                onnxExpected = std::move(*e);
+                goldenInput = g->input;
+            }
+        }
+        const double tolerance = manifest.contains("golden") ? manifest["golden"].value("max_abs_error", kGoldenMaxAbsError) : kGoldenMaxAbsError;
+        for (const auto& f : onnxRec["files"]) {
+            ++r.onnxFiles;
+            const std::string file = f.value("file", std::string());
+            if (const std::string why = unusable(file); !why.empty()) {
+                if (fileOk.count(file)) rec.skip("onnx " + file, file + ": skipped: " + why + "; it was not opened");
+                else rec.check("onnx " + file, false, file + ": listed in the manifest's onnx.files but not in its file list");
+                continue;
+            }
+            if (!weights) {
+                rec.skip("onnx " + file, file + ": skipped: its structure is checked against " + PackageLayout::kWeights + ", which was not loaded");
+                continue;
+            }
+            std::vector<OnnxTensorExpectation> expected;
+            std::string missing;
+            for (const auto& name : f.value("tensors", std::vector<std::string>())) {
+                const auto it = plans.find(name);
+                const at::Tensor* d = weights->dequantized.find(name);
+                if (it == plans.end() || !d) {
+                    missing = name;
+                    break;
+                }
+                const QuantizedTensor* packed = nullptr;
+                for (const auto& q : weights->tensors)
+                    if (q.name == name) packed = &q;
+                expected.push_back({it->second, packed, *d});
+            }
+            if (!missing.empty()) {
+                rec.check("onnx " + file, false, std::string(PackageLayout::kManifest) + ": " + file + " holds '" + missing +
+                                                     "', which onnx.tensors or " + PackageLayout::kWeights + " lacks");
+                continue;
+            }
+            auto bytes = readFile(path(file), std::numeric_limits<size_t>::max());
+            if (!bytes) {
+                rec.check("onnx " + file, false, bytes.error().message);
+                continue;
+            }
+            auto insp = inspectOnnx(file, *bytes, expected);
+            if (!insp) {
+                rec.check("onnx " + file, false, insp.error().message);
+                continue;
+            }
+            // Folding its DQ / Cast nodes gives exactly the package's values of every tensor.
+            for (const auto& e : expected) {
+                const at::Tensor want = onnxTensorValues(e.plan, e.dequantized);
+                const at::Tensor* got = insp->weights.find(e.plan.name);
+                if (got && (got->sizes() != want.sizes() || !got->equal(want)))
+                    insp->problems.push_back(file + ": " + e.plan.name + " folded from the file differs from the dequantized " + PackageLayout::kWeights +
+                                             " (largest difference " + num(maxAbs(*got, want)) + ")");
+            }
+            const int opset = f.value("opset", 0);
+            if (insp->opset != opset) insp->problems.push_back(file + ": opset " + std::to_string(insp->opset) + ", the manifest says " + std::to_string(opset));
+            if (!rec.check("onnx " + file, insp->ok(),
+                           insp->ok() ? file + ": opset " + std::to_string(insp->opset) + ", " + std::to_string(insp->qdqTensors) +
+                                            " tensors as integer initializer + DequantizeLinear with the packed scales, " +
+                                            std::to_string(expected.size()) + " tensors equal to the package's values once folded"
+                                      : insp->problems.front() +
+                                            (insp->problems.size() > 1 ? " (and " + std::to_string(insp->problems.size() - 1) + " more)" : std::string())))
+                continue;  // nothing runs a file whose structure is wrong
+            ModelInfo info;
+            if (weightsModelFp32) info = weightsModelFp32->info();
+            else {
+                info.inputShape = scriptedOptions.inputShape.value_or(std::vector<int64_t>{});
+                info.inputRange = scriptedOptions.inputRange;
+                info.outputRange = scriptedOptions.outputRange;
+            }
+            auto net = OpenCvOnnxModel::load(file, insp->folded, info);
+            if (!net) {
+                rec.check("onnx golden " + file, false, net.error().message);
+                continue;
+            }
+            if (f.value("graph", std::string()) == "model") onnxModel = *net;
+            if (!onnxExpected) {
+                rec.skip("onnx golden " + file, file + ": golden check skipped: " + (!expWhy.empty() ? expWhy : !inWhy.empty() ? inWhy : "golden files unreadable"));
+                continue;
+            }
+            const std::string graph = f.value("graph", std::string());
+            const at::Tensor x = graph == "decoder" ? onnxExpected->get("mu") : goldenInput;
+            const at::Tensor want = graph == "encoder" ? onnxExpected->get("mu") : onnxExpected->get("reconstruction");
+            auto y = x.defined() ? (*net)->run(x) : Result<at::Tensor>(fail(std::string(PackageLayout::kGoldenOnnxExpected) + ": has no 'mu'"));
+            if (!y) {
+                rec.check("onnx golden " + file, false, y.error().message);
+                continue;
+            }
+            const double err = maxAbs(*y, want);
+            r.onnxGoldenMaxAbsError = std::isnan(r.onnxGoldenMaxAbsError) ? err : std::max(r.onnxGoldenMaxAbsError, err);
+            const bool ok = err <= tolerance;
+            if (ok) ++r.onnxFilesRun;
+            rec.check("onnx golden " + file, ok,
+                      ok ? file + " (weight DQ folded, OpenCV DNN) reproduces " + PackageLayout::kGoldenOnnxExpected + ", largest error " + num(err) +
+                               " <= " + num(tolerance)
+                         : std::string(PackageLayout::kGoldenOnnxExpected) + ": " + file + " run by OpenCV DNN differs by " + num(err) + " > tolerance " +
+                               num(tolerance));
+        }
+    }
+
     // 6. Metrics, re-measured on the same images.
     if (options.data) {
         const std::string want = manifest.contains("metrics") ? manifest["metrics"]["data"].value("images_sha256", std::string()) : std::string();
@@ -447,11 +590,11 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
                                                     : "evaluation images (" + options.data->identity + ") differ from those the package was measured on (SHA-256 " +
                                                           shortHash(got) + " vs " + shortHash(want) + ")");
         const auto& metrics = manifest.contains("metrics") ? manifest["metrics"] : nlohmann::json::object();
-        const auto line = [&](const char* file, const char* what, const char* key, double d) {
-            const bool ok = d <= kMetricRelTolerance;
+        const auto line = [&](const char* file, const char* what, const char* key, const SummaryGap& d) {
+            const bool ok = d.rel <= kMetricRelTolerance;
             return std::string(file) + ": metrics of " + what + " re-measured on " + std::to_string(r.n) + " images " +
-                   (ok ? "equal" : "differ from") + " the manifest's metrics." + key + " (largest relative difference " + num(d) +
-                   (ok ? " <= " : " > ") + num(kMetricRelTolerance) + ")";
+                   (ok ? "equal" : "differ from") + " the manifest's metrics." + key + " (largest relative difference " + num(d.rel) +
+                   (ok ? " <= " : " > ") + num(kMetricRelTolerance) + (d.where.empty() ? std::string() : ", " + d.where) + ")";
         };
         // Each path is measured when it could be loaded; the other is reported skipped.
         if (sameData && scripted) {
@@ -463,9 +606,9 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
                 r.metricsChecked = true;
                 r.n = static_cast<int64_t>(m->size());
                 r.packagedModel = summarize(*m);
-                const double dm = compareSummary(r.packagedModel, metrics.value("packaged_model", nlohmann::json::object()));
-                r.metricsMaxRelDifference = std::isnan(r.metricsMaxRelDifference) ? dm : std::max(r.metricsMaxRelDifference, dm);
-                rec.check("metrics model.pt", dm <= kMetricRelTolerance, line(PackageLayout::kModel, "model.pt", "packaged_model", dm));
+                const SummaryGap dm = compareSummary(r.packagedModel, metrics.value("packaged_model", nlohmann::json::object()));
+                r.metricsMaxRelDifference = std::isnan(r.metricsMaxRelDifference) ? dm.rel : std::max(r.metricsMaxRelDifference, dm.rel);
+                rec.check("metrics model.pt", dm.rel <= kMetricRelTolerance, line(PackageLayout::kModel, "model.pt", "packaged_model", dm));
             }
         } else if (sameData) {
             rec.skip("metrics model.pt", std::string(PackageLayout::kModel) + ": metrics skipped: the model was not loaded");
@@ -479,13 +622,28 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
                 r.metricsChecked = true;
                 r.n = static_cast<int64_t>(w->size());
                 r.weightsModel = summarize(*w);
-                const double dw = compareSummary(r.weightsModel, metrics.value("compressed", nlohmann::json::object()));
-                r.metricsMaxRelDifference = std::isnan(r.metricsMaxRelDifference) ? dw : std::max(r.metricsMaxRelDifference, dw);
-                rec.check("metrics weights", dw <= kMetricRelTolerance,
+                const SummaryGap dw = compareSummary(r.weightsModel, metrics.value("compressed", nlohmann::json::object()));
+                r.metricsMaxRelDifference = std::isnan(r.metricsMaxRelDifference) ? dw.rel : std::max(r.metricsMaxRelDifference, dw.rel);
+                rec.check("metrics weights", dw.rel <= kMetricRelTolerance,
                           line(PackageLayout::kWeights, "the dequantized weights", "compressed", dw));
             }
         } else if (sameData) {
             rec.skip("metrics weights", std::string(PackageLayout::kWeights) + ": metrics skipped: the weights were not loaded");
+        }
+        if (sameData && onnxModel) {
+            auto o = evaluateModel(*onnxModel, *options.data, options.batchSize, progress.sub(0.9, 1.0));
+            if (!o) {
+                if (o.error().isCancelled()) return o.error();
+                rec.check("metrics model.onnx", false, "model.onnx: " + o.error().message);
+            } else {
+                r.onnxMetricsChecked = true;
+                r.onnxModel = summarize(*o);
+                const SummaryGap d = compareSummary(r.onnxModel, onnxRec.value("metrics", nlohmann::json::object()));
+                r.onnxMetricsMaxRelDifference = d.rel;
+                rec.check("metrics model.onnx", d.rel <= kMetricRelTolerance, line("model.onnx", "model.onnx (OpenCV DNN)", "onnx.metrics", d));
+            }
+        } else if (sameData && r.onnxFiles > 0) {
+            rec.skip("metrics model.onnx", "model.onnx: metrics skipped: the file did not pass its checks or was not run");
         }
     }
     if (!progress.update(1.0, "verified")) return Error::cancelled();

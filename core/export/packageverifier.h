@@ -60,6 +60,15 @@ struct VerificationReport {
     MetricSummary packagedModel;   ///< model.pt re-measured
     MetricSummary weightsModel;    ///< the dequantized weights re-measured (FP32)
     double metricsMaxRelDifference = std::numeric_limits<double>::quiet_NaN();
+
+    /// The ONNX files: structure checked, weight DQ folded, run with OpenCV DNN (data: no trust).
+    int64_t onnxFiles = 0;          ///< ONNX files the manifest lists
+    int64_t onnxFilesRun = 0;       ///< of those, the ones that passed the structure check and ran on the golden input
+    double onnxGoldenMaxAbsError = std::numeric_limits<double>::quiet_NaN();  ///< largest over the files vs golden/onnx_expected
+    bool onnxMetricsChecked = false;
+    MetricSummary onnxModel;        ///< model.onnx re-measured through OpenCV DNN
+    /// Largest relative difference of onnxModel from the manifest's onnx.metrics (NaN if not measured).
+    double onnxMetricsMaxRelDifference = std::numeric_limits<double>::quiet_NaN();
     double seconds = 0;
 
     const char* verdict() const { return passed ? "PASS" : "FAIL"; }
@@ -75,7 +84,11 @@ struct VerificationReport {
 /// the manifest's bytes; model.pt loads with LibTorch, its parameters equal the dequantized
 /// weights at its precision, and it exports encode/decode/forward; the golden inputs
 /// reproduce the expected outputs within the tolerance through model.pt and through the
-/// weights; with options.data, the metrics are re-measured. Every check runs even after a
+/// weights; every ONNX file re-opens with the structure the manifest records (integer
+/// initializers feeding DequantizeLinear with the packed weights' scales, no float copies), its
+/// weight DQ folds to exactly the package's values, and OpenCV DNN reproduces
+/// golden/onnx_expected.safetensors within the tolerance; with options.data, the metrics are
+/// re-measured (model.onnx through OpenCV DNN too). Every check runs even after a
 /// failure (except those needing a file that could not be read), so the report lists all
 /// problems. Errors only for cancellation; a missing folder is a failed check.
 Result<VerificationReport> verifyPackage(const std::string& packageDir, const VerifyOptions& options = {},

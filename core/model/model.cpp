@@ -126,6 +126,30 @@ Result<std::string> Model::torchScriptArchive(ModelPrecision) const {
     return fail(describe() + ": no model.pt: " + noTorchScriptReason());
 }
 
+std::string Model::noOnnxReason() const { return "this model kind has no ONNX form"; }
+
+Status Model::buildOnnxGraph(OnnxGraphPart part, OnnxGraphSink&) const {
+    return fail(describe() + ": no " + onnxGraphPartFile(part) + ": " + noOnnxReason());
+}
+
+const char* onnxGraphPartName(OnnxGraphPart p) {
+    switch (p) {
+    case OnnxGraphPart::Model: return "model";
+    case OnnxGraphPart::Encoder: return "encoder";
+    case OnnxGraphPart::Decoder: break;
+    }
+    return "decoder";
+}
+
+const char* onnxGraphPartFile(OnnxGraphPart p) {
+    switch (p) {
+    case OnnxGraphPart::Model: return "model.onnx";
+    case OnnxGraphPart::Encoder: return "encoder.onnx";
+    case OnnxGraphPart::Decoder: break;
+    }
+    return "decoder.onnx";
+}
+
 std::vector<Model::Activation> Model::activations(bool* complete) const {
     // What every model has: its input, its latent and its output. The rest is not known.
     const ModelInfo i = info();

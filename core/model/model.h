@@ -5,6 +5,7 @@
 #include "common/result.h"
 #include "common/statedict.h"
 #include "model/modelprecision.h"
+#include "model/onnxgraphsink.h"
 
 #include <ATen/core/Tensor.h>
 
@@ -124,6 +125,7 @@ struct TrainingOptions {
 enum class ExportArtifact {
     PackedWeights,  ///< weights.safetensors (every model)
     TorchScript,    ///< model.pt
+    Onnx,           ///< model.onnx, encoder.onnx, decoder.onnx (a graph core/onnx writes)
 };
 
 /// @brief A model that can be measured, compressed and exported.
@@ -186,6 +188,13 @@ public:
     /// model.pt: this model as a TorchScript archive with its own weights at `precision`
     /// (FP16 rounds them; ops run in the input's dtype). Only when exportArtifacts() has it.
     virtual Result<std::string> torchScriptArchive(ModelPrecision precision) const;
+    /// Why the model has no ONNX files, and how to get one ("" when it has).
+    virtual std::string noOnnxReason() const;
+    /// The ONNX files it can have (model first); empty without ExportArtifact::Onnx.
+    virtual std::vector<OnnxGraphPart> onnxGraphParts() const { return {}; }
+    /// Describes one part's graph to `sink`, op for op what forwardNative / encodeNative /
+    /// decodeNative compute (model's own ranges). Only for parts onnxGraphParts() lists.
+    virtual Status buildOnnxGraph(OnnxGraphPart part, OnnxGraphSink& sink) const;
 
     /// Intermediate tensors of one forward pass per image, in order (the input first), for
     /// memory estimates; `complete` false when only some are known (opaque programs).

@@ -98,6 +98,8 @@ std::vector<ExportArtifact> ProjectedModel::exportArtifacts() const {
 
 std::string ProjectedModel::noTorchScriptReason() const { return m_base->noTorchScriptReason(); }
 
+std::string ProjectedModel::noOnnxReason() const { return m_base->noOnnxReason(); }
+
 // The base's own model.pt as submodule `base`, the projection as buffers between its encode
 // and decode.
 Result<std::string> ProjectedModel::torchScriptArchive(ModelPrecision precision) const {

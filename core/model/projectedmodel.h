@@ -34,6 +34,7 @@ public:
     std::string notTrainableReason() const override;
     std::vector<ExportArtifact> exportArtifacts() const override;
     std::string noTorchScriptReason() const override;
+    std::string noOnnxReason() const override;
     Result<std::string> torchScriptArchive(ModelPrecision precision) const override;
     std::string describe() const override;
 

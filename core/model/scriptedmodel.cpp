@@ -324,6 +324,12 @@ std::vector<ExportArtifact> ScriptedModel::exportArtifacts() const { return {Exp
 
 std::string ScriptedModel::noTorchScriptReason() const { return {}; }
 
+std::string ScriptedModel::noOnnxReason() const {
+    return "a TorchScript program is opaque to us (its graph is code, not data we can rewrite with Q/DQ weights); to get an ONNX "
+           "file, export the model in Python with torch.onnx.export(model, example_input, \"model.onnx\", opset_version=13) "
+           "and open that file";
+}
+
 // The user's own module with these weights: same class, same methods, saved by LibTorch.
 Result<std::string> ScriptedModel::torchScriptArchive(ModelPrecision precision) const {
     if (precision != ModelPrecision::Fp32)

@@ -278,6 +278,74 @@ at::Tensor TinyVae::decodeNative(const at::Tensor& z) const {
     return h;
 }
 
+std::vector<OnnxGraphPart> TinyVae::onnxGraphParts() const {
+    return {OnnxGraphPart::Model, OnnxGraphPart::Encoder, OnnxGraphPart::Decoder};
+}
+
+// The same arithmetic as features / encodeNative / decodeNative, in ops every runtime we
+// target has at opset 13: GroupNorm (ONNX has it only from opset 18, OpenCV 4.6 not at all) is
+// Reshape to [N, G, -1] + InstanceNormalization + Reshape back + per-channel Mul/Add, as
+// torch.onnx.export writes it; AdaptiveAvgPool2d(8, 8) on an 8 x 8 map is the identity.
+Status TinyVae::buildOnnxGraph(OnnxGraphPart part, OnnxGraphSink& sink) const {
+    using A = OnnxAttribute;
+    const int64_t C = m_config.channels, L = m_config.latentDim, S = TinyVaeConfig::kImageSize;
+    const auto encode = [&](std::string x) {
+        int64_t cin = C, size = S;
+        for (int i = 0; i < kEncoderBlocks; ++i) {
+            const std::string p = "encoder." + std::to_string(i) + ".";
+            const int64_t cout = kEncoderChannels[i], groups = std::min<int64_t>(4, cout);
+            size /= 2;
+            x = sink.node("Conv", {x, sink.weight(p + "depthwise.weight"), sink.weight(p + "depthwise.bias")},
+                          {A::integer("group", cin), A::integers("kernel_shape", {3, 3}), A::integers("pads", {1, 1, 1, 1}),
+                           A::integers("strides", {2, 2})},
+                          p + "depthwise");
+            x = sink.node("Conv", {x, sink.weight(p + "pointwise.weight"), sink.weight(p + "pointwise.bias")},
+                          {A::integers("kernel_shape", {1, 1})}, p + "pointwise");
+            const std::vector<float> ones(static_cast<size_t>(groups), 1.0f), zeros(static_cast<size_t>(groups), 0.0f);
+            x = sink.node("Reshape", {x, sink.constantInt64(p + "norm.group_shape", {0, groups, -1})}, {}, p + "norm.grouped");
+            x = sink.node("InstanceNormalization",
+                          {x, sink.constantFloat(p + "norm.unit_scale", {groups}, ones), sink.constantFloat(p + "norm.zero_bias", {groups}, zeros)},
+                          {A::real("epsilon", static_cast<float>(kGroupNormEps))}, p + "norm.normalized");
+            x = sink.node("Reshape", {x, sink.constantInt64(p + "norm.shape", {0, cout, size, size})}, {}, p + "norm.ungrouped");
+            const std::string perChannel = sink.constantInt64(p + "norm.affine_shape", {cout, 1, 1});
+            x = sink.node("Mul", {x, sink.node("Reshape", {sink.weight(p + "norm.weight"), perChannel}, {}, p + "norm.gamma")}, {}, p + "norm.scaled");
+            x = sink.node("Add", {x, sink.node("Reshape", {sink.weight(p + "norm.bias"), perChannel}, {}, p + "norm.beta")}, {}, p + "norm");
+            x = sink.node("Relu", {x}, {}, p + "relu");
+            cin = cout;
+        }
+        x = sink.node("Flatten", {x}, {A::integer("axis", 1)}, "flatten");
+        return sink.linear(x, "fc_mu.weight", "fc_mu.bias");
+    };
+    const auto decode = [&](const std::string& z) {
+        std::string h = sink.linear(z, "decoder_input.weight", "decoder_input.bias");
+        h = sink.node("Reshape", {h, sink.constantInt64("decoder.0.shape", {-1, TinyVaeConfig::kFeatureChannels, TinyVaeConfig::kFeatureSize,
+                                                                              TinyVaeConfig::kFeatureSize})},
+                      {}, "decoder.0");
+        h = sink.node("Relu", {h}, {}, "decoder.1");
+        for (int i = 0; i < 3; ++i) {
+            const std::string p = "decoder." + std::to_string(kDecoderConvs[i]);
+            h = sink.node("ConvTranspose", {h, sink.weight(p + ".weight"), sink.weight(p + ".bias")},
+                          {A::integers("kernel_shape", {3, 3}), A::integers("output_padding", {1, 1}), A::integers("pads", {1, 1, 1, 1}),
+                           A::integers("strides", {2, 2})},
+                          p);
+            h = sink.node(i < 2 ? "Relu" : "Sigmoid", {h}, {}, "decoder." + std::to_string(kDecoderConvs[i] + 1));
+        }
+        return h;
+    };
+    switch (part) {
+    case OnnxGraphPart::Model:
+        sink.output(decode(encode(sink.input("x", {C, S, S}))), "x_hat", {C, S, S});
+        return Status::success();
+    case OnnxGraphPart::Encoder:
+        sink.output(encode(sink.input("x", {C, S, S})), "mu", {L});
+        return Status::success();
+    case OnnxGraphPart::Decoder:
+        sink.output(decode(sink.input("z", {L})), "x_hat", {C, S, S});
+        return Status::success();
+    }
+    return fail("tinyvae: unknown ONNX part");
+}
+
 LatentReductionSupport TinyVae::latentReductions() const {
     LatentReductionSupport s;
     s.fold = true;
@@ -337,7 +405,9 @@ Result<TrainingLoss> TinyVae::trainingLoss(const at::Tensor& x, const TrainingOp
     return TrainingLoss{((1.0 - o.teacherWeight) * sse + o.teacherWeight * sseTeacher + o.beta * kl).mean(), sse};
 }
 
-std::vector<ExportArtifact> TinyVae::exportArtifacts() const { return {ExportArtifact::PackedWeights, ExportArtifact::TorchScript}; }
+std::vector<ExportArtifact> TinyVae::exportArtifacts() const {
+    return {ExportArtifact::PackedWeights, ExportArtifact::TorchScript, ExportArtifact::Onnx};
+}
 
 std::string TinyVae::scriptSource(const TinyVaeConfig& config, ModelPrecision precision) {
     const bool half = precision == ModelPrecision::Fp16;

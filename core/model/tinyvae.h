@@ -67,6 +67,8 @@ public:
     Result<TrainingLoss> trainingLoss(const at::Tensor& x, const TrainingOptions& options) const override;
     std::vector<ExportArtifact> exportArtifacts() const override;
     Result<std::string> torchScriptArchive(ModelPrecision precision) const override;
+    std::vector<OnnxGraphPart> onnxGraphParts() const override;
+    Status buildOnnxGraph(OnnxGraphPart part, OnnxGraphSink& sink) const override;
     std::vector<Activation> activations(bool* complete = nullptr) const override;
     std::string describe() const override;
 

@@ -225,7 +225,7 @@ void TestCliExport::killAtEveryStage_data() {
     QTest::addColumn<bool>("force");     // an earlier package at the destination, --force
     QTest::addColumn<bool>("exchange");  // RENAME_EXCHANGE allowed
     QTest::addColumn<QString>("after");  // what the destination holds once tidied: "none", "old", "new"
-    for (const char* s : {"measure", "write-weights", "write-model", "write-golden", "write-readme", "write-manifest", "verify", "tar", "install"})
+    for (const char* s : {"measure", "write-weights", "write-model", "write-onnx", "write-golden", "write-readme", "write-manifest", "verify", "tar", "install"})
         QTest::newRow(qPrintable(QString("SIGKILL at %1, no earlier package").arg(s))) << QString(s) << false << true << "none";
     QTest::newRow("SIGKILL at done, no earlier package") << "done" << false << true << "new";
     for (const char* s : {"write-model", "verify", "install"})

@@ -96,6 +96,11 @@ void TestExportDialog::liveCheckFollowsTheSliders() {
     QCOMPARE(d->destinationBox()->text(), QStringLiteral("/tmp/my-package"));
     QVERIFY(test::waitSettled(w));
     QVERIFY2(d->checkText().contains("Jetson Orin Nano 8 GB") && d->checkText().contains("TensorRT"), qPrintable(d->checkText()));
+    // The files it will write, and the ONNX findings: INT4 on Conv layers is stored as FP16 + Cast, named.
+    QVERIFY2(d->checkText().contains("model.onnx, encoder.onnx, decoder.onnx") && d->checkText().contains("verify_trt.py"), qPrintable(d->checkText()));
+    QVERIFY2(d->checkText().contains("onnx: INT4 on Conv: TensorRT runs INT4 only as weight-only Gemm/MatMul") &&
+                 d->checkText().contains("encoder.0.depthwise.weight"),
+             qPrintable(d->checkText()));
     // The Jetson Nano (Maxwell, TensorRT 8.2) has no INT8: the check says so as soon as it is chosen.
     d->targetBox()->setFocus();
     QTest::keyClick(d->targetBox(), Qt::Key_Home);

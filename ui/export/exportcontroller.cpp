@@ -7,6 +7,7 @@
 
 #include "export/deploymentcheck.h"
 #include "export/deviceprofile.h"
+#include "export/onnxpackage.h"
 #include "export/packageexporter.h"
 
 #include <QFileInfo>
@@ -100,6 +101,17 @@ DeploymentSummary ExportController::check(const ExportOptions& o) const {
     for (const auto& line : groupedFindings(c.tensorRt)) d.findings.push_back(findingLine(line));
     if (c.tensorRt.findings.empty() || groupedFindings(c.tensorRt).empty())
         d.findings.push_back({Severity::Info, QStringLiteral("TensorRT: ") + qs(c.tensorRt.summary)});
+    // Tensors the ONNX files store otherwise than the packed weights (FP16 + Cast), named.
+    for (const auto& line : groupedOnnxFindings(c.onnx)) d.findings.push_back({Severity::Warning, qs(line)});
+    for (const auto& f : c.files) d.files << qs(f);
+    if (c.onnx.available)
+        d.onnxSummary = tr("%1 for %2: opset %3, TensorRT engine weights %4 bytes")
+                            .arg(qs(c.onnx.fileNames().front()) + (c.onnx.parts.size() > 1 ? tr(" (+ encoder and decoder)") : QString()),
+                                 qs(c.onnx.target.name))
+                            .arg(c.onnx.opset)
+                            .arg(c.onnx.engineWeightBytes);
+    else
+        d.onnxSummary = tr("no ONNX: %1").arg(qs(c.onnx.reason));
     return d;
 }
 

@@ -28,7 +28,9 @@ struct DeploymentSummary {
     QString fitSummary;
     QString tensorRtSummary;
     int tensorRtErrors = 0, tensorRtWarnings = 0;
-    QVector<LiveFinding> findings;  ///< fit warnings, then TensorRT findings folded over tensors
+    QVector<LiveFinding> findings;  ///< fit warnings, then TensorRT findings folded over tensors, then ONNX findings
+    QStringList files;              ///< every file the package will hold
+    QString onnxSummary;            ///< "model.onnx, encoder.onnx, decoder.onnx: opset 13 ..." or why there is no ONNX
 };
 
 /// @brief Options of an export a user sets in the dialog (remembered in QSettings `export/`).

@@ -219,6 +219,8 @@ void ExportDialog::refresh() {
                 .arg(d.targetName.toHtmlEscaped(), formatBytes(d.plannedBytes));
         for (const LiveFinding& f : d.findings)
             t += QStringLiteral("<span style='color:%1'>• %2</span><br>").arg(colorFor(f.severity), f.message.toHtmlEscaped());
+        t += tr("<b>ONNX:</b> %1<br>").arg(d.onnxSummary.toHtmlEscaped());
+        t += tr("<b>Files:</b> %1").arg(d.files.join(QStringLiteral(", ")).toHtmlEscaped());
     }
     m_check->setText(t);
     const QString why = m_controller->whyNotExportable();

@@ -105,11 +105,18 @@ void TestPackageExporter::int4Group64Package() {
     QVERIFY(r.verification.passed);
     QVERIFY(r.verification.metricsChecked);
     QVERIFY(test::exportLeftovers(m_dir.path().toStdString()).empty());
-    const std::vector<std::string> expected{PackageLayout::kWeights, PackageLayout::kModel, PackageLayout::kGoldenInput,
-                                            PackageLayout::kGoldenExpected, PackageLayout::kGoldenTolerance, PackageLayout::kReadme,
-                                            PackageLayout::kManifest, PackageLayout::kManifestHash};
+    const std::vector<std::string> expected{PackageLayout::kWeights,        PackageLayout::kModel,          "model.onnx",
+                                            "encoder.onnx",                 "decoder.onnx",                 PackageLayout::kGoldenInput,
+                                            PackageLayout::kGoldenExpected, PackageLayout::kGoldenOnnxExpected, PackageLayout::kGoldenTolerance,
+                                            PackageLayout::kReadme,         PackageLayout::kVerifyTrt,      PackageLayout::kManifest,
+                                            PackageLayout::kManifestHash};
     const auto digest = test::folderDigest(m_pkg);
     QCOMPARE(digest.size(), expected.size());
+    for (const auto& f : expected) QVERIFY2(digest.count(f), f.c_str());
+    // model.onnx through OpenCV DNN, re-measured from disk, against its weights in memory.
+    QVERIFY(r.verification.onnxMetricsChecked);
+    qInfo("model.onnx (OpenCV DNN) metrics vs in memory: largest relative difference %.3g", r.verification.onnxMetricsMaxRelDifference);
+    QVERIFY(r.verification.onnxMetricsMaxRelDifference <= kMetricRelTolerance);
     int64_t total = 0;
     for (const auto& f : r.files) {
         QVERIFY2(digest.count(f.path), f.path.c_str());
@@ -152,7 +159,7 @@ void TestPackageExporter::int4Group64Package() {
     QVERIFY(m["tensorrt"]["warnings"].get<int>() > 0);  // int4 Conv weights: dequantized at load
     QCOMPARE(m["golden"]["max_abs_error"].get<double>(), kGoldenMaxAbsError);
     QCOMPARE(m["metrics"]["data"]["images_sha256"].get<std::string>(), datasetImagesSha256(*m_demo.data));
-    QCOMPARE(m["files"].size(), size_t(6));
+    QCOMPARE(m["files"].size(), expected.size() - 2);  // all but the manifest and its hash
     const std::string hashLine = *readFile(m_pkg + "/manifest.sha256");
     QCOMPARE(hashLine, *sha256File(m_pkg + "/manifest.json") + "  manifest.json\n");
     QVERIFY(r.goldenMaxAbsError <= r.goldenTolerance);
@@ -288,7 +295,7 @@ void TestPackageExporter::stopAtEveryStage_data() {
     QTest::addColumn<QString>("existing");  // "none", "package"
     QTest::addColumn<bool>("exchange");
     QTest::addColumn<bool>("cancel");       // false: the hook fails instead
-    for (const char* s : {"measure", "write-weights", "write-model", "write-golden", "write-readme", "write-manifest", "verify", "tar", "install"})
+    for (const char* s : {"measure", "write-weights", "write-model", "write-onnx", "write-golden", "write-readme", "write-manifest", "verify", "tar", "install"})
         QTest::newRow(qPrintable(QString("cancel at %1, no earlier package").arg(s))) << QString(s) << "none" << true << true;
     for (const char* s : {"measure", "write-model", "write-manifest", "verify", "tar", "install", "remove-old"})
         QTest::newRow(qPrintable(QString("failure at %1, --force over a package").arg(s))) << QString(s) << "package" << true << false;

@@ -70,7 +70,10 @@ void TestPackageVerifier::intactPackagePasses() {
     QVERIFY(r.ok());
     QVERIFY2(r->passed, r->failures.empty() ? "" : r->failures.front().c_str());
     QCOMPARE(QString(r->verdict()), QString("PASS"));
-    QCOMPARE(r->filesChecked, int64_t(6));
+    // weights, model.pt, model/encoder/decoder.onnx, golden input/expected/onnx_expected/tolerance, README, verify_trt.py
+    QCOMPARE(r->filesChecked, int64_t(11));
+    QCOMPARE(r->onnxFiles, int64_t(3));
+    QCOMPARE(r->onnxFilesRun, int64_t(3));
     QCOMPARE(r->goldenImages, int64_t(4));
     QVERIFY(r->goldenMaxAbsError <= r->goldenTolerance);
     QCOMPARE(r->goldenTolerance, kGoldenMaxAbsError);
@@ -161,6 +164,10 @@ void TestPackageVerifier::metricsOnTheSameImages() {
     QVERIFY(r->metricsChecked);
     QCOMPARE(r->n, m_demo.data->size());
     QVERIFY(r->metricsMaxRelDifference <= kMetricRelTolerance);
+    // model.onnx through OpenCV DNN against the same graph's weights in LibTorch.
+    QVERIFY(r->onnxMetricsChecked);
+    qInfo("model.onnx (OpenCV DNN) metrics vs in memory: largest relative difference %.3g", r->onnxMetricsMaxRelDifference);
+    QVERIFY(r->onnxMetricsMaxRelDifference <= kMetricRelTolerance);
 }
 
 void TestPackageVerifier::metricsOnOtherImagesRefused() {

@@ -1,0 +1,124 @@
+#include "onnx/opencvonnxmodel.h"
+
+#include <ATen/ATen.h>
+#include <onnx/onnx_pb.h>
+#include <opencv2/core.hpp>
+#include <opencv2/core/version.hpp>
+#include <opencv2/dnn.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+namespace pareto {
+namespace {
+
+// OpenCV before 4.9 imports InstanceNormalization as MVN (which applies the node's epsilon
+// correctly) followed by a BatchNorm layer with mean 0, variance 1 and BatchNorm's own default
+// epsilon 1e-5, so every normalized value comes out scaled by 1 / sqrt(1 + 1e-5), i.e. 5e-6 too
+// small. For TinyVAE's GroupNorms that moved the package's MSE by ~1e-5 relative. Pre-scaling
+// the node's scale by sqrt(1 + 1e-5) cancels it; OpenCV 4.9+ has a true InstanceNorm layer.
+#if CV_VERSION_MAJOR == 4 && CV_VERSION_MINOR < 9
+constexpr bool kInstanceNormGetsBatchNormEpsilon = true;
+#else
+constexpr bool kInstanceNormGetsBatchNormEpsilon = false;
+#endif
+constexpr float kOpenCvBatchNormEpsilon = 1e-5f;
+
+Result<std::string> cancelInstanceNormEpsilon(const std::string& label, const std::string& folded) {
+    onnx::ModelProto m;
+    if (!m.ParseFromString(folded)) return fail(label + ": the folded graph is not an ONNX model");
+    onnx::GraphProto* g = m.mutable_graph();
+    // BatchNorm divides by sqrt(1.0f + eps) in float: multiply by exactly that.
+    const double factor = std::sqrt(static_cast<double>(1.0f + kOpenCvBatchNormEpsilon));
+    bool changed = false;
+    for (onnx::NodeProto& n : *g->mutable_node()) {
+        if (n.op_type() != "InstanceNormalization" || n.input_size() != 3) continue;
+        const onnx::TensorProto* scale = nullptr;
+        for (const onnx::TensorProto& t : g->initializer())
+            if (t.name() == n.input(1)) scale = &t;
+        // OpenCV needs the scale as an initializer anyway; anything else it rejects on its own.
+        if (!scale || scale->data_type() != onnx::TensorProto::FLOAT) continue;
+        onnx::TensorProto compensated = *scale;
+        compensated.set_name(n.output(0) + "/opencv_scale");
+        std::vector<float> values;
+        if (scale->has_raw_data()) {
+            values.resize(scale->raw_data().size() / sizeof(float));
+            std::memcpy(values.data(), scale->raw_data().data(), values.size() * sizeof(float));
+        } else {
+            values.assign(scale->float_data().begin(), scale->float_data().end());
+        }
+        for (float& v : values) v = static_cast<float>(static_cast<double>(v) * factor);
+        compensated.clear_float_data();
+        compensated.clear_raw_data();
+        compensated.set_raw_data(std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float)));
+        n.set_input(1, compensated.name());
+        *g->add_initializer() = std::move(compensated);
+        changed = true;
+    }
+    if (!changed) return folded;
+    std::string out;
+    if (!m.SerializeToString(&out)) return fail(label + ": the folded graph could not be serialized for OpenCV");
+    return out;
+}
+
+}  // namespace
+
+struct OpenCvOnnxModel::Impl {
+    std::mutex mutex;
+    cv::dnn::Net net;
+};
+
+OpenCvOnnxModel::OpenCvOnnxModel(std::string label, ModelInfo info, std::shared_ptr<Impl> impl)
+    : m_label(std::move(label)), m_info(std::move(info)), m_impl(std::move(impl)) {}
+
+Result<std::shared_ptr<const OpenCvOnnxModel>> OpenCvOnnxModel::load(const std::string& label, const std::string& folded, const ModelInfo& info) {
+    std::string graph = folded;
+    if (kInstanceNormGetsBatchNormEpsilon) {
+        auto g = cancelInstanceNormEpsilon(label, folded);
+        if (!g) return g.error();
+        graph = std::move(*g);
+    }
+    auto impl = std::make_shared<Impl>();
+    try {
+        impl->net = cv::dnn::readNetFromONNX(graph.data(), graph.size());
+        impl->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+        impl->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+        // Layer fusion re-associates the arithmetic (conv + scale + activation in one pass); unfused
+        // layers stay closer to the op-by-op FP32 reference the metrics are compared with.
+        impl->net.enableFusion(false);
+    } catch (const cv::Exception& e) {
+        return fail(label + ": OpenCV DNN cannot load the folded graph: " + e.msg);
+    }
+    if (impl->net.empty()) return fail(label + ": OpenCV DNN loaded an empty network");
+    return std::make_shared<const OpenCvOnnxModel>(label, info, std::move(impl));
+}
+
+Result<std::shared_ptr<const Model>> OpenCvOnnxModel::withWeights(const StateDict&) const {
+    return fail(describe() + ": an ONNX graph run by OpenCV has no weights to replace");
+}
+
+Result<at::Tensor> OpenCvOnnxModel::run(const at::Tensor& x) const {
+    const at::Tensor in = x.to(at::kFloat).contiguous();
+    std::vector<int> dims(in.sizes().begin(), in.sizes().end());
+    try {
+        std::lock_guard<std::mutex> lock(m_impl->mutex);
+        // OpenCV reads the blob during forward(); `in` outlives the call.
+        cv::Mat blob(static_cast<int>(dims.size()), dims.data(), CV_32F, const_cast<void*>(in.data_ptr()));
+        m_impl->net.setInput(blob);
+        const cv::Mat out = m_impl->net.forward();
+        std::vector<int64_t> shape(out.size.p, out.size.p + out.dims);
+        if (!out.isContinuous() || out.type() != CV_32F) return fail(m_label + ": OpenCV DNN returned a non-float or strided output");
+        return at::from_blob(const_cast<uchar*>(out.data), shape, at::kFloat).clone();
+    } catch (const cv::Exception& e) {
+        return fail(m_label + ": OpenCV DNN failed: " + e.msg);
+    }
+}
+
+at::Tensor OpenCvOnnxModel::forwardNative(const at::Tensor& x) const {
+    auto y = run(x);
+    if (!y) throw std::runtime_error(y.error().message);
+    return *y;
+}
+
+}  // namespace pareto

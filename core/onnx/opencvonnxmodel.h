@@ -1,0 +1,45 @@
+#pragma once
+// A folded ONNX graph (see inspectOnnx) run by OpenCV's DNN module: an independent FP32
+// implementation of the package's ONNX file, used by the exporter's validation and by
+// `pareto verify` (ONNX is data: no --trust-code).
+
+#include "common/result.h"
+#include "model/model.h"
+
+#include <ATen/core/Tensor.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace pareto {
+
+/// @brief One graph input -> one output, run with OpenCV DNN (CPU, FP32). Calls are
+/// serialized by a mutex (cv::dnn::Net is not reentrant); any thread.
+class OpenCvOnnxModel : public Model {
+public:
+    /// `folded`: the ONNX bytes without DequantizeLinear (OpenCV 4.6 has none). `info` is the
+    /// model's (input shape and ranges; for an encoder or decoder file, what its ends are).
+    /// Errors carry OpenCV's own message, prefixed with `label`.
+    static Result<std::shared_ptr<const OpenCvOnnxModel>> load(const std::string& label, const std::string& folded, const ModelInfo& info);
+
+    ModelInfo info() const override { return m_info; }
+    std::vector<ModelTensor> tensors() const override { return {}; }
+    Result<std::shared_ptr<const Model>> withWeights(const StateDict&) const override;
+    /// The graph on `x` (float32, [N, ...]); throws std::runtime_error with OpenCV's message.
+    at::Tensor forwardNative(const at::Tensor& x) const override;
+    std::string describe() const override { return m_label + " (OpenCV DNN)"; }
+
+    /// The graph on `x`, errors as values.
+    Result<at::Tensor> run(const at::Tensor& x) const;
+
+    struct Impl;
+    OpenCvOnnxModel(std::string label, ModelInfo info, std::shared_ptr<Impl> impl);
+
+private:
+    std::string m_label;
+    ModelInfo m_info;
+    std::shared_ptr<Impl> m_impl;
+};
+
+}  // namespace pareto

@@ -1,0 +1,103 @@
+// Runs every ONNX file of a Pareto deployment package in ONNX Runtime (an independent runtime:
+// onnxruntime-node's CPU binaries) and compares it with golden/onnx_expected.safetensors.
+//
+// usage: node ort_check.js PACKAGE_DIR [--images FILE.f32 N C H W --out FILE.f32]
+//   prints one JSON object: {ort_version, files: [{file, opset, loaded, max_abs_error, ok, error}],
+//   tolerance, passed}; with --images, model.onnx's reconstructions of the N images (raw
+//   float32, NCHW) are written to --out. Exit status 0 when every file loads and reproduces
+//   the golden outputs within the package's golden tolerance, 1 otherwise, 2 on usage errors.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const ort = require(process.env.PARETO_ORT_MODULE || 'onnxruntime-node');
+
+function safetensors(file) {
+  const b = fs.readFileSync(file);
+  const n = Number(b.readBigUInt64LE(0));
+  const header = JSON.parse(b.subarray(8, 8 + n).toString('utf8'));
+  const out = {};
+  for (const [k, v] of Object.entries(header)) {
+    if (k === '__metadata__') continue;
+    if (v.dtype !== 'F32') throw new Error(`${file}: ${k} is ${v.dtype}, expected F32`);
+    const [lo, hi] = v.data_offsets;
+    const bytes = b.subarray(8 + n + lo, 8 + n + hi);
+    const data = new Float32Array(bytes.length / 4);
+    Buffer.from(data.buffer).set(bytes);  // copy: the slice may not be 4-byte aligned
+    out[k] = { shape: v.shape, data };
+  }
+  return out;
+}
+
+function maxAbs(a, b) {
+  if (a.length !== b.length) return Infinity;
+  let m = 0;
+  for (let i = 0; i < a.length; ++i) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+async function run(session, input, tensor) {
+  const feeds = {};
+  feeds[session.inputNames[0]] = new ort.Tensor('float32', tensor.data, tensor.shape);
+  const out = await session.run(feeds);
+  return out[session.outputNames[0]];
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  if (args.length < 1) {
+    console.error('usage: node ort_check.js PACKAGE_DIR [--images FILE.f32 N C H W --out FILE.f32]');
+    process.exit(2);
+  }
+  const pkg = args[0];
+  const manifest = JSON.parse(fs.readFileSync(path.join(pkg, 'manifest.json'), 'utf8'));
+  const onnx = manifest.onnx || { files: [] };
+  const tolerance = manifest.golden.max_abs_error;
+  const golden = safetensors(path.join(pkg, 'golden/input.safetensors')).input;
+  const expected = onnx.files.length ? safetensors(path.join(pkg, onnx.golden_expected)) : {};
+  const report = { ort_version: ort.env.versions ? ort.env.versions.node : 'unknown', tolerance, files: [], passed: onnx.files.length > 0 };
+  const sessions = {};
+  for (const f of onnx.files) {
+    const r = { file: f.file, opset: f.opset, loaded: false, max_abs_error: null, ok: false };
+    try {
+      const session = await ort.InferenceSession.create(path.join(pkg, f.file), { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled' });
+      r.loaded = true;
+      sessions[f.graph] = session;
+      const x = f.graph === 'decoder' ? expected.mu : golden;
+      const want = f.graph === 'encoder' ? expected.mu : expected.reconstruction;
+      const y = await run(session, f.input.name, x);
+      r.output_shape = y.dims;
+      r.max_abs_error = maxAbs(y.data, want.data);
+      r.ok = r.max_abs_error <= tolerance && JSON.stringify(Array.from(y.dims)) === JSON.stringify(want.shape);
+    } catch (e) {
+      r.error = String(e.message || e).split('\n')[0];
+    }
+    report.passed = report.passed && r.ok;
+    report.files.push(r);
+  }
+  const i = args.indexOf('--images');
+  const o = args.indexOf('--out');
+  if (i >= 0 && o >= 0 && sessions.model) {
+    const [n, c, h, w] = args.slice(i + 2, i + 6).map(Number);
+    const raw = fs.readFileSync(args[i + 1]);
+    const images = new Float32Array(raw.length / 4);
+    Buffer.from(images.buffer).set(raw);
+    const per = c * h * w;
+    if (images.length !== n * per) throw new Error(`${args[i + 1]}: ${images.length} floats, expected ${n * per}`);
+    const out = new Float32Array(n * per);
+    const batch = 64;
+    for (let s = 0; s < n; s += batch) {
+      const k = Math.min(batch, n - s);
+      const y = await run(sessions.model, 'x', { data: images.subarray(s * per, (s + k) * per), shape: [k, c, h, w] });
+      out.set(y.data, s * per);
+    }
+    fs.writeFileSync(args[o + 1], Buffer.from(out.buffer));
+    report.reconstructions = { images: n, out: args[o + 1] };
+  }
+  console.log(JSON.stringify(report));
+  process.exit(report.passed ? 0 : 1);
+}
+
+main().catch((e) => {
+  console.log(JSON.stringify({ passed: false, error: String(e.message || e) }));
+  process.exit(1);
+});
