@@ -377,6 +377,13 @@ Result<TrainingLoss> VisionPuzzleVae::trainingLoss(const at::Tensor& x, const Tr
 
 std::vector<ExportArtifact> VisionPuzzleVae::exportArtifacts() const { return {ExportArtifact::PackedWeights, ExportArtifact::TorchScript}; }
 
+// The plan: encoder.onnx and decoder.onnx with the nearest-code step between them
+// on the device; until that graph exists, say so rather than write a partial one.
+std::string VisionPuzzleVae::noOnnxReason() const {
+    return "ONNX files for a VisionPuzzleVAE (encoder and decoder, the nearest-code step between them) are not written yet; "
+           "model.pt and the packed weights are";
+}
+
 std::string VisionPuzzleVae::scriptSource(const VisionPuzzleVaeConfig& config, ModelPrecision precision) {
     const bool half = precision == ModelPrecision::Fp16;
     const auto W = [half](const std::string& e) { return half ? "(" + e + ").to(dt)" : e; };

@@ -69,6 +69,7 @@ public:
     bool trainable() const override { return true; }
     Result<TrainingLoss> trainingLoss(const at::Tensor& x, const TrainingOptions& options) const override;
     std::vector<ExportArtifact> exportArtifacts() const override;
+    std::string noOnnxReason() const override;
     Result<std::string> torchScriptArchive(ModelPrecision precision) const override;
     std::vector<Activation> activations(bool* complete = nullptr) const override;
     std::string describe() const override;
