@@ -130,7 +130,8 @@ void TestCliExport::exportedPackageVerifies() {
     const QJsonObject& j = m_exportJson;
     QCOMPARE(j["verification"].toObject()["verdict"].toString(), QString("PASS"));
     QCOMPARE(j["scheme"].toString(), QString("int4-g64"));
-    QCOMPARE(j["files"].toArray().size(), 8);
+    // weights, model.pt, model/encoder/decoder.onnx, golden x4 (with onnx_expected), README, verify_trt.py, manifest + hash
+    QCOMPARE(j["files"].toArray().size(), 13);
     QVERIFY(j["golden"].toObject()["max_abs_error"].toDouble() <= j["golden"].toObject()["tolerance"].toDouble());
     for (const char* k : {"destination", "files", "package_bytes", "size", "weights_file", "metrics", "golden", "fit", "tensorrt",
                           "verification", "warnings", "seconds"})
@@ -145,7 +146,7 @@ void TestCliExport::exportedPackageVerifies() {
     const QJsonObject v = QJsonDocument::fromJson(r.out.toUtf8()).object();
     QCOMPARE(v["verdict"].toString(), QString("PASS"));
     QVERIFY(v["passed"].toBool());
-    QCOMPARE(v["files_checked"].toInt(), 6);
+    QCOMPARE(v["files_checked"].toInt(), 11);  // all but the manifest and its hash
     // With the images: model.pt and the weights re-measured equal the manifest.
     r = test::runCli({"verify", m_pkg, "--data", "fashion-mnist:" + test::resource("demo/fashion-mnist-subset"), "--json", "--quiet"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
