@@ -195,6 +195,9 @@ public:
     /// Describes one part's graph to `sink`, op for op what forwardNative / encodeNative /
     /// decodeNative compute (model's own ranges). Only for parts onnxGraphParts() lists.
     virtual Status buildOnnxGraph(OnnxGraphPart part, OnnxGraphSink& sink) const;
+    /// What runs between the encoder and decoder files on the device (None unless the model
+    /// has a step ONNX leaves out, as a VQ-VAE's nearest-code lookup).
+    virtual OnnxLatentStep onnxLatentStep() const { return {}; }
 
     /// Intermediate tensors of one forward pass per image, in order (the input first), for
     /// memory estimates; `complete` false when only some are known (opaque programs).
