@@ -15,10 +15,15 @@ at::Tensor nearestCodeIndices(const at::Tensor& z, const at::Tensor& codebook) {
     return at::stack(d, 1).argmin(1);
 }
 
+// A permuted view, as model.pt's script has it: the decoder's first conv then takes the same
+// path in both and the outputs are bit-equal.
 at::Tensor codeVectors(const at::Tensor& codebook, const at::Tensor& indices) {
-    return at::embedding(codebook, indices).permute({0, 3, 1, 2}).contiguous();
+    return at::embedding(codebook, indices).permute({0, 3, 1, 2});
 }
 
-at::Tensor nearestCodeVectors(const at::Tensor& z, const at::Tensor& codebook) { return codeVectors(codebook, nearestCodeIndices(z, codebook)); }
+// Contiguous: this one goes to other runtimes (OpenCV, files), which read dense NCHW.
+at::Tensor nearestCodeVectors(const at::Tensor& z, const at::Tensor& codebook) {
+    return codeVectors(codebook, nearestCodeIndices(z, codebook)).contiguous();
+}
 
 }  // namespace pareto

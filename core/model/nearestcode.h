@@ -10,9 +10,9 @@ namespace pareto {
 /// z [N, L, h, w] among codebook [K, L]: [N, h, w] int64. Squared distances are summed per
 /// code over L, in z's dtype.
 at::Tensor nearestCodeIndices(const at::Tensor& z, const at::Tensor& codebook);
-/// The code vectors of `indices` [N, h, w]: [N, L, h, w] in the codebook's dtype.
+/// The code vectors of `indices` [N, h, w]: [N, L, h, w] in the codebook's dtype (a permuted view).
 at::Tensor codeVectors(const at::Tensor& codebook, const at::Tensor& indices);
-/// codeVectors(codebook, nearestCodeIndices(z, codebook)).
+/// codeVectors(codebook, nearestCodeIndices(z, codebook)), contiguous.
 at::Tensor nearestCodeVectors(const at::Tensor& z, const at::Tensor& codebook);
 
 }  // namespace pareto
