@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Load times of the real Fashion-MNIST (dataset-fashion-mnist) into float NCHW at 64x64,
 // per split and channel count, and of the mean image of the 54,000 training images. Run as
 //   OPENBLAS_NUM_THREADS=1 ./bench_data [--benchmark_filter=test/3]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Quantize+pack throughput of the fast kernels on a 16 M-parameter FP32 tensor, in FP32
 // input bytes per second, beside a memcpy of the same 64 MB. One core: run as
 //   OPENBLAS_NUM_THREADS=1 ./bench_quant

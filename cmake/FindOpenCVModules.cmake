@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Finds the OpenCV modules Pareto uses (core, imgproc, imgcodecs, dnn: core/onnx runs ONNX files) without the
 # all-modules libopencv-dev, whose CMake config Debian ships only with that package.
 # Defines the imported target OpenCVModules::OpenCVModules.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Configures and builds the fuzz and sanitizer build into ./build-fuzz: clang 14, every
 # library and test under ASan + UBSan, the libFuzzer targets of tests/fuzz, and only the
 # tests the sanitizer stage runs (core io, data, export, quant). Safe to re-run.

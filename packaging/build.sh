@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Configures and builds Pareto Studio into ./build (Release, Ninja). Used by run-demo.sh
 # and run-tests.sh; safe to re-run (incremental). PARETO_BUILD_TARGETS="a b" builds only
 # those targets (run-demo.sh: just the two programs), else everything including the tests.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # `cpack -G DEB` in the build folder makes pareto-studio_<version>_<arch>.deb: the two
 # programs, the demo under share/pareto-studio, and the desktop files of packaging/.
 set(CPACK_PACKAGE_NAME "pareto-studio")

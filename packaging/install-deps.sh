@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs every Debian (bookworm) package Pareto Studio needs to build, run and test.
 # Idempotent: packages already present are skipped by apt. Needs root (or sudo).
 set -euo pipefail

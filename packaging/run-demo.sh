@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The demo command: installs every dependency, builds the studio (not the tests), and opens
 # Pareto Studio on the embedded demo model and data. Without a display it renders the
 # window offscreen to build/demo-screenshot.png, then builds the CLI and prints the demo's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The test command: installs every dependency, builds, and runs every test through CTest,
 # then the fuzz and sanitizer stage. .ci/run calls exactly this.
 set -euo pipefail

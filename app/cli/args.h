@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A small command-line parser for the `pareto` CLI (core only, so no Qt here).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Shared pieces of the CLI commands: stderr progress, Ctrl-C, JSON for estimates, tables.
 

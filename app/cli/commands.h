@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Sub-commands of the `pareto` CLI. Each returns the process exit code:
 // 0 success, 1 failure (one-line error on stderr), 2 usage error, 130 interrupted.

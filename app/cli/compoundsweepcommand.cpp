@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `pareto sweep CKPT ... --latents AXIS`: the latent x bits grid (see runSweep for the rest).
 #include "args.h"
 #include "common/jsontext.h"

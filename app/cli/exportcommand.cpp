@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "args.h"
 #include "common/jsontext.h"
 #include "clisupport.h"

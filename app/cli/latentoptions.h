@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Pieces shared by the latent commands (latent, sweep-latent, sweep --latents, catalog).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The models at smaller latent sizes that `sweep --latents` and `export --latent` ask for:
 // one builder, so both commands derive a "pca:8" or "trained:8" model the same way.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `pareto`: the command-line face of core. Everything the studio can do, a script can do.
 #include "commands.h"
 

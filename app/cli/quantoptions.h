@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Quantization flags shared by the CLI commands (eval now; sweep/export later).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Names are bytes; what `pareto` prints is text. Every line it writes goes through a filter
 // that shows bytes which are not UTF-8 as `\xNN`, so no file name can garble a terminal or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `pareto-studio`: opens the embedded demo (or a given checkpoint) in the studio window and,
 // in a session with nothing swept yet, starts the default sweep in the background.
 // --screenshot FILE grabs the window once the first preview and its held-out metrics are on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // JSON text that never throws on a name: strings that are not UTF-8 (a file name is bytes)
 // come out with U+FFFD in place of each bad byte instead of a type_error.

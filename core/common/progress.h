@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Progress reporting and cancellation for long core work. Core knows nothing of Qt:
 // ui/ adapts a ProgressSink to QPromise, the CLI prints to stderr.

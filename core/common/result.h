@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Expected-style results for core's public edge: a value, or an error whose message
 // names the file and what is wrong. Cancellation is reported as its own kind, not as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Names (paths, image files, tensor names) are bytes; what we print must not be. These turn
 // any byte string into text that JSON encoders and terminals accept, without ever failing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Automatic mixed precision: one scheme per layer, least predicted harm within a byte budget,
 // then verified by quantizing and measuring the real model.

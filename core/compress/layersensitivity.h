@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // How much each layer alone hurts when quantized: the input of mixed-precision choices.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The numbers behind a preview: a configuration's compressed model and its reconstructions of
 // a few held-out images, with per-pixel error maps. The studio only turns them into pictures.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One model, many quantization schemes, the same images: a size/quality table with the
 // Pareto front marked.

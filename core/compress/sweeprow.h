@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One sweep row at a time against an FP32 baseline measured once: the pieces sweepSchemes()
 // is made of, for callers that want rows as they come (the studio streams them to its chart

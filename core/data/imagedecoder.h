@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // PNG and JPEG decoding with the libraries' own reasons in our one-line errors, and the
 // image size checked from the header before a pixel is decoded.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The mean-image baseline: the best constant prediction under MSE. A trained model that
 // does not clearly beat it has learned nothing about individual images.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Confidence intervals for dataset figures. Everything here is deterministic: the same
 // inputs and seed give bit-identical results on every platform.

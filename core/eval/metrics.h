@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Per-image reconstruction quality: MSE, PSNR and SSIM, computed in float64.
 

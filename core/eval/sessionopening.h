@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Opening a session, the one step the CLI and the studio share: the model (its input shape
 // settled against the data), the held-out images in that shape, their mean image, and the

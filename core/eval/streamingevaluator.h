@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Held-out metrics that arrive while they are being measured: the studio shows the mean and
 // its 95 % CI growing chunk by chunk instead of a frozen panel until the last image.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Everything the Export dialog warns about while the user is still choosing, without
 // quantizing anything: the exact stored bytes, the memory fit and TensorRT's findings.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The Jetson boards a package can target: memory, precisions, TensorRT generation.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The named stages of an export and the hooks that stop it there (tests, diagnostics).
 

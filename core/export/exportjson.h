@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // JSON forms of the export's value types: used by the manifest, `pareto export/verify
 // --json`, and anything else that wants the same keys.

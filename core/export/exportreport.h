@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What an export produced and proved: a value a dialog can show as it is.
 

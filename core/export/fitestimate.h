@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Does the model fit the board? Weights + activations for a batch, plus the runtime.
 

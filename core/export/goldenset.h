@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // golden/: an input batch, the outputs the desktop computed for it, and the tolerance.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The ONNX part of a deployment package: the plan for a board and JetPack, its manifest
 // records, and what the verifier needs to check the files against them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The export job: measure, write, re-open from disk, validate, then move into place.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Moving a validated package into place so that a crash at any point leaves either the old
 // or the new package whole, and tidying up after an interrupted export.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // File names inside a deployment package, and the manifest's hash line.
 

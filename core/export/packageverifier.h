@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // `pareto verify`: proves, from the files alone, that a package is intact and computes what
 // its manifest says. Core only (LibTorch, no Qt), so it also builds on a Jetson.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // weights.safetensors: a quantized model's stored bytes, readable by any safetensors reader.
 

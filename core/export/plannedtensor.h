@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What a QuantPlan will do to each tensor, decided without quantizing anything.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A .tar.gz of a package folder: POSIX ustar records, gzip by zlib.
 

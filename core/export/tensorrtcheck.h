@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // TensorRT's rules for quantized weights, checked per tensor against a board.
 

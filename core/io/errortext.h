@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Turns exception texts from LibTorch, miniz and the JSON parser into the one-line
 // fragments our error messages are made of.

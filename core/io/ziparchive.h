@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A data-only zip reader for PyTorch archives (torch.save and TorchScript): budgets are
 // checked before a byte is inflated and every record's CRC-32 is verified.

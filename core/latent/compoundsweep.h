@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The latent x bits grid: every (latent method, k) x (quantization scheme) point measured on
 // the same held-out images, one Pareto front over (bytes, MSE) across both axes.

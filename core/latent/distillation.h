@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A student at a smaller latent, started from the PCA fold of its teacher and fine-tuned
 // against the teacher's reconstructions and the data.

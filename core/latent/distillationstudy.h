@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A distilled student measured against the fold it started from and models trained from
 // scratch at the same k: the gap it recovers. One workflow for `pareto latent --method

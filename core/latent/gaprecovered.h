@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // How much of the PCA-to-scratch gap a distilled student closes.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Trained checkpoints (built-in architectures) by latent size and seed: what the latent slider can offer
 // without training, and what the CLI averages over seeds.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The latent axis's vocabulary, one for the CLI and the studio: a method and a latent size.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "latent/latentreduction.h"
 
 #include "latent/pcafold.h"

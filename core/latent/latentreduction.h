@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One entry point for the latent slider's training-free answer: the PCA truncation of any
 // model at k, folded when the weights allow it, projected otherwise.

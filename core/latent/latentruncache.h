@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The on-disk cache of a latent sweep: one model + one JSON record per finished run, keyed
 // by a hash of everything that determines the run, so a sweep resumes after a cancel or a

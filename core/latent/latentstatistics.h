@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Statistics of a model's latent means over a calibration set: the expensive half of a PCA
 // truncation. Collect once (worker thread), then fold any k instantly (pcafold.h).

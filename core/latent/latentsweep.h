@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Trained latent-size sweep: a built-in architecture trained at each latent size over several seeds,
 // measured on held-out images, mean +- 95 % CI over seeds; cached and resumable.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One way to make the model of a latent choice, for `pareto sweep --latents`, `pareto export
 // --latent`, the studio's latent slider and its latent x bits grid.

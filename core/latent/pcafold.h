@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // PCA truncation folded into the weights: the result is an ordinary model of the same
 // architecture with latent k (Model::foldLatent; TinyVAE's arithmetic is documented there).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Eigen-decomposition of a small symmetric matrix (a latent covariance, L x L), computed by
 // our own cyclic Jacobi rotations: deterministic and identical on every platform and LAPACK

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The one model interface of core: every model, built in or loaded, answers what it is and
 // what it can do, so no caller needs to know its concrete type.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The JSON every output uses to say what a model is: `pareto inspect/eval/sweep --json` and
 // the package manifest share these keys, so a script reads them once. Templates so that the

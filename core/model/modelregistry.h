@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The built-in architectures: recognised from a state dict's keys and shapes, made fresh for
 // training. Adding one is a file pair in core/model/ and one line in modelregistry.cpp.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A VQ-VAE's nearest-code step, shared by the model (decode) and by the ONNX validation that
 // runs it between encoder.onnx and decoder.onnx (as the device does).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // How a model describes its ONNX graph without knowing ONNX: it names ops and asks for its
 // weights; the sink (core/onnx) decides how each weight is stored (Q/DQ, FP16 + Cast, FP32).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "model/weightshash.h"
 
 #include "common/hash.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Identity of a model's weights: two models with the same hash compute the same function
 // (the same tensor names, shapes and float32 values), however they were made.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Writes a model's ONNX files (model / encoder / decoder) with Debian's ONNX library: the
 // model describes its graph (Model::buildOnnxGraph), the tensors are stored per OnnxPlan.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Re-opens an ONNX file we wrote and proves its structure before anything runs it: every
 // tensor the manifest calls INT8/INT4 is an integer initializer feeding DequantizeLinear with

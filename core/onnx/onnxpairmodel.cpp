@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "onnx/onnxpairmodel.h"
 
 #include "model/nearestcode.h"

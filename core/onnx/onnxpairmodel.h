@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // encoder.onnx and decoder.onnx run as one model, with the step the device runs between them:
 // what the validation measures when a package has no model.onnx (a VQ-VAE's pair).

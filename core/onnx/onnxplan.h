@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Which ONNX files a package gets and how each of their tensors is stored, decided without
 // writing anything (cheap enough for every change in the export dialog).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "onnx/onnxtensorstorage.h"
 
 #include "quant/bitpacking.h"

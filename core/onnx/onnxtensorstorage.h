@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // How one weight tensor is stored in an ONNX file for TensorRT: INT8/INT4 initializer +
 // DequantizeLinear, FP16 initializer + Cast, or plain FP32. Independent of any graph: the

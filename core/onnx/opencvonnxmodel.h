@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A folded ONNX graph (see inspectOnnx) run by OpenCV's DNN module: an independent FP32
 // implementation of the package's ONNX file, used by the exporter's validation and by

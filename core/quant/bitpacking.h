@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Dense little-endian bit packing of small codes, and base-3 packing of trits.
 // Reference (one bit at a time) and fast (8 codes -> `bits` bytes) versions, which must

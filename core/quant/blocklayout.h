@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // How a tensor's values are cut into rows and scale blocks for quantization.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Named round-trip error budgets per scheme and bit width, checked by the tests
 // (tests/core/quant/tst_tensorquantizer.cpp). They are promises about the kernels, not

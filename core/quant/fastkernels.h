@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The fast quantize / dequantize kernels: tight loops over contiguous float rows (no
 // per-element indirection), written so GCC/Clang vectorize them without -ffast-math,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Quantizing a whole model's tensors under a QuantPlan.
 

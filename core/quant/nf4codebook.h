@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // QLoRA's 4-bit NormalFloat code book, the exact constants of bitsandbytes
 // (functional.py / kernels.cu dDequantizeNF4), ascending.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Mixed precision: parameter-name globs -> schemes, first match wins.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Scalar formulas shared by the reference and the fast kernels: how a scale is stored,
 // how one value becomes a code. Both paths must produce bit-identical codes and scales,

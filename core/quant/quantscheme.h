@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What a tensor is turned into: a cast, uniform integers, NF4 or ternary, with its
 // granularity, clip calibration and scale storage. Filled from a scheme string or from

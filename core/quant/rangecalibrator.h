@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Clip-range calibration of one block of weights: min-max, percentile, MSE search.
 // Scalar and shared by both kernel paths (calibration is a definition, not a hot loop:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The plain scalar reference of every quantize / pack / unpack / dequantize: one value at
 // a time, one bit at a time, no tricks. The fast kernels are tested against it.

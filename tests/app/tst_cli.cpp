@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The `pareto` CLI against real PyTorch checkpoints: inspect and eval numbers, the
 // untrained-model warning, and one-line errors for broken files.
 #include "testsupport.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The latent commands of the `pareto` CLI: `latent` (PCA fold, distillation), `sweep-latent`
 // (table of mean +- CI over seeds, resumed from its cache), `sweep --latents` (the latent x
 // bits grid) and `catalog`, on a real-PyTorch SAGE checkpoint and the embedded demo data.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TorchScript models of other architectures and sizes through the whole CLI, each made and
 // briefly trained by real PyTorch (tests/fixtures/model_torchscript_zoo.py, torch.jit.script):
 // inspect says what the model is; FP32 and int8 / int4 / int4-g64 MSEs on real Fashion-MNIST

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SAGE's VisionPuzzleVAE through the whole CLI, from a checkpoint trained by real PyTorch and
 // saved as SAGE saves it (tests/fixtures/model_visionpuzzlevae.py): inspect says what it is;
 // FP32, int8 and int4 per-channel MSEs on real Fashion-MNIST at 224x224 equal PyTorch's within

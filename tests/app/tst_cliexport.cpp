@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `pareto export` and `pareto verify` as processes: an INT4 group-64 package of the demo model
 // passes verify; its manifest's metrics and bytes equal a fresh `pareto eval`; altered bytes
 // fail verify naming the file (every file x first/middle/last: tst_packageverifier); SIGKILL at every named stage (PARETO_EXPORT_STOP_AT) leaves the

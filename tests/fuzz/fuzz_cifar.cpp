@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CIFAR-10 binary batches: the whole-record size check, then records at the start and the
 // last one.
 #include "data/cifarfile.h"

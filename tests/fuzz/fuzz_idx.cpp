@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // IDX image files (Fashion-MNIST's format), raw or gzip'd: header checks, the byte count
 // (gzip trailer or inflating), then records at the start and the last one (a seek).
 #include "data/idxfile.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // PNG and JPEG: the header check (size limits before any decode), then the full decode
 // with the decoder's reason in a one-line error. The first byte picks the file's extension
 // (.png / .jpg / .jpeg / none): detection must go by content, not by name.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The package verifier on a package folder made from the input: data only (trustCode stays
 // false, so model.pt is never loaded). Input layout, readable and easy to mutate:
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The restricted unpickler alone on raw pickle bytes (what data.pkl / constants.pkl hold).
 // Storages come from a stand-in loader: zeros of the asked size, up to 1 MiB.
 #include "fuzzsupport.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // safetensors: the header alone (readSafetensorsHeader), then the whole file (readSafetensors).
 #include "fuzzsupport.h"
 #include "io/safetensors.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // torch.save checkpoints through loadCheckpoint: format detection, our zip reader (budgets,
 // CRC-32) and the restricted unpickler. Data only: trustCode stays false, so a TorchScript
 // archive is refused as needing trust and nothing from the input ever runs.

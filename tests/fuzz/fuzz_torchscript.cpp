@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TorchScript archives inspected as data (inspectTorchScriptArchive): records, the module
 // tree's tensors from data.pkl through our unpickler, methods read as text. Never loaded by
 // LibTorch: nothing from the input runs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Shared by the libFuzzer targets: a per-process temp folder (the only place a target
 // writes), and the invariants every reader's refusal must keep.

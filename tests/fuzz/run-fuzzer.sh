@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs one libFuzzer target the way CI and the long runs do (README "Fuzzing and sanitizers").
 #   run-fuzzer.sh replay  BINARY            every file of tests/fuzz/corpus/<target>/ and of
 #                                           tests/fuzz/regressions/<target>/ (past findings), once

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sourced by tests/fuzz/run-fuzzer.sh and packaging/run-tests.sh: one set of sanitizer
 # options for the fuzz targets and the sanitizer tests. Checks stay on; the suppression
 # files name each exception and why.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every exported ONNX file, run in ONNX Runtime (npm's onnxruntime-node, CPU): it must load,
 // reproduce golden/onnx_expected within the golden tolerance, and give the package's
 // model.onnx metrics on the metric images within 1e-5 relative. python3-onnx's checker must

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SAGE's VisionPuzzleVAE package (a checkpoint trained by real PyTorch, FIXTURES
 // visionpuzzlevae) run in ONNX Runtime: encoder.onnx and decoder.onnx load, the encoder
 // reproduces golden/onnx_expected's z_e and encoder -> nearest code (codebook.safetensors) ->

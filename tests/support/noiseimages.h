@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Uniform-noise images for tests that need pixels but not a real dataset (header-only:
 // it needs ATen and core's Dataset, which the Qt-only testsupport library does not link).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Helpers for the Qt Tests: run the real PyTorch (fixtures), find test data, run the CLI.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Shared steps of the studio's GUI tests: isolated settings, the demo opened on a few
 // held-out images, waiting (by spinning the event loop) for the studio to settle, screenshots.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Charts panel: a full sweep fills the chart and the table, the Pareto front is core's
 // paretoFront() over the evaluated configurations, tooltips name them, PSNR/SSIM can be
 // chosen, per-layer sensitivity runs as a background job, and the chart (PNG, SVG) and the

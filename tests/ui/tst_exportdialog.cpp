@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // File → Export for Jetson…: the live deployment check follows the sliders (dialog and
 // Warnings panel), the dialog writes a package `verifyPackage` passes whose manifest metrics
 // equal what the studio showed, a PCA k=8 export names its latent choice in the provenance,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // First launch tells the story by itself: with the automatic sweep on (the app turns it on,
 // tests leave it off) the chart holds the default sweep's points without a click; a first-run
 // hint says what to drag until dismissed; Help → User guide shows the README's studio section;

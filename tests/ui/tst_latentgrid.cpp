@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The latent x bits heat map: run from its Charts tab, every cell equals core sweepCompound's
 // figure for the same rows and schemes on the same images; clicking a cell puts that
 // configuration on the sliders; the grid exports as CSV, PNG and SVG; Cancel (with the worker

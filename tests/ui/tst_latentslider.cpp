@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The latent slider's backends, driven through the real widgets: PCA at every k once the
 // statistics of mu are in (k = 8 previewed and measured exactly as core folds and measures
 // it), trained models of a catalog made here (two latent sizes x two seeds, one epoch on a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Any screen from 1024x700 up: after a sweep and a latent x bits grid, at 1024x700 and at
 // 1600x1000, no visible label is cut (a line wider than its label, or wrapped text taller
 // than it), no chart text is elided, and no two point labels of the quality chart overlap

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The studio window, offscreen: opens the embedded demo with every panel filled; a corrupt
 // checkpoint dropped on the window lands in the Warnings panel (no dialog) and the open
 // model keeps working.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Reconstructions panel: worst-N by ΔMSE picks the images core's per-image figures
 // rank worst; a click enlarges a sample with zoom and pan shared by its four views; A pinned
 // adds A's columns and a paired current - A comparison; a locked colour scale stays put.

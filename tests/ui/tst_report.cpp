@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The stakeholder report: one action writes a one-page PNG and a PDF with the chosen
 // configuration, its numbers with CIs and n, the chart and a few reconstructions; it waits
 // for complete figures rather than printing running ones.

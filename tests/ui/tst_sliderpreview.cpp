@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Moving the bit-width slider from INT8 to INT2 with the keyboard changes the compressed
 // preview's pixels, adds a chart point, and the MSE shown equals core's own figure for that
 // configuration, computed here with core directly (evaluateCompression).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One truth per number and A/B for everything measured: the panel, the table, the chart's
 // hover text and the report give the same headline ratio (vs the opened model's FP32) for
 // the original, a PCA fold, a trained and a distilled model, and label the own-FP32 ratio

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Cancel stops a sweep: the worker is held at a gate before its third row, Cancel in the
 // status bar is pressed, the gate opens, and the rows measured before the cancel come back
 // (fewer than the grid) while the window keeps working.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The studio opens TorchScript models of other architectures and sizes (made by real PyTorch,
 // tests/fixtures/model_torchscript_zoo.py) offscreen: reconstructions at the model's own
 // resolution, the bit-width slider paints an INT4 preview, the latent slider is off with its

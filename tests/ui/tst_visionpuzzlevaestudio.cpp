@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SAGE's VisionPuzzleVAE (made by real PyTorch, tests/fixtures/model_visionpuzzlevae.py)
 // opened in the studio offscreen: reconstructions at 224x224, the zoom dialog shows them at
 // full resolution (at least one screen pixel per image pixel at zoom 1), the latent slider

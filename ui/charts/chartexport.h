@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Writing a chart (PNG, SVG) and the table of evaluated configurations (CSV). Every write
 // goes through QSaveFile: a failed or interrupted export leaves the old file intact.

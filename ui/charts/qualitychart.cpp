@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "charts/qualitychart.h"
 
 #include "charts/errorbarsitem.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // How the studio writes numbers: one place, so the panels, the table, the tooltips, the CSV
 // and the report all print a figure the same way.

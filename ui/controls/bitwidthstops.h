@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The bit-width slider's stops and how they and the option widgets map to a core QuantScheme.
 

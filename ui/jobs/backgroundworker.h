@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The one background-job mechanism of the studio: its own worker thread, the watcher that
 // brings outcomes back to the UI thread, the cancel token, dropping superseded work, and

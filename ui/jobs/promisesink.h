@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Core's ProgressSink fed into a QPromise: core keeps knowing nothing of Qt.
 

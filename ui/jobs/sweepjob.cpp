@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "jobs/sweepjob.h"
 
 #include "jobs/computethreads.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The latent slider's vocabulary: which latent-dimension methods exist and which k each
 // offers for the open model. The (method, k, seed) the user picked is core's LatentChoice,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "reconstruction/heatmap.h"
 
 #include <opencv2/core.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The |error| colour scale: OpenCV's perceptually uniform "inferno" map (black, purple, red,
 // yellow). OpenCV stays in heatmap.cpp; callers see QImages only. Any thread.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What the Reconstructions panel shows for one configuration: images made on a worker.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A configuration measured on the session's held-out images: one chart point, one table row.
 

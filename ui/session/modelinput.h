@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // How a model that does not describe itself (TorchScript) is fed: its input shape and value
 // ranges, as the Data panel sets them and `--input-shape/--input-range/--output-range` do.

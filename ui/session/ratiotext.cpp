@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "session/ratiotext.h"
 
 #include "common/uiformat.h"

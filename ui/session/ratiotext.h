@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The compression ratio as a person reads it, written once for the panel, the table's
 // tooltip, the chart's hover text, the report and the export dialog.

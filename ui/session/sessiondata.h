@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What a worker may read about the open session: immutable, shared by pointer, never the
 // live widgets. No LibTorch header here: core types are only forward-declared.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One point of the studio's design space: a latent choice and a weight scheme.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Atomic writes and hashing: a failed write leaves the old file whole.
 #include "common/atomicfile.h"
 #include "common/hash.h"

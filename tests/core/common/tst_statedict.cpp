@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // StateDict: order, replacement, and deep copies that share no storage.
 #include "common/statedict.h"
 

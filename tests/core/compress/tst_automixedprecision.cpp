@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Automatic mixed precision: the knapsack is optimal and monotone, the budget holds in real bytes.
 #include "compress/automixedprecision.h"
 #include "model/tinyvae.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Per-layer sensitivity: exactly one tensor quantized per row, paired against FP32.
 #include "compress/layersensitivity.h"
 #include "compress/modelcompressor.h"

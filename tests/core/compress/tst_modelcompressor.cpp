@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Compression keeps the baseline whole: separate weights, untouched numbers.
 #include "compress/compressionevaluation.h"
 #include "compress/modelcompressor.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A sweep measures FP32 once and every scheme on the same images; the Pareto front is exact.
 #include "compress/schemesweep.h"
 #include "model/tinyvae.h"

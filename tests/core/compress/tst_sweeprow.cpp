@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sweep rows one at a time (what the studio streams) are exactly sweepSchemes()'s rows.
 #include "compress/schemesweep.h"
 #include "compress/sweeprow.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Small synthetic data files for the core/data tests: IDX (gzip'd or raw), CIFAR-10
 // batches, and tensor comparison helpers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Bootstrap and Student-t intervals: determinism, pinned values, coverage, significance.
 
 #include "eval/bootstrap.h"

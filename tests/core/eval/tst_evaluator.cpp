@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The evaluator with a tiny fake Model (no TinyVAE needed): batching, cancellation,
 // error reporting, the mean-image baseline and the untrained-checkpoint check.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Per-image metrics: hand values, the ATen fast path against the scalar reference, and
 // both against an independent PyTorch implementation (tests/fixtures/eval_reference.py).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Streaming evaluation: updates per chunk over a growing prefix, and a last update equal to
 // evaluateModel()/summarize() on the whole set, bit for bit.
 #include "eval/streamingevaluator.h"

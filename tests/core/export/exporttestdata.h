@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Shared pieces of the core/export tests: the embedded demo model and data, export
 // requests for it, folder digests, byte flips, raw float files.

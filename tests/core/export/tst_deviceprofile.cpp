@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Device profiles and the memory fit estimate: the boards' figures, TinyVAE's activation
 // sizes counted by hand from its shapes, and the fit arithmetic.
 #include "export/deviceprofile.h"

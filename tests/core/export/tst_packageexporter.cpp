@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The export job end to end on the embedded demo model: the package layout, sizes that match
 // the size report, metrics equal to evaluateCompression's, real-PyTorch interoperability
 // (torch.jit.load reproduces the golden outputs, numpy dequantizes weights.safetensors to

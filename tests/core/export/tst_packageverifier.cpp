@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The verifier: an intact package passes; flipping the first, middle or last byte of any
 // file, the manifest and its hash file included, fails with a message naming that file;
 // missing, extra and truncated files fail; re-measured metrics are checked against the

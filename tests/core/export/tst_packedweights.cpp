@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // weights.safetensors: the stored bytes exactly (the data section is serializePayload()),
 // re-opened by our reader and by an independent numpy reader (tests/fixtures/
 // export_read_packed.py, json + struct + numpy) to the same dequantized values, for every

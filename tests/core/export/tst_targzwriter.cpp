@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The .tar.gz writer against Python's tarfile (an independent reader): names (long ones
 // through the ustar prefix), folders before contents, sizes across block boundaries,
 // contents, modes; links are refused.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TensorRT rule checks per tensor and board, and planTensors() agreeing with the quantizer.
 #include "export/deploymentcheck.h"
 #include "export/onnxpackage.h"

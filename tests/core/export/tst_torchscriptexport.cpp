@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // model.pt built with torch::jit::Module::define: loads with LibTorch, computes what TinyVae
 // computes (FP32 exactly; FP16 with FP16-rounded weights), carries SAGE's parameter names.
 // (Python's torch.jit.load is checked on whole packages in tst_packageexporter.)

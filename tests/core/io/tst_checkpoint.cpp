@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // loadCheckpoint on files made by real PyTorch: every tensor must match what Python saw,
 // bit for bit (sha256 of the contiguous bytes), in order, with the stored dtype.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // loadCheckpoint on broken, hostile and unsupported files: every failure is one line that
 // starts with the path and says what is wrong; nothing crashes and nothing from the file runs.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // PickleReader against pickles written by Python's own pickle module (protocols 2-5),
 // forbidden globals, tensor rebuild validation, hostile structures and mutated bytes.
 

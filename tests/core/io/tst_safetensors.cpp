@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // safetensors: our writer and reader round-trip, Python (json+struct) reads our files,
 // we read Python's, and malformed headers give one-line errors.
 

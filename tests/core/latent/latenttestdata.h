@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Small data sets for the latent tests: structured images a VAE learns in one epoch.
 

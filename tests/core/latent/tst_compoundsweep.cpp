@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The latent x bits grid: every (method, k) x scheme point on the same images, real bytes of
 // the quantized latent-k models, deltas against the original FP32 model, one Pareto front;
 // TorchScript models count their projection and keep FP32 rows only.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Distilled students: the gap-recovered figure (exact rows), a student trained from the PCA
 // fold against its teacher, and the trainer's teacher term (w = 0 is plain training).
 #include "latent/distillation.h"

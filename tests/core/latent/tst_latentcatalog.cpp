@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The catalog of trained checkpoints: discovery from headers, seeds from pareto.seed or the
 // command, grouping by latent size with a t-interval over seeds, bad files skipped with a
 // warning, the demo catalog resolved from the resource folder.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The trained latent sweep, end to end on small data: runs per (latent, seed), mean +- t-CI
 // over seeds, a cancel after the first finished run and a resume that trains only the rest,
 // cache keys, distrust of damaged cache entries, re-measuring on other held-out images.

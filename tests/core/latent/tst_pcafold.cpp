@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // PCA truncation: our Jacobi eigen-solver against LAPACK, batched statistics, the fold at
 // k = L reproducing the model, a folded k = 8 checkpoint reloading as an ordinary TinyVAE,
 // agreement with PyTorch's own fold, the logvar projection, and TorchScript projections.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ScriptedModel on a real-PyTorch TorchScript VAE (tests/fixtures/model_torchscript_zoo.py):
 // layer kinds from module types (mangled class names included), BatchNorm statistics as
 // buffers, and withWeights() making a model that shares no storage with the original, which

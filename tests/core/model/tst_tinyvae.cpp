@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TinyVAE: SAGE's names and shapes, PyTorch-equal forward, config inference errors.
 #include "model/tinyvae.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // VisionPuzzleVAE: SAGE's names and shapes from a checkpoint trained by real PyTorch
 // (tests/fixtures/model_visionpuzzlevae.py), the codes PyTorch chooses, ties to the lowest
 // index, the PCA fold of the codebook (exact for k >= its rank), training through the

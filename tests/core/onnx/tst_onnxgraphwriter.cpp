@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The TinyVAE ONNX files: written with Debian's ONNX library, re-opened, structurally
 // checked (integer initializer -> DequantizeLinear with the packed scales, no float copy),
 // folded, and run by OpenCV DNN; the result must equal LibTorch on the same weights.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How each tensor is stored in ONNX for a TensorRT target: INT8 per-channel Q/DQ on the
 // output-channel axis, INT4 only for Linear on TensorRT 10, everything else FP16 + Cast with a
 // reason, never silently.

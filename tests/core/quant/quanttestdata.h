@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Shared inputs for the core/quant tests: adversarial tensors by name, a TinyVAE-shaped
 // state dict, raw float32 files written by the PyTorch fixture.

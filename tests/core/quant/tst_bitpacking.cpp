@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Dense LSB-first bit packing (2..8 bits) and base-3 trit packing: known byte layouts,
 // round trips, fast == reference at every bit offset.
 #include "quant/bitpacking.h"

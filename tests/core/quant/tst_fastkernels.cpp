@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fast kernels against the scalar reference: bit-exact packed bytes, scales and
 // zero-points, equal dequantized values, on random and adversarial tensors, every bit
 // width, serial and parallel; NaN/Inf refused by both with the same message.

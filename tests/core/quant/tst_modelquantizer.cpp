@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Whole state dicts: hand-counted sizes of a 3-channel L=16 TinyVAE, payload size ==
 // report, a deep independent copy, the model's tensor roles (ConvTranspose on axis 1), precision maps through the plan, progress and cancel.
 #include "quant/modelquantizer.h"

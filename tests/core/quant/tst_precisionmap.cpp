@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Precision maps: glob semantics, JSON parsing with errors naming the file and entry,
 // first match wins, and the report of what matched what.
 #include "quant/precisionmap.h"

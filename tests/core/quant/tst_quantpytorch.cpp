@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Agreement with PyTorch: tests/fixtures/quant_reference.py builds a seeded SAGE TinyVAE
 // (3 channels, L = 16) in real PyTorch, writes its FP32 weights and PyTorch's own
 // dequantized tensors (computed independently with torch ops); every tensor we produce

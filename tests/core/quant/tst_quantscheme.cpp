@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Scheme strings: parse/format round trip, fields, errors naming the problem.
 #include "quant/quantscheme.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One tensor: per-bit-width error budgets, round half to even, the ConvTranspose axis,
 // clip calibration, stored sizes, input never modified, errors.
 #include "quant/blocklayout.h"

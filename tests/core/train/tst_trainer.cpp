@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Trainer: learns, is reproducible from its seed, stops early, cancels cleanly.
 #include "model/modelregistry.h"
 #include "train/trainer.h"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Regenerates the seed files the committed corpora (tests/fuzz/corpus/<target>/) grew from.
 # usage: tests/fuzz/seeds/make-seeds.sh OUT_DIR [PARETO_CLI]
 # Seeds are the tests' own fixtures (real PyTorch, Python's zipfile/pickle, OpenCV) plus

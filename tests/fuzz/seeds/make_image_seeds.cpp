@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Small real PNG and JPEG seeds written by OpenCV (as tests/core/data's fixtures are), each
 // prefixed with the fuzz_image selector byte (0: input.png, 1: input.jpg, 3: no extension).
 // usage: make_image_seeds OUT_DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Small real seed files for the fuzz targets, made by real PyTorch (torch 1.13).
 
 usage: make_seeds.py OUT_DIR     (writes OUT_DIR/<target>/...)
