@@ -6,7 +6,7 @@
 #include "export/onnxpackage.h"
 #include "io/safetensors.h"
 #include "onnx/onnxinspector.h"
-#include "onnx/opencvonnxmodel.h"
+#include "model/opencvonnxmodel.h"
 #include "model/modelprecision.h"
 #include "export/packagelayout.h"
 #include "export/packedweights.h"

@@ -31,7 +31,8 @@ struct LoadedModel {
 /// @brief Opens a checkpoint and builds the model it holds: a built-in architecture for
 /// state dicts and safetensors (the registry recognises it from the tensor names), a
 /// ScriptedModel for TorchScript (only with options.trustCode; `scripted` settles its input
-/// shape and ranges). Errors are one line starting with the path.
+/// shape and ranges), an OnnxModel for `.onnx` (data: no trust needed; `scripted` gives the
+/// ranges and any input shape the graph leaves open). Errors are one line starting with the path.
 Result<LoadedModel> loadModel(const std::string& path, const CheckpointLoadOptions& options = {},
                               const ScriptedModelOptions& scripted = {});
 

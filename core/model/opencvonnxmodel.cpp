@@ -1,4 +1,4 @@
-#include "onnx/opencvonnxmodel.h"
+#include "model/opencvonnxmodel.h"
 
 #include <ATen/ATen.h>
 #include <onnx/onnx_pb.h>
@@ -88,7 +88,7 @@ Result<std::shared_ptr<const OpenCvOnnxModel>> OpenCvOnnxModel::load(const std::
         // layers stay closer to the op-by-op FP32 reference the metrics are compared with.
         impl->net.enableFusion(false);
     } catch (const cv::Exception& e) {
-        return fail(label + ": OpenCV DNN cannot load the folded graph: " + e.msg);
+        return fail(label + ": OpenCV DNN cannot load the graph: " + e.msg);
     }
     if (impl->net.empty()) return fail(label + ": OpenCV DNN loaded an empty network");
     return std::make_shared<const OpenCvOnnxModel>(label, info, std::move(impl));
