@@ -150,7 +150,8 @@ Json onnxManifest(const ExportReport& report, const OnnxFiles& files) {
         Json x;
         x["file"] = f.file;
         x["graph"] = onnxGraphPartName(f.part);
-        x["input"] = {{"name", f.input}, {"shape", f.inputShape}, {"batch", "dynamic (N)"}};
+        if (f.batch > 0) x["input"] = {{"name", f.input}, {"shape", f.inputShape}, {"batch", f.batch}};
+        else x["input"] = {{"name", f.input}, {"shape", f.inputShape}, {"batch", "dynamic (N)"}};
         x["output"] = {{"name", f.output}, {"shape", f.outputShape}};
         x["opset"] = f.opset;
         x["ir_version"] = f.irVersion;

@@ -195,6 +195,9 @@ public:
     /// Describes one part's graph to `sink`, op for op what forwardNative / encodeNative /
     /// decodeNative compute (model's own ranges). Only for parts onnxGraphParts() lists.
     virtual Status buildOnnxGraph(OnnxGraphPart part, OnnxGraphSink& sink) const;
+    /// The highest opset its ONNX files may be written in: a user's own graph stays near the
+    /// opset it was exported for (so INT4, opset 21, is out). 0: any.
+    virtual int onnxMaxOpset() const { return 0; }
 
     /// Intermediate tensors of one forward pass per image, in order (the input first), for
     /// memory estimates; `complete` false when only some are known (opaque programs).

@@ -4,6 +4,7 @@
 
 #include <ATen/ATen.h>
 #include <onnx/onnx_pb.h>
+#include <onnx/version_converter/convert.h>
 
 #include <algorithm>
 #include <cctype>
@@ -523,7 +524,14 @@ Result<std::shared_ptr<const OnnxModel>> OnnxModel::open(const std::string& path
         if (part.staticBatch == 0) {
             auto two = probe(**net, 2, partDims, value);
             if (!two || two->size(0) != 2) {
+                // Say so in the graph we run and export: its runner then feeds one image at a time.
                 part.staticBatch = 1;
+                for (auto& in : *part.runnable.mutable_graph()->mutable_input())
+                    if (in.name() == part.input && in.type().tensor_type().shape().dim_size() > 0)
+                        in.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0)->set_dim_value(1);
+                if (!part.runnable.SerializeToString(&bytes)) return fail(part.path + ": the graph could not be serialized");
+                net = loadNet(part, bytes, info);
+                if (!net) return fail(cannotRun(part, nodeNamedIn(part.runnable.graph(), net.error().message), net.error().message));
                 if (notes) notes->push_back(part.file + ": its batch dimension is dynamic but it runs one image at a time (a shape fixed at export)");
             }
         }
@@ -594,24 +602,8 @@ Result<std::shared_ptr<const Model>> OnnxModel::withWeights(const StateDict& wei
     return std::shared_ptr<const Model>(new OnnxModel(m_graphs, m_info, std::move(tensors), std::move(nets)));
 }
 
-at::Tensor OnnxModel::runPart(size_t part, const at::Tensor& x) const {
-    const int64_t batch = m_graphs->parts[part].staticBatch;
-    const at::Tensor in = x.to(at::kFloat).contiguous();
-    if (batch <= 0 || in.size(0) == batch) return m_nets[part]->forwardNative(in);
-    // A graph exported for a fixed batch runs in chunks of it (the last one padded).
-    std::vector<at::Tensor> outs;
-    for (int64_t s = 0; s < in.size(0); s += batch) {
-        const int64_t k = std::min(batch, in.size(0) - s);
-        at::Tensor chunk = in.narrow(0, s, k);
-        if (k < batch) {
-            std::vector<int64_t> repeat(static_cast<size_t>(chunk.dim()), 1);
-            repeat[0] = batch - k;
-            chunk = at::cat({chunk, chunk.narrow(0, k - 1, 1).repeat(repeat)});
-        }
-        outs.push_back(m_nets[part]->forwardNative(chunk.contiguous()).narrow(0, 0, k));
-    }
-    return at::cat(outs);
-}
+// OpenCvOnnxModel runs a graph made for a fixed batch in chunks of it.
+at::Tensor OnnxModel::runPart(size_t part, const at::Tensor& x) const { return m_nets[part]->forwardNative(x); }
 
 at::Tensor OnnxModel::forwardNative(const at::Tensor& x) const {
     if (m_info.interface == ModelInterface::Vae) return Model::forwardNative(x);
@@ -645,11 +637,73 @@ std::string OnnxModel::notTrainableReason() const {
     return "an ONNX graph carries no training objective; training needs a built-in architecture";
 }
 
-std::vector<ExportArtifact> OnnxModel::exportArtifacts() const { return {ExportArtifact::PackedWeights}; }
+std::vector<ExportArtifact> OnnxModel::exportArtifacts() const { return {ExportArtifact::PackedWeights, ExportArtifact::Onnx}; }
+
+std::vector<OnnxGraphPart> OnnxModel::onnxGraphParts() const {
+    if (m_graphs->parts.size() == 2) return {OnnxGraphPart::Model, OnnxGraphPart::Encoder, OnnxGraphPart::Decoder};
+    return {OnnxGraphPart::Model};
+}
+
+int OnnxModel::onnxMaxOpset() const {
+    int opset = kOnnxOpenQdqOpset;
+    for (const auto& p : m_graphs->parts) opset = std::max(opset, p.opset);
+    return opset;
+}
+
+Status OnnxModel::buildOnnxGraph(OnnxGraphPart part, OnnxGraphSink& sink) const {
+    const auto copyIn = [&](size_t pi, const std::string& input, const std::string& prefix) -> Result<std::string> {
+        const Graphs::Part& p = m_graphs->parts[pi];
+        onnx::ModelProto m = p.runnable;
+        // Per-axis DequantizeLinear is opset 13: an older graph is converted by ONNX's own converter.
+        if (p.opset < kOnnxOpenQdqOpset) {
+            try {
+                m = onnx::version_conversion::ConvertVersion(m, kOnnxOpenQdqOpset);
+            } catch (const std::exception& e) {
+                return fail(p.path + ": its opset " + std::to_string(p.opset) + " graph cannot be converted to opset " +
+                            std::to_string(kOnnxOpenQdqOpset) + " for DequantizeLinear (" + oneLine(e.what()) +
+                            "); export it again with torch.onnx.export(..., opset_version=13)");
+            }
+        }
+        std::string bytes;
+        if (!m.SerializeToString(&bytes)) return fail(p.path + ": the graph could not be serialized");
+        std::vector<std::pair<std::string, std::string>> names;
+        for (size_t i = 0; i < m_tensors.size(); ++i)
+            if (m_graphs->sources[i].part == pi) names.emplace_back(m_graphs->sources[i].graphName, m_tensors[i].name);
+        return sink.graph(bytes, input, names, prefix);
+    };
+    const std::vector<int64_t>& dims = m_info.inputShape;
+    const bool pair = m_graphs->parts.size() == 2;
+    const int64_t b0 = m_graphs->parts[0].staticBatch;
+    if (!pair && part == OnnxGraphPart::Model) {
+        auto y = copyIn(0, sink.input("x", dims, b0), "model/");
+        if (!y) return y.error();
+        sink.output(*y, "x_hat", dims, b0);
+        return Status::success();
+    }
+    if (!pair) return fail(describe() + ": a single ONNX file has no " + onnxGraphPartName(part) + " part");
+    const int64_t b1 = m_graphs->parts[1].staticBatch;
+    if (part == OnnxGraphPart::Encoder) {
+        auto mu = copyIn(0, sink.input("x", dims, b0), "encoder/");
+        if (!mu) return mu.error();
+        sink.output(*mu, "mu", m_info.latent.shape, b0);
+    } else if (part == OnnxGraphPart::Decoder) {
+        auto y = copyIn(1, sink.input("z", m_info.latent.shape, b1), "decoder/");
+        if (!y) return y.error();
+        sink.output(*y, "x_hat", dims, b1);
+    } else {
+        const int64_t batch = b0 > 0 ? b0 : b1;
+        auto mu = copyIn(0, sink.input("x", dims, batch), "encoder/");
+        if (!mu) return mu.error();
+        auto y = copyIn(1, *mu, "decoder/");
+        if (!y) return y.error();
+        sink.output(*y, "x_hat", dims, batch);
+    }
+    return Status::success();
+}
 
 std::string OnnxModel::noTorchScriptReason() const { return "an ONNX model has no TorchScript form; its package holds ONNX"; }
 
-std::string OnnxModel::noOnnxReason() const { return "re-exporting an opened ONNX graph with Q/DQ weights is not built yet"; }
+std::string OnnxModel::noOnnxReason() const { return {}; }
 
 std::string OnnxModel::describe() const {
     std::string files;

@@ -17,6 +17,8 @@ class OpenCvOnnxModel;
 /// The ONNX opsets we read: what torch.onnx.export writes and OpenCV 4.6 runs.
 inline constexpr int kOnnxOpenMinOpset = 11;
 inline constexpr int kOnnxOpenMaxOpset = 17;
+/// The opset an opened graph is converted to (when older) for per-axis DequantizeLinear.
+inline constexpr int kOnnxOpenQdqOpset = 13;
 
 /// @brief An ONNX autoencoder: one file `x -> x_hat` (forward only), or a pair
 /// `NAME.encoder.onnx` (`x -> mu` or `(mu, logvar)`, vector or spatial) + `NAME.decoder.onnx`
@@ -53,6 +55,12 @@ public:
     std::vector<ExportArtifact> exportArtifacts() const override;
     std::string noTorchScriptReason() const override;
     std::string noOnnxReason() const override;
+    /// Model for one file; Model, Encoder and Decoder for a pair (model.onnx = both graphs in one).
+    std::vector<OnnxGraphPart> onnxGraphParts() const override;
+    /// The user's own graph (pruned to output 0, converted to opset 13 where it is older, for
+    /// per-axis DequantizeLinear), its weights stored as the sink decides.
+    Status buildOnnxGraph(OnnxGraphPart part, OnnxGraphSink& sink) const override;
+    int onnxMaxOpset() const override;
     std::string describe() const override;
 
     /// The graph files with this model's weights as float32 initializers, in file order

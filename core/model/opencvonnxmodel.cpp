@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <set>
 #include <stdexcept>
 
 namespace pareto {
@@ -62,11 +63,26 @@ Result<std::string> cancelInstanceNormEpsilon(const std::string& label, const st
     return out;
 }
 
+// The batch the graph's input is fixed to (a graph exported without a dynamic batch), or 0.
+int64_t staticBatch(const std::string& graph) {
+    onnx::ModelProto m;
+    if (!m.ParseFromString(graph)) return 0;
+    std::set<std::string> initializers;
+    for (const auto& t : m.graph().initializer()) initializers.insert(t.name());
+    for (const auto& in : m.graph().input()) {
+        if (initializers.count(in.name())) continue;
+        const auto& shape = in.type().tensor_type().shape();
+        return shape.dim_size() > 0 && shape.dim(0).has_dim_value() && shape.dim(0).dim_value() > 0 ? shape.dim(0).dim_value() : 0;
+    }
+    return 0;
+}
+
 }  // namespace
 
 struct OpenCvOnnxModel::Impl {
     std::mutex mutex;
     cv::dnn::Net net;
+    int64_t batch = 0;  ///< > 0: run in chunks of exactly this many
 };
 
 OpenCvOnnxModel::OpenCvOnnxModel(std::string label, ModelInfo info, std::shared_ptr<Impl> impl)
@@ -80,6 +96,7 @@ Result<std::shared_ptr<const OpenCvOnnxModel>> OpenCvOnnxModel::load(const std::
         graph = std::move(*g);
     }
     auto impl = std::make_shared<Impl>();
+    impl->batch = staticBatch(graph);
     try {
         impl->net = cv::dnn::readNetFromONNX(graph.data(), graph.size());
         impl->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
@@ -99,6 +116,28 @@ Result<std::shared_ptr<const Model>> OpenCvOnnxModel::withWeights(const StateDic
 }
 
 Result<at::Tensor> OpenCvOnnxModel::run(const at::Tensor& x) const {
+    const int64_t batch = m_impl->batch;
+    if (batch > 0 && x.dim() > 0 && x.size(0) != batch) {
+        // A graph made for a fixed batch runs in chunks of it (the last one padded).
+        std::vector<at::Tensor> outs;
+        for (int64_t s = 0; s < x.size(0); s += batch) {
+            const int64_t k = std::min(batch, x.size(0) - s);
+            at::Tensor chunk = x.narrow(0, s, k);
+            if (k < batch) {
+                std::vector<int64_t> repeat(static_cast<size_t>(chunk.dim()), 1);
+                repeat[0] = batch - k;
+                chunk = at::cat({chunk, chunk.narrow(0, k - 1, 1).repeat(repeat)});
+            }
+            auto y = runBatch(chunk);
+            if (!y) return y.error();
+            outs.push_back(y->narrow(0, 0, k));
+        }
+        return at::cat(outs);
+    }
+    return runBatch(x);
+}
+
+Result<at::Tensor> OpenCvOnnxModel::runBatch(const at::Tensor& x) const {
     const at::Tensor in = x.to(at::kFloat).contiguous();
     std::vector<int> dims(in.sizes().begin(), in.sizes().end());
     try {

@@ -1,5 +1,7 @@
 #include "onnx/onnxinspector.h"
 
+#include "onnx/onnxplan.h"
+
 #include <ATen/ATen.h>
 #include <onnx/onnx_pb.h>
 
@@ -277,11 +279,14 @@ Result<OnnxInspection> inspectOnnx(const std::string& label, const std::string& 
         for (int64_t d : v.sizes()) t->add_dims(d);
         t->set_raw_data(std::string(static_cast<const char*>(v.data_ptr()), v.nbytes()));
     }
+    // Without its INT4 DQ nodes an opset 21 file is an opset 13 graph (OpenCV's); a user's graph
+    // (opsets 13-17) keeps its own opset, which its other ops were exported for.
+    const int foldedOpset = r.opset >= kOnnxOpsetInt4 || r.opset < kOnnxOpsetQdq ? kOnnxOpsetQdq : r.opset;
     folded.clear_opset_import();
     onnx::OperatorSetIdProto* op = folded.add_opset_import();
     op->set_domain("");
-    op->set_version(kOnnxOpsetQdq);
-    folded.set_ir_version(7);
+    op->set_version(foldedOpset);
+    folded.set_ir_version(onnxIrVersion(foldedOpset));
     if (!folded.SerializeToString(&r.folded)) return fail(label + ": the folded graph could not be serialized");
 
     // 3. The folded weights: what the graph computes with, in the model's layout.

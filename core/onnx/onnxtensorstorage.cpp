@@ -42,7 +42,7 @@ std::string integerReason(const QuantScheme& s, LayerKind layer, int64_t rank, i
     }
     if (s.bits == 4) {
         if (layer != LayerKind::Linear) return "INT4 on " + layerWord(layer) + ": TensorRT runs INT4 only as weight-only Gemm/MatMul";
-        if (!t.int4) return "INT4 needs TensorRT 10 (JetPack 6, opset 21); " + trt + " has none";
+        if (!t.int4) return t.noInt4Reason.empty() ? "INT4 needs TensorRT 10 (JetPack 6, opset 21); " + trt + " has none" : t.noInt4Reason;
         if (s.granularity == Granularity::PerTensor) return "per-tensor INT4: TensorRT's INT4 weight-only GEMM takes per-channel or blocked scales";
         return {};
     }
