@@ -49,6 +49,7 @@ std::vector<std::string> packageFileList(const Model& model, const OnnxPlan& onn
     const auto artifacts = model.exportArtifacts();
     if (std::find(artifacts.begin(), artifacts.end(), ExportArtifact::TorchScript) != artifacts.end()) files.push_back(PackageLayout::kModel);
     for (const auto& f : onnx.fileNames()) files.push_back(f);
+    if (onnx.needsCodebook()) files.push_back(PackageLayout::kCodebook);
     for (const char* f : {PackageLayout::kGoldenInput, PackageLayout::kGoldenExpected}) files.push_back(f);
     if (onnx.available) files.push_back(PackageLayout::kGoldenOnnxExpected);
     files.push_back(PackageLayout::kGoldenTolerance);

@@ -1,5 +1,7 @@
 #include "export/exportjson.h"
 
+#include "export/packagelayout.h"
+
 #include <cmath>
 
 namespace pareto {
@@ -220,6 +222,7 @@ Json ExportJson::report(const ExportReport& r) {
         o["available"] = r.onnx.available;
         o["reason"] = r.onnx.reason;
         o["files"] = r.onnx.fileNames();
+        if (r.onnx.needsCodebook()) o["codebook"] = PackageLayout::kCodebook;  // the nearest-code step between the files
         o["target"] = r.onnx.target.name;
         o["opset"] = r.onnx.opset;
         o["engine_weight_bytes"] = r.onnx.engineWeightBytes;

@@ -17,6 +17,7 @@
 #include "export/targzwriter.h"
 #include "io/safetensors.h"
 #include "model/modeljson.h"
+#include "model/nearestcode.h"
 #include "onnx/onnxgraphwriter.h"
 #include "quant/sizereport.h"
 
@@ -161,6 +162,18 @@ Json onnxManifest(const ExportReport& report, const OnnxFiles& files) {
         list.push_back(std::move(x));
     }
     o["files"] = std::move(list);
+    if (plan.needsCodebook()) {
+        const OnnxTensorPlan* cb = plan.find(plan.step.codebookTensor);
+        o["latent_step"] = {
+            {"kind", "nearest-code"},
+            {"file", PackageLayout::kCodebook},
+            {"tensor", "codebook"},
+            {"model_tensor", plan.step.codebookTensor},
+            {"shape", cb ? cb->shape : std::vector<int64_t>{}},
+            {"rule", "between encoder.onnx and decoder.onnx, on the device: for every grid position of z_e [N, L, h, w], the code c_k "
+                     "(a row of codebook [K, L], float32) with the smallest sum over L of (z_e - c_k)^2, ties to the lowest k; "
+                     "z_q[n, :, i, j] = c_k. golden/onnx_expected.safetensors holds z_q for the golden batch"}};
+    }
     o["target"] = {{"name", plan.target.name}, {"jetpack", plan.target.jetpack}, {"tensorrt", plan.target.tensorRt}};
     o["precision"] = modelPrecisionName(plan.precision);
     o["storage"] = "INT8 per output channel (axis 0 Conv/Gemm with transB = 1, axis 1 ConvTranspose) or per tensor, symmetric: an INT8 "
@@ -178,8 +191,9 @@ Json onnxManifest(const ExportReport& report, const OnnxFiles& files) {
     o["delta_vs_compressed"] = ExportJson::deltas(report.onnxVsCompressed);
     o["validation"] = "each file re-opened from disk, its structure checked against these records and weights.safetensors, its weight "
                       "DequantizeLinear / Cast nodes folded into FP32 initializers in memory (as TensorRT folds weight DQ), and run "
-                      "with OpenCV DNN on golden/ (max abs error <= the golden tolerance) and model.onnx on the metric images "
-                      "(relative difference <= 1e-5)";
+                      "with OpenCV DNN on golden/ (max abs error <= the golden tolerance; decoder.onnx on what the device feeds it: "
+                      "mu, or with a nearest-code step the codes nearest to encoder.onnx's output) and model.onnx (or encoder.onnx -> "
+                      "step -> decoder.onnx) on the metric images (relative difference <= 1e-5)";
     return o;
 }
 
@@ -326,12 +340,22 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
     if (Status st = stage("write-onnx", 0.45); !st) return st.error();
     OnnxFiles onnxFiles;
     std::shared_ptr<const Model> onnxModel;
+    at::Tensor onnxCodebook;
     if (report.onnx.available) {
         auto files = writeOnnxFiles(*req.model, report.onnx, comp->quantized, producer);
         if (!files) return files.error();
         onnxFiles = std::move(*files);
         for (const OnnxFile& f : onnxFiles.files)
             if (Status st = writeFileAtomic(staging.file(f.file), f.bytes); !st) return st.error();
+        // The codes as the decoder is validated with them, for the device's nearest-code step.
+        if (report.onnx.needsCodebook()) {
+            const at::Tensor* cb = onnxFiles.values.find(report.onnx.step.codebookTensor);
+            if (!cb) return fail(req.model->describe() + ": its codebook '" + report.onnx.step.codebookTensor + "' is not a tensor of the ONNX plan");
+            onnxCodebook = cb->to(at::kFloat).contiguous();
+            StateDict out;
+            out.set("codebook", onnxCodebook);
+            if (Status st = writeSafetensors(staging.file(PackageLayout::kCodebook), out, {}); !st) return st.error();
+        }
         auto m = compressedModel->withWeights(onnxFiles.values);
         if (!m) return m.error();
         onnxModel = *m;
@@ -358,6 +382,7 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
             StateDict out;
             out.set("reconstruction", onnxModel->forwardNative(golden.input).to(at::kFloat).contiguous());
             if (info.interface == ModelInterface::Vae) out.set("mu", onnxModel->encodeNative(golden.input).to(at::kFloat).contiguous());
+            if (onnxCodebook.defined()) out.set("z_q", nearestCodeVectors(out.get("mu"), onnxCodebook));
             if (Status st = writeSafetensors(staging.file(PackageLayout::kGoldenOnnxExpected), out, {}); !st) return st.error();
         }
     }
@@ -381,6 +406,7 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
         Json list = Json::array({PackageLayout::kWeights});
         if (writeScript) list.push_back(PackageLayout::kModel);
         for (const OnnxFile& f : onnxFiles.files) list.push_back(f.file);
+        if (onnxCodebook.defined()) list.push_back(PackageLayout::kCodebook);
         m["artifacts"] = std::move(list);
     }
     const SizeReport& size = comp->quantized.size;
@@ -498,6 +524,7 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
         Json files = Json::object();
         std::vector<std::string> rels{PackageLayout::kWeights, PackageLayout::kModel};
         for (const OnnxFile& f : onnxFiles.files) rels.push_back(f.file);
+        if (onnxCodebook.defined()) rels.push_back(PackageLayout::kCodebook);
         for (const char* r : {PackageLayout::kGoldenInput, PackageLayout::kGoldenExpected, PackageLayout::kGoldenOnnxExpected,
                               PackageLayout::kGoldenTolerance, PackageLayout::kReadme, PackageLayout::kVerifyTrt})
             rels.push_back(r);
@@ -541,12 +568,13 @@ Result<ExportReport> exportPackage(const ExportRequest& req, const ProgressSink&
                     relText(worst.rel) + " > " + relText(kMetricRelTolerance) + ", " + worst.where + ")");
     }
     if (onnxModel) {
-        // The ONNX files from disk, run by OpenCV DNN: every file on the golden batch, model.onnx on every image.
+        // The ONNX files from disk, run by OpenCV DNN: every file on the golden batch, model.onnx (or
+        // encoder -> step -> decoder) on every image.
         if (report.verification.onnxFilesRun != static_cast<int64_t>(onnxFiles.files.size()) || !report.verification.onnxMetricsChecked)
             return fail(dest + ": validation failed, nothing installed: the ONNX files were not all run from disk");
         const SummaryGap dOnnx = summaryGap(report.verification.onnxModel, report.onnxModel);
         if (dOnnx.rel > kMetricRelTolerance)
-            return fail(dest + ": validation failed, nothing installed: model.onnx run by OpenCV DNN measures metrics " + relText(dOnnx.rel) + " > " +
+            return fail(dest + ": validation failed, nothing installed: " + report.verification.onnxMetricsLabel + " run by OpenCV DNN measures metrics " + relText(dOnnx.rel) + " > " +
                         relText(kMetricRelTolerance) + " (relative) away from its weights computed in memory (" + dOnnx.where + ")");
     }
 

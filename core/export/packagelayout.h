@@ -15,6 +15,7 @@ namespace pareto {
 ///   golden/tolerance.json       {"max_abs_error": ..., ...}
 ///   model.onnx, encoder.onnx, decoder.onnx   explicit Q/DQ ONNX for TensorRT (when the model has a graph)
 ///   golden/onnx_expected.safetensors         what the ONNX files compute on the golden input
+///   codebook.safetensors        a VQ-VAE's codes for the nearest-code step between encoder.onnx and decoder.onnx
 ///   verify_trt.py               builds the engine on the device and compares it with golden/
 ///   README.md                   for the person at the device
 ///   manifest.json               everything about the package, the SHA-256 of every file above
@@ -26,9 +27,14 @@ struct PackageLayout {
     static constexpr const char* kGoldenExpected = "golden/expected.safetensors";
     static constexpr const char* kGoldenTolerance = "golden/tolerance.json";
     /// The outputs of the ONNX files' own weights (FP16 storage of tensors TensorRT cannot take
-    /// as Q/DQ changes them): "reconstruction" of model.onnx, "mu" of encoder.onnx.
+    /// as Q/DQ changes them): "reconstruction" of model.onnx (or of
+    /// the encoder -> decoder pair), "mu" of encoder.onnx, and with a nearest-code step "z_q",
+    /// the decoder's input.
     static constexpr const char* kGoldenOnnxExpected = "golden/onnx_expected.safetensors";
     static constexpr const char* kVerifyTrt = "verify_trt.py";
+    /// "codebook": float32 [K, L], the values decoder.onnx is validated with (only for a model
+    /// whose ONNX pair has the nearest-code step between its files).
+    static constexpr const char* kCodebook = "codebook.safetensors";
     static constexpr const char* kReadme = "README.md";
     static constexpr const char* kManifest = "manifest.json";
     static constexpr const char* kManifestHash = "manifest.sha256";

@@ -6,7 +6,9 @@
 #include "export/onnxpackage.h"
 #include "io/safetensors.h"
 #include "onnx/onnxinspector.h"
+#include "model/nearestcode.h"
 #include "model/opencvonnxmodel.h"
+#include "onnx/onnxpairmodel.h"
 #include "model/modelprecision.h"
 #include "export/packagelayout.h"
 #include "export/packedweights.h"
@@ -461,7 +463,7 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
     // 5b. The ONNX files: data, so checked without trust. Structure first (nothing runs a file
     // whose Q/DQ tensors disagree with the manifest and the packed weights), then OpenCV DNN on
     // the folded graph.
-    std::shared_ptr<const OpenCvOnnxModel> onnxModel;
+    std::shared_ptr<const Model> onnxModel;
     const nlohmann::json onnxRec = manifest.contains("onnx") && manifest["onnx"].is_object() ? manifest["onnx"] : nlohmann::json::object();
     if (onnxRec.contains("files") && onnxRec["files"].is_array() && !onnxRec["files"].empty()) {
         if (!progress.update(0.52, "checking the ONNX files")) return Error::cancelled();
@@ -471,6 +473,46 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
             if (!p) rec.check("onnx tensors", false, p.error().message);
             else plans[p->name] = *p;
         }
+        // A nearest-code step between encoder.onnx and decoder.onnx: its codebook file must hold
+        // exactly the package's values of the codebook tensor, or the device decodes other codes.
+        at::Tensor codebook;
+        bool codebookOk = true;
+        if (onnxRec.contains("latent_step") && onnxRec["latent_step"].is_object()) {
+            const nlohmann::json& step = onnxRec["latent_step"];
+            const std::string file = step.value("file", std::string(PackageLayout::kCodebook));
+            const std::string modelTensor = step.value("model_tensor", std::string());
+            codebookOk = false;
+            if (step.value("kind", std::string()) != "nearest-code") {
+                rec.check("onnx " + file, false, std::string(PackageLayout::kManifest) + ": onnx.latent_step '" + step.value("kind", std::string()) +
+                                                     "' is not a step this verifier knows (nearest-code)");
+            } else if (const std::string why = unusable(file); !why.empty()) {
+                rec.check("onnx " + file, false, why);
+            } else if (auto cb = readSafetensors(path(file)); !cb) {
+                rec.check("onnx " + file, false, cb.error().message);
+            } else if (const at::Tensor* t = cb->find(step.value("tensor", std::string("codebook"))); !t || t->dim() != 2 || t->scalar_type() != at::kFloat) {
+                rec.check("onnx " + file, false, file + ": no float32 [K, L] tensor '" + step.value("tensor", std::string("codebook")) + "'");
+            } else if (!weights) {
+                rec.skip("onnx " + file, file + ": skipped: it is checked against " + std::string(PackageLayout::kWeights) + ", which was not loaded");
+            } else {
+                const auto it = plans.find(modelTensor);
+                const at::Tensor* d = weights->dequantized.find(modelTensor);
+                if (it == plans.end() || !d) {
+                    rec.check("onnx " + file, false, std::string(PackageLayout::kManifest) + ": onnx.latent_step names '" + modelTensor + "', which onnx.tensors or " +
+                                                         PackageLayout::kWeights + " lacks");
+                } else {
+                    const at::Tensor want = onnxTensorValues(it->second, *d);
+                    codebookOk = t->sizes() == want.sizes() && t->equal(want);
+                    if (rec.check("onnx " + file, codebookOk,
+                                  codebookOk ? file + ": " + std::to_string(t->size(0)) + " codes of width " + std::to_string(t->size(1)) +
+                                                   ", equal to " + modelTensor + " as stored for the ONNX files"
+                                             : file + ": the codebook differs from " + modelTensor + " as stored for the ONNX files (largest difference " +
+                                                   (t->sizes() == want.sizes() ? num(maxAbs(*t, want)) : std::string("n/a: another shape")) + ")"))
+                        codebook = *t;
+                }
+            }
+        }
+        std::map<std::string, std::shared_ptr<const OpenCvOnnxModel>> nets;
+        at::Tensor encoderOut;  // encoder.onnx's golden output: what decoder.onnx gets through the step
         const std::string expWhy = unusable(PackageLayout::kGoldenOnnxExpected);
         const std::string inWhy = unusable(PackageLayout::kGoldenInput);
         std::optional<StateDict> onnxExpected;
@@ -556,28 +598,46 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
                 rec.check("onnx golden " + file, false, net.error().message);
                 continue;
             }
-            if (f.value("graph", std::string()) == "model") onnxModel = *net;
+            const std::string graph = f.value("graph", std::string());
+            nets[graph] = *net;
             if (!onnxExpected) {
                 rec.skip("onnx golden " + file, file + ": golden check skipped: " + (!expWhy.empty() ? expWhy : !inWhy.empty() ? inWhy : "golden files unreadable"));
                 continue;
             }
-            const std::string graph = f.value("graph", std::string());
-            const at::Tensor x = graph == "decoder" ? onnxExpected->get("mu") : goldenInput;
+            // With a nearest-code step the decoder runs on the codes nearest to encoder.onnx's own
+            // output (encoder -> step -> decoder, as on the device); otherwise on mu.
+            const bool chained = graph == "decoder" && onnxRec.contains("latent_step");
+            if (chained && (!codebookOk || !codebook.defined() || !encoderOut.defined())) {
+                rec.check("onnx golden " + file, false,
+                          file + ": not run: it decodes the nearest codes of encoder.onnx's output, and " +
+                              (!codebook.defined() ? std::string("the codebook did not pass its check") : std::string("encoder.onnx did not run")));
+                continue;
+            }
+            const at::Tensor x = chained ? nearestCodeVectors(encoderOut, codebook) : graph == "decoder" ? onnxExpected->get("mu") : goldenInput;
             const at::Tensor want = graph == "encoder" ? onnxExpected->get("mu") : onnxExpected->get("reconstruction");
             auto y = x.defined() ? (*net)->run(x) : Result<at::Tensor>(fail(std::string(PackageLayout::kGoldenOnnxExpected) + ": has no 'mu'"));
             if (!y) {
                 rec.check("onnx golden " + file, false, y.error().message);
                 continue;
             }
-            const double err = maxAbs(*y, want);
+            if (graph == "encoder") encoderOut = *y;
+            const double err = want.defined() && want.sizes() == y->sizes() ? maxAbs(*y, want) : std::numeric_limits<double>::infinity();
             r.onnxGoldenMaxAbsError = std::isnan(r.onnxGoldenMaxAbsError) ? err : std::max(r.onnxGoldenMaxAbsError, err);
             const bool ok = err <= tolerance;
             if (ok) ++r.onnxFilesRun;
+            const std::string what = chained ? "encoder.onnx -> nearest code -> " + file : file;
             rec.check("onnx golden " + file, ok,
-                      ok ? file + " (weight DQ folded, OpenCV DNN) reproduces " + PackageLayout::kGoldenOnnxExpected + ", largest error " + num(err) +
+                      ok ? what + " (weight DQ folded, OpenCV DNN) reproduces " + PackageLayout::kGoldenOnnxExpected + ", largest error " + num(err) +
                                " <= " + num(tolerance)
-                         : std::string(PackageLayout::kGoldenOnnxExpected) + ": " + file + " run by OpenCV DNN differs by " + num(err) + " > tolerance " +
+                         : std::string(PackageLayout::kGoldenOnnxExpected) + ": " + what + " run by OpenCV DNN differs by " + num(err) + " > tolerance " +
                                num(tolerance));
+        }
+        // What the metrics re-measure: model.onnx, or without one the pair with its step.
+        if (nets.count("model")) {
+            onnxModel = nets["model"];
+        } else if (nets.count("encoder") && nets.count("decoder") && (!onnxRec.contains("latent_step") || codebook.defined())) {
+            onnxModel = std::make_shared<OnnxPairModel>(nets["encoder"], nets["decoder"], codebook, nets["encoder"]->info());
+            r.onnxMetricsLabel = codebook.defined() ? "encoder.onnx -> nearest code -> decoder.onnx" : "encoder.onnx -> decoder.onnx";
         }
     }
 
@@ -634,16 +694,17 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
             auto o = evaluateModel(*onnxModel, *options.data, options.batchSize, progress.sub(0.9, 1.0));
             if (!o) {
                 if (o.error().isCancelled()) return o.error();
-                rec.check("metrics model.onnx", false, "model.onnx: " + o.error().message);
+                rec.check("metrics model.onnx", false, r.onnxMetricsLabel + ": " + o.error().message);
             } else {
                 r.onnxMetricsChecked = true;
                 r.onnxModel = summarize(*o);
                 const SummaryGap d = compareSummary(r.onnxModel, onnxRec.value("metrics", nlohmann::json::object()));
                 r.onnxMetricsMaxRelDifference = d.rel;
-                rec.check("metrics model.onnx", d.rel <= kMetricRelTolerance, line("model.onnx", "model.onnx (OpenCV DNN)", "onnx.metrics", d));
+                rec.check("metrics model.onnx", d.rel <= kMetricRelTolerance,
+                          line(r.onnxMetricsLabel.c_str(), (r.onnxMetricsLabel + " (OpenCV DNN)").c_str(), "onnx.metrics", d));
             }
         } else if (sameData && r.onnxFiles > 0) {
-            rec.skip("metrics model.onnx", "model.onnx: metrics skipped: the file did not pass its checks or was not run");
+            rec.skip("metrics model.onnx", r.onnxMetricsLabel + ": metrics skipped: the file did not pass its checks or was not run");
         }
     }
     if (!progress.update(1.0, "verified")) return Error::cancelled();

@@ -66,7 +66,8 @@ struct VerificationReport {
     int64_t onnxFilesRun = 0;       ///< of those, the ones that passed the structure check and ran on the golden input
     double onnxGoldenMaxAbsError = std::numeric_limits<double>::quiet_NaN();  ///< largest over the files vs golden/onnx_expected
     bool onnxMetricsChecked = false;
-    MetricSummary onnxModel;        ///< model.onnx re-measured through OpenCV DNN
+    MetricSummary onnxModel;        ///< model.onnx (or encoder -> step -> decoder) re-measured through OpenCV DNN
+    std::string onnxMetricsLabel = "model.onnx";  ///< what onnxModel ran: "model.onnx" or "encoder.onnx -> nearest code -> decoder.onnx"
     /// Largest relative difference of onnxModel from the manifest's onnx.metrics (NaN if not measured).
     double onnxMetricsMaxRelDifference = std::numeric_limits<double>::quiet_NaN();
     double seconds = 0;

@@ -198,6 +198,9 @@ public:
     /// The highest opset its ONNX files may be written in: a user's own graph stays near the
     /// opset it was exported for (so INT4, opset 21, is out). 0: any.
     virtual int onnxMaxOpset() const { return 0; }
+    /// What runs between the encoder and decoder files on the device (None unless the model
+    /// has a step ONNX leaves out, as a VQ-VAE's nearest-code lookup).
+    virtual OnnxLatentStep onnxLatentStep() const { return {}; }
 
     /// Intermediate tensors of one forward pass per image, in order (the input first), for
     /// memory estimates; `complete` false when only some are known (opaque programs).

@@ -16,6 +16,17 @@ enum class OnnxGraphPart {
     Decoder,  ///< decoder.onnx: z -> x_hat
 };
 
+/// @brief What the device computes between encoder.onnx's output and decoder.onnx's input.
+/// Plain value.
+struct OnnxLatentStep {
+    enum class Kind {
+        None,         ///< the decoder takes the encoder's output as is (TinyVAE's mu)
+        NearestCode,  ///< each position's L-vector [N, L, h, w] replaced by its nearest code (a VQ-VAE)
+    };
+    Kind kind = Kind::None;
+    std::string codebookTensor;  ///< NearestCode: the model tensor [K, L] holding the codes
+};
+
 /// "model" / "encoder" / "decoder"
 const char* onnxGraphPartName(OnnxGraphPart p);
 /// "model.onnx" / "encoder.onnx" / "decoder.onnx"
@@ -23,16 +34,18 @@ const char* onnxGraphPartFile(OnnxGraphPart p);
 
 /// @brief One node attribute (the few kinds our graphs use). Plain value.
 struct OnnxAttribute {
-    enum class Kind { Int, Ints, Float };
+    enum class Kind { Int, Ints, Float, String };
     std::string name;
     Kind kind = Kind::Int;
     int64_t i = 0;
     std::vector<int64_t> ints;
     float f = 0.0f;
+    std::string s;
 
-    static OnnxAttribute integer(std::string n, int64_t v) { return {std::move(n), Kind::Int, v, {}, 0.0f}; }
-    static OnnxAttribute integers(std::string n, std::vector<int64_t> v) { return {std::move(n), Kind::Ints, 0, std::move(v), 0.0f}; }
-    static OnnxAttribute real(std::string n, float v) { return {std::move(n), Kind::Float, 0, {}, v}; }
+    static OnnxAttribute integer(std::string n, int64_t v) { return {std::move(n), Kind::Int, v, {}, 0.0f, {}}; }
+    static OnnxAttribute integers(std::string n, std::vector<int64_t> v) { return {std::move(n), Kind::Ints, 0, std::move(v), 0.0f, {}}; }
+    static OnnxAttribute real(std::string n, float v) { return {std::move(n), Kind::Float, 0, {}, v, {}}; }
+    static OnnxAttribute text(std::string n, std::string v) { return {std::move(n), Kind::String, 0, {}, 0.0f, std::move(v)}; }
 };
 
 /// @brief Receives a model's graph, op by op. Values are named by strings; all float32.
@@ -62,7 +75,8 @@ public:
     /// Returns the value name of the graph's first output; errors are kept by the sink.
     virtual std::string graph(const std::string& modelProto, const std::string& input,
                               const std::vector<std::pair<std::string, std::string>>& tensors, const std::string& prefix) = 0;
-    /// One node with one output; returns the output's name (`hint` makes it readable).
+    /// One node with one output; returns the output's name (`hint` makes it readable). An
+    /// empty input name is an omitted optional input.
     virtual std::string node(const std::string& op, const std::vector<std::string>& inputs,
                              const std::vector<OnnxAttribute>& attributes = {}, const std::string& hint = {}) = 0;
 };

@@ -1,5 +1,7 @@
 #include "model/visionpuzzlevae.h"
 
+#include "model/nearestcode.h"
+
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/csrc/jit/api/module.h>
@@ -299,19 +301,9 @@ at::Tensor VisionPuzzleVae::decoderOutput(const at::Tensor& q, bool training) co
 
 at::Tensor VisionPuzzleVae::encodeNative(const at::Tensor& x) const { return encoderOutput(mapInput(x), false); }
 
-// Squared distance to each code, accumulated per code as sum((z - c)^2) over L: exact enough
-// that ties resolve the same way in model.pt (same ops), and argmin takes the lowest index.
-at::Tensor VisionPuzzleVae::nearestCodes(const at::Tensor& z) const {
-    const at::Tensor cb = m_weights.get(kCodebook).to(z.dtype());
-    std::vector<at::Tensor> d;
-    for (int64_t k = 0; k < m_config.numCodes; ++k) d.push_back((z - cb[k].view({1, -1, 1, 1})).pow(2).sum(1));
-    return at::stack(d, 1).argmin(1);
-}
+at::Tensor VisionPuzzleVae::nearestCodes(const at::Tensor& z) const { return nearestCodeIndices(z, m_weights.get(kCodebook)); }
 
-at::Tensor VisionPuzzleVae::decodeCodes(const at::Tensor& codes) const {
-    const at::Tensor q = at::embedding(m_weights.get(kCodebook), codes).permute({0, 3, 1, 2});
-    return decoderOutput(q, false);
-}
+at::Tensor VisionPuzzleVae::decodeCodes(const at::Tensor& codes) const { return decoderOutput(codeVectors(m_weights.get(kCodebook), codes), false); }
 
 at::Tensor VisionPuzzleVae::decodeNative(const at::Tensor& z) const { return decodeCodes(nearestCodes(z)); }
 
@@ -363,7 +355,7 @@ Result<TrainingLoss> VisionPuzzleVae::trainingLoss(const at::Tensor& x, const Tr
     const at::Tensor target = x * 2 - 1;
     const at::Tensor z = encoderOutput(mapInput(x), o.sample);
     const at::Tensor codes = nearestCodes(z.detach());
-    const at::Tensor q = at::embedding(m_weights.get(kCodebook), codes).permute({0, 3, 1, 2});
+    const at::Tensor q = codeVectors(m_weights.get(kCodebook), codes);
     const at::Tensor codebookLoss = (q - z.detach()).pow(2).flatten(1).mean(1);
     const at::Tensor commitment = (z - q.detach()).pow(2).flatten(1).mean(1);
     const at::Tensor recon = decoderOutput(z + (q - z).detach(), o.sample);
@@ -375,13 +367,84 @@ Result<TrainingLoss> VisionPuzzleVae::trainingLoss(const at::Tensor& x, const Tr
     return TrainingLoss{loss, sq.sum(1).detach() / 4.0};  // [-1, 1] errors are twice [0, 1] ones
 }
 
-std::vector<ExportArtifact> VisionPuzzleVae::exportArtifacts() const { return {ExportArtifact::PackedWeights, ExportArtifact::TorchScript}; }
+std::vector<ExportArtifact> VisionPuzzleVae::exportArtifacts() const {
+    return {ExportArtifact::PackedWeights, ExportArtifact::TorchScript, ExportArtifact::Onnx};
+}
 
-// The plan: encoder.onnx and decoder.onnx with the nearest-code step between them
-// on the device; until that graph exists, say so rather than write a partial one.
-std::string VisionPuzzleVae::noOnnxReason() const {
-    return "ONNX files for a VisionPuzzleVAE (encoder and decoder, the nearest-code step between them) are not written yet; "
-           "model.pt and the packed weights are";
+// No model.onnx: the nearest-code step (an argmin over K codes) runs on the device between the
+// two files, with the codebook in FP32 beside them (onnxLatentStep).
+std::vector<OnnxGraphPart> VisionPuzzleVae::onnxGraphParts() const { return {OnnxGraphPart::Encoder, OnnxGraphPart::Decoder}; }
+
+OnnxLatentStep VisionPuzzleVae::onnxLatentStep() const { return {OnnxLatentStep::Kind::NearestCode, kCodebook}; }
+
+namespace {
+
+// A Resize scale that gives exactly `out` from `in` under floor(in * scale), whether the
+// runtime multiplies in float (OpenCV) or in double (ONNX Runtime): 30 / 28 in float times
+// 28 is 29.999999 in double. The coordinates then differ from PyTorch's in / out by ~1e-7
+// relative, far below the golden tolerance.
+float resizeScale(int64_t in, int64_t out) {
+    float s = static_cast<float>(out) / static_cast<float>(in);
+    while (std::floor(static_cast<double>(in) * static_cast<double>(s)) < static_cast<double>(out) ||
+           std::floor(static_cast<float>(in) * s) < static_cast<float>(out))
+        s = std::nextafter(s, 2.0f * s);
+    return s;
+}
+
+}  // namespace
+
+// encoderOutput / decoderOutput op for op, in ops TensorRT 8.2+, ONNX Runtime and OpenCV 4.6
+// share at opset 13: BatchNormalization with the running statistics; bilinear upsampling
+// (align_corners=False) as Resize "linear" / "pytorch_half_pixel" with constant scales, which
+// OpenCV maps to cv::resize and TensorRT builds without shape tensors. The encoder maps its
+// [0, 1] input to [-1, 1] unconditionally: the package's input range is [0, 1], where SAGE's
+// "minimum >= 0" test always holds.
+Status VisionPuzzleVae::buildOnnxGraph(OnnxGraphPart part, OnnxGraphSink& sink) const {
+    using A = OnnxAttribute;
+    const int64_t L = m_config.latentDim, C = Config::kChannels, I = Config::kImageSize, G = Config::kGridSize;
+    const auto conv = [&](const std::string& x, const std::string& p, int64_t k, bool transposed) {
+        std::vector<OnnxAttribute> attrs{A::integers("kernel_shape", {k, k})};
+        if (k > 1) {
+            attrs.push_back(A::integers("pads", {1, 1, 1, 1}));
+            attrs.push_back(A::integers("strides", {2, 2}));
+        }
+        return sink.node(transposed ? "ConvTranspose" : "Conv", {x, sink.weight(p + "weight"), sink.weight(p + "bias")}, attrs, p + (transposed ? "convt" : "conv"));
+    };
+    const auto bnRelu = [&](const std::string& x, const std::string& p) {
+        const std::string y = sink.node("BatchNormalization",
+                                        {x, sink.weight(p + "weight"), sink.weight(p + "bias"), sink.weight(p + "running_mean"), sink.weight(p + "running_var")},
+                                        {A::real("epsilon", static_cast<float>(kBatchNormEps)), A::real("momentum", static_cast<float>(1.0 - kBatchNormMomentum))},
+                                        p + "bn");
+        return sink.node("Relu", {y}, {}, p + "relu");
+    };
+    const auto resize = [&](const std::string& x, int64_t in, int64_t out, const std::string& p) {
+        const float s = resizeScale(in, out);
+        return sink.node("Resize", {x, "", sink.constantFloat(p + "scales", {4}, {1.0f, 1.0f, s, s})},
+                         {A::text("coordinate_transformation_mode", "pytorch_half_pixel"), A::text("mode", "linear")}, p + "resize");
+    };
+    switch (part) {
+    case OnnxGraphPart::Encoder: {
+        std::string x = sink.input("x", {C, I, I});
+        x = sink.node("Mul", {x, sink.constantFloat("input.two", {1}, {2.0f})}, {}, "input.scaled");
+        x = sink.node("Add", {x, sink.constantFloat("input.minus_one", {1}, {-1.0f})}, {}, "input.mapped");
+        for (int i : {0, 3, 6}) x = bnRelu(conv(x, layerPrefix(true, i), 4, false), layerPrefix(true, i + 1));
+        x = resize(x, I / 8, G, "encoder.encoder.9.");
+        sink.output(conv(x, layerPrefix(true, 10), 1, false), "z_e", {L, G, G});
+        return Status::success();
+    }
+    case OnnxGraphPart::Decoder: {
+        std::string h = bnRelu(conv(sink.input("z_q", {L, G, G}), layerPrefix(false, 0), 1, false), layerPrefix(false, 1));
+        for (int i : {3, 6, 9}) {
+            h = conv(h, layerPrefix(false, i), 4, true);
+            if (i < 9) h = bnRelu(h, layerPrefix(false, i + 1));
+        }
+        h = resize(h, Config::kDecodedSize, I, "decoder.decoder.10.");
+        sink.output(sink.node("Tanh", {h}, {}, "decoder.decoder.11.tanh"), "x_hat", {C, I, I});
+        return Status::success();
+    }
+    case OnnxGraphPart::Model: break;
+    }
+    return fail(describe() + ": no model.onnx: the nearest-code step runs between encoder.onnx and decoder.onnx");
 }
 
 std::string VisionPuzzleVae::scriptSource(const VisionPuzzleVaeConfig& config, ModelPrecision precision) {

@@ -69,7 +69,11 @@ public:
     bool trainable() const override { return true; }
     Result<TrainingLoss> trainingLoss(const at::Tensor& x, const TrainingOptions& options) const override;
     std::vector<ExportArtifact> exportArtifacts() const override;
-    std::string noOnnxReason() const override;
+    /// encoder.onnx (x in [0, 1] -> z_e [N, L, 30, 30]) and decoder.onnx (z_q -> x_hat in
+    /// [-1, 1]); the nearest-code step between them runs on the device (onnxLatentStep).
+    std::vector<OnnxGraphPart> onnxGraphParts() const override;
+    Status buildOnnxGraph(OnnxGraphPart part, OnnxGraphSink& sink) const override;
+    OnnxLatentStep onnxLatentStep() const override;
     Result<std::string> torchScriptArchive(ModelPrecision precision) const override;
     std::vector<Activation> activations(bool* complete = nullptr) const override;
     std::string describe() const override;

@@ -147,6 +147,10 @@ public:
                 p->set_type(onnx::AttributeProto::FLOAT);
                 p->set_f(a.f);
                 break;
+            case OnnxAttribute::Kind::String:
+                p->set_type(onnx::AttributeProto::STRING);
+                p->set_s(a.s);
+                break;
             }
         }
         return out;

@@ -30,6 +30,7 @@ OnnxPlan planOnnx(const Model& model, const std::vector<OnnxTensorChoice>& tenso
     p.target = target;
     p.precision = precision;
     p.parts = model.onnxGraphParts();
+    p.step = model.onnxLatentStep();
     const auto artifacts = model.exportArtifacts();
     p.available = !p.parts.empty() && std::find(artifacts.begin(), artifacts.end(), ExportArtifact::Onnx) != artifacts.end();
     if (!p.available) {

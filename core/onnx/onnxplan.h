@@ -29,6 +29,7 @@ struct OnnxPlan {
     OnnxTarget target;
     ModelPrecision precision = ModelPrecision::Fp32;
     std::vector<OnnxGraphPart> parts;     ///< model first
+    OnnxLatentStep step;                  ///< what the device runs between encoder and decoder
     std::vector<OnnxTensorPlan> tensors;  ///< every model tensor, in the model's order
     int opset = kOnnxOpsetQdq;            ///< the highest any file needs
     int64_t engineWeightBytes = 0;        ///< what TensorRT holds for the weights (OnnxTensorPlan::engineBytes summed)
@@ -39,6 +40,8 @@ struct OnnxPlan {
     const OnnxTensorPlan* find(const std::string& name) const;
     /// "model.onnx", "encoder.onnx", ... in parts order.
     std::vector<std::string> fileNames() const;
+    /// Whether the package ships the codebook for a nearest-code step (codebook.safetensors).
+    bool needsCodebook() const { return available && step.kind == OnnxLatentStep::Kind::NearestCode; }
 };
 
 /// The plan for `model` with its tensors stored as `tensors` say.

@@ -2,8 +2,8 @@
 // saved as SAGE saves it (tests/fixtures/model_visionpuzzlevae.py): inspect says what it is;
 // FP32, int8 and int4 per-channel MSEs on real Fashion-MNIST at 224x224 equal PyTorch's within
 // 0.5 %; size.bytes equals a hand count; sweep, sensitivity, automp and the latent slider (the
-// PCA fold of the codebook at its rank) run; export then verify passes, and real PyTorch runs
-// the package's model.pt on the golden input within 1e-4; `pareto train --arch
+// PCA fold of the codebook at its rank) run; export writes the ONNX pair and its codebook, then
+// verify passes, and real PyTorch runs the package's model.pt on the golden input within 1e-4; `pareto train --arch
 // visionpuzzlevae` smoke-trains and writes a checkpoint that opens as one.
 #include "testsupport.h"
 
@@ -164,9 +164,22 @@ void TestCliVisionPuzzleVae::exportVerifyAndRunInPyTorch() {
     QCOMPARE(manifest["architecture"].toObject()["arch"].toString(), QString("visionpuzzlevae"));
     QCOMPARE(manifest["architecture"].toObject()["output_range"].toArray(), (QJsonArray{-1.0, 1.0}));
     QVERIFY(manifest["artifacts"].toArray().contains(QJsonValue("model.pt")));
+    // weights, model.pt, encoder.onnx + decoder.onnx (no model.onnx: the nearest-code step runs
+    // between them on the device, with codebook.safetensors), golden x4 (with onnx_expected),
+    // README, verify_trt.py, manifest + hash.
+    QCOMPARE(e["files"].toArray().size(), 13);
+    for (const char* f : {"encoder.onnx", "decoder.onnx", "codebook.safetensors"})
+        QVERIFY2(manifest["artifacts"].toArray().contains(QJsonValue(f)), f);
+    QVERIFY(!QFile::exists(pkg + "/model.onnx"));
+    QCOMPARE(manifest["onnx"].toObject()["latent_step"].toObject()["kind"].toString(), QString("nearest-code"));
 
     auto r = test::runCli({"verify", pkg, "--trust-code"});
     QVERIFY2(r.exitCode == 0 && r.out.contains("PASS"), qPrintable(r.out + r.err));
+    r = test::runCli({"verify", pkg, "--json"});  // data only: the hashes, the weights, the ONNX pair on golden/
+    QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+    const QJsonObject v = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(v["verdict"].toString(), QString("PASS"));
+    QCOMPARE(v["files_checked"].toInt(), 11);  // all but the manifest and its hash
 
     const QString out = m_dir.filePath("run.json");
     const auto py = test::runPythonFixture("export_run_torchscript.py", {pkg, pkg + "/model.pt", out});

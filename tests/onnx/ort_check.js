@@ -4,7 +4,9 @@
 // usage: node ort_check.js PACKAGE_DIR [--images FILE.f32 N C H W --out FILE.f32]
 //   prints one JSON object: {ort_version, files: [{file, opset, loaded, max_abs_error, ok, error}],
 //   tolerance, passed}; with --images, model.onnx's reconstructions of the N images (raw
-//   float32, NCHW) are written to --out. Exit status 0 when every file loads and reproduces
+//   float32, NCHW) are written to --out (without model.onnx: encoder.onnx -> step ->
+//   decoder.onnx). With onnx.latent_step "nearest-code" the decoder runs on the codes nearest
+//   to ONNX Runtime's own encoder output (codebook.safetensors), as the device does. Exit status 0 when every file loads and reproduces
 //   the golden outputs within the package's golden tolerance, 1 otherwise, 2 on usage errors.
 'use strict';
 const fs = require('fs');
@@ -33,6 +35,33 @@ function maxAbs(a, b) {
   let m = 0;
   for (let i = 0; i < a.length; ++i) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
+}
+
+// The device's step between encoder.onnx and decoder.onnx: every position's L-vector of
+// z [N, L, h, w] replaced by the nearest row of codebook [K, L] (ties to the lowest index).
+function nearestCodes(z, codebook) {
+  const [n, l, h, w] = z.dims || z.shape;
+  const [k] = codebook.shape;
+  const hw = h * w;
+  const out = new Float32Array(z.data.length);
+  for (let b = 0; b < n; ++b)
+    for (let p = 0; p < hw; ++p) {
+      let best = 0;
+      let bestD = Infinity;
+      for (let c = 0; c < k; ++c) {
+        let d = 0;
+        for (let j = 0; j < l; ++j) {
+          const e = z.data[(b * l + j) * hw + p] - codebook.data[c * l + j];
+          d += e * e;
+        }
+        if (d < bestD) {
+          bestD = d;
+          best = c;
+        }
+      }
+      for (let j = 0; j < l; ++j) out[(b * l + j) * hw + p] = codebook.data[best * l + j];
+    }
+  return { data: out, shape: [n, l, h, w] };
 }
 
 async function runOnce(session, data, shape) {
@@ -77,15 +106,20 @@ async function main() {
   const expected = onnx.files.length ? safetensors(path.join(pkg, onnx.golden_expected)) : {};
   const report = { ort_version: ort.env.versions ? ort.env.versions.node : 'unknown', tolerance, files: [], passed: onnx.files.length > 0 };
   const sessions = {};
+  const step = onnx.latent_step;
+  const codebook = step ? safetensors(path.join(pkg, step.file))[step.tensor] : null;
+  let encoderOut = null;
+  const between = (z) => (codebook ? nearestCodes(z, codebook) : { data: z.data, shape: z.dims });
   for (const f of onnx.files) {
     const r = { file: f.file, opset: f.opset, loaded: false, max_abs_error: null, ok: false };
     try {
       const session = await ort.InferenceSession.create(path.join(pkg, f.file), { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled' });
       r.loaded = true;
       sessions[f.graph] = { session, batch: f.input ? f.input.batch : undefined };
-      const x = f.graph === 'decoder' ? expected.mu : golden;
+      const x = f.graph === 'decoder' ? (codebook ? between(encoderOut) : expected.mu) : golden;
       const want = f.graph === 'encoder' ? expected.mu : expected.reconstruction;
       const y = await run(session, f.input ? f.input.batch : undefined, x);
+      if (f.graph === 'encoder') encoderOut = y;
       r.output_shape = y.dims;
       r.max_abs_error = maxAbs(y.data, want.data);
       r.ok = r.max_abs_error <= tolerance && JSON.stringify(Array.from(y.dims)) === JSON.stringify(want.shape);
@@ -97,7 +131,12 @@ async function main() {
   }
   const i = args.indexOf('--images');
   const o = args.indexOf('--out');
-  if (i >= 0 && o >= 0 && sessions.model) {
+  const whole = sessions.model
+    ? (x) => run(sessions.model.session, sessions.model.batch, x)
+    : sessions.encoder && sessions.decoder
+      ? async (x) => run(sessions.decoder.session, sessions.decoder.batch, between(await run(sessions.encoder.session, sessions.encoder.batch, x)))
+      : null;
+  if (i >= 0 && o >= 0 && whole) {
     const [n, c, h, w] = args.slice(i + 2, i + 6).map(Number);
     const raw = fs.readFileSync(args[i + 1]);
     const images = new Float32Array(raw.length / 4);
@@ -108,7 +147,7 @@ async function main() {
     const batch = 64;
     for (let s = 0; s < n; s += batch) {
       const k = Math.min(batch, n - s);
-      const y = await run(sessions.model.session, sessions.model.batch, { data: images.subarray(s * per, (s + k) * per), shape: [k, c, h, w] });
+      const y = await whole({ data: images.subarray(s * per, (s + k) * per), shape: [k, c, h, w] });
       out.set(y.data, s * per);
     }
     fs.writeFileSync(args[o + 1], Buffer.from(out.buffer));

@@ -1,5 +1,6 @@
 // TensorRT rule checks per tensor and board, and planTensors() agreeing with the quantizer.
 #include "export/deploymentcheck.h"
+#include "export/onnxpackage.h"
 #include "export/plannedtensor.h"
 #include "export/tensorrtcheck.h"
 #include "model/tinyvae.h"
@@ -188,7 +189,7 @@ void TestTensorRtCheck::deploymentCheckInOneCall() {
     QCOMPARE(c.fit.packedWeightBytes, c.bytes);
     QCOMPARE(c.fit.batchSize, int64_t(4));
     QVERIFY(c.tensorRt.errors == 12);
-    QCOMPARE(c.warnings.size(), c.fit.warnings.size() + size_t(c.tensorRt.errors + c.tensorRt.warnings));
+    QCOMPARE(c.warnings.size(), c.fit.warnings.size() + size_t(c.tensorRt.errors + c.tensorRt.warnings) + groupedOnnxFindings(c.onnx).size());
 }
 
 void TestTensorRtCheck::groupedFindingsFoldTensors() {

@@ -19,6 +19,9 @@
 #include <QJsonObject>
 #include <QtTest>
 
+#include <algorithm>
+#include <cmath>
+#include <set>
 #include <sstream>
 
 using namespace pareto;
@@ -42,6 +45,34 @@ QJsonObject readJson(const QString& path) {
     return QJsonDocument::fromJson(f.readAll()).object();
 }
 
+// Records a graph as the ONNX writer would get it: ops, weights asked for, Resize scales.
+class RecordingSink final : public OnnxGraphSink {
+public:
+    std::string input(const std::string& name, const std::vector<int64_t>&) override { return name; }
+    void output(const std::string&, const std::string& name, const std::vector<int64_t>& dims) override {
+        outputName = name;
+        outputDims = dims;
+    }
+    std::string weight(const std::string& name) override {
+        weights.push_back(name);
+        return name;
+    }
+    std::string linear(const std::string& x, const std::string&, const std::string&) override { return x; }
+    std::string constantInt64(const std::string& name, const std::vector<int64_t>&) override { return name; }
+    std::string constantFloat(const std::string& name, const std::vector<int64_t>&, const std::vector<float>& values) override {
+        if (name.find("scales") != std::string::npos) scales.push_back(values);
+        return name;
+    }
+    std::string node(const std::string& op, const std::vector<std::string>&, const std::vector<OnnxAttribute>&, const std::string& hint) override {
+        ops.push_back(op);
+        return hint;
+    }
+    std::vector<std::string> ops, weights;
+    std::vector<std::vector<float>> scales;
+    std::string outputName;
+    std::vector<int64_t> outputDims;
+};
+
 double maxAbs(const at::Tensor& a, const at::Tensor& b) { return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>(); }
 
 }  // namespace
@@ -61,6 +92,7 @@ private Q_SLOTS:
     void pcaFoldOfTheCodebook();
     void trainingStepUsesStraightThroughAndBatchStatistics();
     void torchScriptComputesTheSame();
+    void onnxPairWithTheNearestCodeStepBetween();
 
 private:
     QString file(const QString& name) const { return QDir(m_dir).filePath(name); }
@@ -290,6 +322,44 @@ void TestVisionPuzzleVae::torchScriptComputesTheSame() {
     torch::jit::Module mh = torch::jit::load(inHalf);
     const double d = maxAbs(mh.forward({m_images}).toTensor(), y);
     QVERIFY2(d < 0.1, qPrintable(QString::number(d)));
+}
+
+// encoder.onnx and decoder.onnx only: the nearest-code step (with the codebook) runs between
+// them on the device. Every tensor but the codebook is in one of the two graphs; the Resize
+// scales give exactly 30 and 224 under floor(in * scale) in float and in double.
+void TestVisionPuzzleVae::onnxPairWithTheNearestCodeStepBetween() {
+    const auto parts = m_model->onnxGraphParts();
+    QCOMPARE(parts, (std::vector<OnnxGraphPart>{OnnxGraphPart::Encoder, OnnxGraphPart::Decoder}));
+    const auto artifacts = m_model->exportArtifacts();
+    QVERIFY(std::find(artifacts.begin(), artifacts.end(), ExportArtifact::Onnx) != artifacts.end());
+    QVERIFY(m_model->onnxLatentStep().kind == OnnxLatentStep::Kind::NearestCode);
+    QCOMPARE(m_model->onnxLatentStep().codebookTensor, std::string("vq.codebook.weight"));
+
+    RecordingSink enc, dec, whole;
+    QVERIFY(m_model->buildOnnxGraph(OnnxGraphPart::Encoder, enc).ok());
+    QVERIFY(m_model->buildOnnxGraph(OnnxGraphPart::Decoder, dec).ok());
+    QVERIFY(!m_model->buildOnnxGraph(OnnxGraphPart::Model, whole).ok());
+    const std::vector<std::string> encOps{"Mul", "Add", "Conv", "BatchNormalization", "Relu", "Conv", "BatchNormalization", "Relu",
+                                          "Conv", "BatchNormalization", "Relu", "Resize", "Conv"};
+    const std::vector<std::string> decOps{"Conv", "BatchNormalization", "Relu", "ConvTranspose", "BatchNormalization", "Relu",
+                                          "ConvTranspose", "BatchNormalization", "Relu", "ConvTranspose", "Resize", "Tanh"};
+    QCOMPARE(enc.ops, encOps);
+    QCOMPARE(dec.ops, decOps);
+    QCOMPARE(enc.outputName, std::string("z_e"));
+    QCOMPARE(enc.outputDims, (std::vector<int64_t>{64, 30, 30}));
+    QCOMPARE(dec.outputName, std::string("x_hat"));
+    std::set<std::string> used(enc.weights.begin(), enc.weights.end());
+    used.insert(dec.weights.begin(), dec.weights.end());
+    for (const auto& t : m_model->tensors()) QCOMPARE(used.count(t.name), size_t(t.name == "vq.codebook.weight" ? 0 : 1));
+    const std::pair<int64_t, int64_t> sizes[] = {{28, 30}, {240, 224}};
+    const std::vector<float> resizeScales[] = {enc.scales.at(0), dec.scales.at(0)};
+    for (int i = 0; i < 2; ++i) {
+        const auto [in, out] = sizes[i];
+        const float s = resizeScales[i][2];
+        QCOMPARE(resizeScales[i][3], s);
+        QCOMPARE(std::floor(static_cast<double>(in) * static_cast<double>(s)), static_cast<double>(out));
+        QCOMPARE(std::floor(static_cast<float>(in) * s), static_cast<float>(out));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestVisionPuzzleVae)
