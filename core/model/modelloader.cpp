@@ -18,6 +18,7 @@ Result<LoadedModel> loadModel(const std::string& path, const CheckpointLoadOptio
         auto model = OnnxModel::open(path, scripted, &out.notes);
         if (!model) return model.error();
         for (const auto& t : (*model)->tensors()) out.tensors.push_back({t.name, t.tensor.sizes().vec(), "float32"});
+        out.onnx = (*model)->summary();
         out.model = std::move(*model);
         return out;
     }

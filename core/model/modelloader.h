@@ -3,9 +3,11 @@
 #include "common/result.h"
 #include "io/checkpoint.h"
 #include "model/model.h"
+#include "model/onnxgraphsummary.h"
 #include "model/scriptedmodel.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,7 @@ struct LoadedModel {
     std::string nestedKey;            ///< set when the weights were nested in the file
     std::vector<std::string> notes;   ///< e.g. "weights nested under 'model_state_dict'", how the input shape was chosen
     std::vector<StoredTensorInfo> tensors;  ///< as stored, before conversion to float32
+    std::optional<OnnxGraphSummary> onnx;   ///< for an ONNX model: its opset(s), ops and quantizable layers
 };
 
 /// @brief Opens a checkpoint and builds the model it holds: a built-in architecture for

@@ -21,7 +21,11 @@ struct OnnxModel::Graphs {
         std::string path;
         std::string file;               ///< the file name, for messages
         onnx::ModelProto proto;         ///< as read; never changed
-        onnx::ModelProto runnable;      ///< pruned to output 0 (what OpenCV runs)
+        onnx::ModelProto exported;      ///< pruned to output 0: the graph a package's ONNX files copy
+        onnx::ModelProto runnable;      ///< `exported` in the form OpenCV 4.6 runs (see forOpenCv)
+        /// Initializers `runnable` holds transposed (a Gemm's B without transB, which OpenCV
+        /// 4.6 cannot import): values written into it are transposed too.
+        std::set<std::string> transposedForOpenCv;
         int opset = 0;
         std::string input, output;      ///< the image / latent input, output 0
         int64_t staticBatch = 0;        ///< > 0: the graph takes exactly this batch
@@ -36,6 +40,7 @@ struct OnnxModel::Graphs {
     std::vector<Part> parts;
     std::vector<Source> sources;  ///< parallel to the model's tensors
     std::vector<std::string> findings;
+    OnnxGraphSummary summary;
 };
 
 namespace {
@@ -192,12 +197,58 @@ onnx::ModelProto pruned(const onnx::ModelProto& m) {
     return out;
 }
 
-// `runnable` with `values` (graph name -> float32) written in, serialized.
-Result<std::string> withValues(const onnx::ModelProto& runnable, const std::map<std::string, at::Tensor>& values) {
-    onnx::ModelProto m = runnable;
+// `m` in the form OpenCV 4.6 imports: its Gemm importer takes B as [out, in] only (transB = 1;
+// without it the bias check fails), so a Gemm whose B is a 2-D initializer that only such Gemms
+// read gets transB = 1 and B^T. Same arithmetic; the names of the transposed initializers go
+// to `transposed`.
+onnx::ModelProto forOpenCv(const onnx::ModelProto& m, std::set<std::string>* transposed) {
+    onnx::ModelProto out = m;
+    onnx::GraphProto* g = out.mutable_graph();
+    const auto transB = [](const onnx::NodeProto& n) { return intAttribute(n, "transB", 0) != 0; };
+    std::map<std::string, bool> candidate;  // initializer -> read only by Gemm's B without transB
+    for (const auto& n : g->node())
+        for (int i = 0; i < n.input_size(); ++i) {
+            const bool gemmB = n.op_type() == "Gemm" && i == 1 && !transB(n) && intAttribute(n, "transA", 0) == 0;
+            auto [it, fresh] = candidate.emplace(n.input(i), gemmB);
+            if (!fresh) it->second = it->second && gemmB;
+        }
+    for (auto& t : *g->mutable_initializer()) {
+        const auto c = candidate.find(t.name());
+        if (c == candidate.end() || !c->second || t.dims_size() != 2 || t.data_type() != onnx::TensorProto::FLOAT) continue;
+        auto v = floatValues(t);
+        if (!v) continue;
+        setFloatValues(t, v->t());
+        const int64_t rows = t.dims(0);
+        t.set_dims(0, t.dims(1));
+        t.set_dims(1, rows);
+        transposed->insert(t.name());
+    }
+    for (auto& n : *g->mutable_node()) {
+        if (n.op_type() != "Gemm" || n.input_size() < 2 || !transposed->count(n.input(1))) continue;
+        bool set = false;
+        for (auto& a : *n.mutable_attribute())
+            if (a.name() == "transB") {
+                a.set_i(1);
+                set = true;
+            }
+        if (!set) {
+            onnx::AttributeProto* a = n.add_attribute();
+            a->set_name("transB");
+            a->set_type(onnx::AttributeProto::INT);
+            a->set_i(1);
+        }
+    }
+    return out;
+}
+
+// `graph` with `values` (graph name -> float32) written in, serialized; those named in
+// `transposed` are stored transposed (2-D).
+Result<std::string> withValues(const onnx::ModelProto& graph, const std::map<std::string, at::Tensor>& values,
+                               const std::set<std::string>& transposed = {}) {
+    onnx::ModelProto m = graph;
     onnx::GraphProto* g = m.mutable_graph();
     for (auto& t : *g->mutable_initializer())
-        if (auto v = values.find(t.name()); v != values.end()) setFloatValues(t, v->second);
+        if (auto v = values.find(t.name()); v != values.end()) setFloatValues(t, transposed.count(t.name()) ? v->second.t() : v->second);
     for (auto& n : *g->mutable_node())
         if (onnx::TensorProto* t = constantValue(n); t && n.output_size() == 1)
             if (auto v = values.find(n.output(0)); v != values.end()) setFloatValues(*t, v->second);
@@ -342,7 +393,8 @@ Status readPart(OnnxModel::Graphs::Part& part) {
     if (inputs != 1) return fail(part.path + ": the graph has " + std::to_string(inputs) + " inputs; an autoencoder's graph has one");
     if (g.output_size() < 1) return fail(part.path + ": the graph has no output");
     part.output = g.output(0).name();
-    part.runnable = pruned(part.proto);
+    part.exported = pruned(part.proto);
+    part.runnable = forOpenCv(part.exported, &part.transposedForOpenCv);
     return Status::success();
 }
 
@@ -526,9 +578,10 @@ Result<std::shared_ptr<const OnnxModel>> OnnxModel::open(const std::string& path
             if (!two || two->size(0) != 2) {
                 // Say so in the graph we run and export: its runner then feeds one image at a time.
                 part.staticBatch = 1;
-                for (auto& in : *part.runnable.mutable_graph()->mutable_input())
-                    if (in.name() == part.input && in.type().tensor_type().shape().dim_size() > 0)
-                        in.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0)->set_dim_value(1);
+                for (onnx::ModelProto* m : {&part.runnable, &part.exported})
+                    for (auto& in : *m->mutable_graph()->mutable_input())
+                        if (in.name() == part.input && in.type().tensor_type().shape().dim_size() > 0)
+                            in.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0)->set_dim_value(1);
                 if (!part.runnable.SerializeToString(&bytes)) return fail(part.path + ": the graph could not be serialized");
                 net = loadNet(part, bytes, info);
                 if (!net) return fail(cannotRun(part, nodeNamedIn(part.runnable.graph(), net.error().message), net.error().message));
@@ -554,22 +607,26 @@ Result<std::shared_ptr<const OnnxModel>> OnnxModel::open(const std::string& path
     }
     info.latentDim = info.latent.dim();
 
+    OnnxGraphSummary& summary = graphs->summary;
+    for (const auto& part : graphs->parts) {
+        std::map<std::string, int> ops;
+        for (const auto& n : part.proto.graph().node()) ++ops[n.op_type()];
+        summary.parts.push_back({part.file, part.opset, part.proto.graph().node_size(), {ops.begin(), ops.end()}, part.staticBatch, part.input,
+                                 part.output});
+    }
+    summary.quantizableOps.assign(quantizableOps.begin(), quantizableOps.end());
+    for (const auto& [op, count] : quantizableOps) summary.quantizableLayers += count;
+    summary.findings = graphs->findings;
     if (notes) {
-        for (const auto& part : graphs->parts) {
-            std::map<std::string, int> ops;
-            for (const auto& n : part.proto.graph().node()) ++ops[n.op_type()];
+        for (const auto& p : summary.parts) {
             std::string list;
-            for (const auto& [op, count] : ops) list += (list.empty() ? "" : ", ") + op + (count > 1 ? " x" + std::to_string(count) : "");
-            notes->push_back(part.file + ": ONNX opset " + std::to_string(part.opset) + ", " + std::to_string(part.proto.graph().node_size()) +
-                             " nodes (" + list + "), batch " + (part.staticBatch > 0 ? std::to_string(part.staticBatch) + " (static)" : "dynamic"));
+            for (const auto& [op, count] : p.ops) list += (list.empty() ? "" : ", ") + op + (count > 1 ? " x" + std::to_string(count) : "");
+            notes->push_back(p.file + ": ONNX opset " + std::to_string(p.opset) + ", " + std::to_string(p.nodes) + " nodes (" + list + "), batch " +
+                             (p.staticBatch > 0 ? std::to_string(p.staticBatch) + " (static)" : "dynamic"));
         }
         std::string q;
-        int total = 0;
-        for (const auto& [op, count] : quantizableOps) {
-            q += (q.empty() ? "" : ", ") + op + " x" + std::to_string(count);
-            total += count;
-        }
-        notes->push_back(std::to_string(total) + " quantizable layers" + (q.empty() ? "" : " (" + q + ")") +
+        for (const auto& [op, count] : summary.quantizableOps) q += (q.empty() ? "" : ", ") + op + " x" + std::to_string(count);
+        notes->push_back(std::to_string(summary.quantizableLayers) + " quantizable layers" + (q.empty() ? "" : " (" + q + ")") +
                          ": input 1 of Conv (axis 0), ConvTranspose (axis 1), Gemm (axis 0 with transB, else 1), MatMul (last axis)");
         notes->push_back(how);
         for (const auto& f : graphs->findings) notes->push_back(f);
@@ -593,7 +650,7 @@ Result<std::shared_ptr<const Model>> OnnxModel::withWeights(const StateDict& wei
     std::vector<std::shared_ptr<const OpenCvOnnxModel>> nets;
     for (size_t pi = 0; pi < m_graphs->parts.size(); ++pi) {
         const Graphs::Part& part = m_graphs->parts[pi];
-        auto bytes = withValues(part.runnable, values[pi]);
+        auto bytes = withValues(part.runnable, values[pi], part.transposedForOpenCv);
         if (!bytes) return fail(part.path + ": " + bytes.error().message);
         auto net = loadNet(part, *bytes, m_info);
         if (!net) return net.error();
@@ -623,8 +680,8 @@ at::Tensor OnnxModel::decodeNative(const at::Tensor& z) const {
 LatentReductionSupport OnnxModel::latentReductions() const {
     LatentReductionSupport s;
     if (m_info.interface != ModelInterface::Vae) {
-        s.reason = "a single ONNX file (x -> x_hat) has no latent we can reach; export the encoder and decoder as NAME.encoder.onnx and "
-                   "NAME.decoder.onnx and open that pair for the latent slider";
+        s.reason = "a forward-only model (one ONNX file, x -> x_hat) has no latent we can reach; export the encoder and decoder as "
+                   "NAME.encoder.onnx and NAME.decoder.onnx and open that pair for the latent slider";
         return s;
     }
     // The graphs are data we could rewrite, but a projection between the two files is exact
@@ -653,7 +710,7 @@ int OnnxModel::onnxMaxOpset() const {
 Status OnnxModel::buildOnnxGraph(OnnxGraphPart part, OnnxGraphSink& sink) const {
     const auto copyIn = [&](size_t pi, const std::string& input, const std::string& prefix) -> Result<std::string> {
         const Graphs::Part& p = m_graphs->parts[pi];
-        onnx::ModelProto m = p.runnable;
+        onnx::ModelProto m = p.exported;
         // Per-axis DequantizeLinear is opset 13: an older graph is converted by ONNX's own converter.
         if (p.opset < kOnnxOpenQdqOpset) {
             try {
@@ -723,5 +780,7 @@ std::vector<std::string> OnnxModel::graphFiles() const {
 }
 
 const std::vector<std::string>& OnnxModel::findings() const { return m_graphs->findings; }
+
+const OnnxGraphSummary& OnnxModel::summary() const { return m_graphs->summary; }
 
 }  // namespace pareto

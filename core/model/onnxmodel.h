@@ -4,6 +4,7 @@
 
 #include "common/result.h"
 #include "model/model.h"
+#include "model/onnxgraphsummary.h"
 #include "model/scriptedmodel.h"
 
 #include <memory>
@@ -68,6 +69,8 @@ public:
     std::vector<std::string> graphFiles() const;
     /// One line per finding made when opening (consumers disagreeing on an axis, ...).
     const std::vector<std::string>& findings() const;
+    /// The files' opsets, ops and quantizable layers (what `pareto inspect` shows).
+    const OnnxGraphSummary& summary() const;
 
     struct Graphs;
 
