@@ -327,6 +327,11 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
         } else {
             rec.check("weights architecture", false, std::string(PackageLayout::kWeights) + ": " + (m ? m32.error().message : m.error().message));
         }
+    } else if (weights && archName == "onnx") {
+        // A user's ONNX graph is the arithmetic: the weights run through the package's ONNX files,
+        // whose folded tensors are checked against them below (data, no trust needed).
+        rec.skip("weights architecture", std::string(PackageLayout::kWeights) +
+                                             ": an ONNX model's arithmetic is its own graph, so the weights run through the package's ONNX files (checked below)");
     } else if (weights && !archName.empty()) {
         rec.skip("weights architecture", std::string(PackageLayout::kWeights) + ": a " + archName +
                                              " model's arithmetic is its program, so the weights run only through model.pt (--trust-code)");
