@@ -31,7 +31,7 @@ namespace {
 /// What the same MSE may differ by between OpenCV DNN and ONNX Runtime (the 0.5 %).
 constexpr double kMseRelTolerance = 0.005;
 
-QString fixtures() { return qEnvironmentVariable("PARETO_ONNX_MODELS"); }
+QString fixtures() { return test::onnxModels(); }
 QString fixture(const QString& name) { return QDir(fixtures()).filePath(name); }
 
 QJsonObject readJson(const QString& path) {
@@ -83,6 +83,8 @@ private Q_SLOTS:
         QTest::newRow("encoder/decoder pair opened through the encoder") << "vae28.encoder.onnx" << "vae28";
         QTest::newRow("encoder/decoder pair opened through the decoder") << "vae28.decoder.onnx" << "vae28";
         QTest::newRow("forward-only RGB, MatMul + Resize, opset 17") << "rgb32.onnx" << "rgb32";
+        QTest::newRow("pair with a spatial latent [8, 16, 16], RGB 64x64, x -> mu only") << "spatial64.decoder.onnx" << "spatial64";
+        QTest::newRow("MLP pair, weights stored [in, out] (Gemm without transB, MatMul)") << "mlp28.encoder.onnx" << "mlp28";
     }
     void opens() {
         QFETCH(QString, file);
@@ -115,12 +117,52 @@ private Q_SLOTS:
         const LatentReductionSupport latent = loaded->model->latentReductions();
         QCOMPARE(latent.projection, info.interface == ModelInterface::Vae);
         if (!latent.projection) QVERIFY(latent.reason.find("encoder.onnx") != std::string::npos);
+
+        // The graph summary inspect shows: opset, ops, quantizable layers.
+        QVERIFY(loaded->onnx);
+        const OnnxGraphSummary& summary = *loaded->onnx;
+        QCOMPARE(int(summary.parts.size()), meta["files"].toArray().size());
+        for (const auto& part : summary.parts) {
+            QCOMPARE(part.opset, meta["opset"].toInt());
+            QVERIFY(part.nodes > 0);
+            QVERIFY(!part.ops.empty());
+        }
+        QCOMPARE(summary.quantizableLayers, quantized.size());
+    }
+
+    // size.bytes counted by hand for rgb32 (3x32x32: Conv 3->16 k3, Conv 16->32 k3 s2, Linear
+    // 32->8 and 8->32 over channels as MatMul with W^T [in, out], Conv 32->3 k3; Resize's scales
+    // [1, 1, 2, 2] are a float Constant): FP32 = 4 x (432+16 + 4608+32 + 256+8 + 256+32 + 864+3
+    // + 4) = 26,044. INT8 per channel, FP16 scales: 432+2x16 + 4608+2x32 + 256+2x8 (axis 1: 8
+    // outputs) + 256+2x32 + 864+2x3 = 6,598, plus 4 x (16+32+8+32+3 biases + 4 scales) = 380:
+    // 6,978. INT4 g64: each output channel's row cut into groups of 64 (conv 27 -> 1, 144 -> 3
+    // groups, MatMul rows 32 / 8 -> 1, conv 288 -> 5): 216+2x16 + 2304+2x96 + 128+2x8 + 128+2x32
+    // + 432+2x15 = 3,542, + 380 = 3,922.
+    void sizeCountedByHand_data() {
+        QTest::addColumn<QString>("scheme");
+        QTest::addColumn<qint64>("bytes");
+        QTest::newRow("rgb32 fp32") << "fp32" << qint64(26044);
+        QTest::newRow("rgb32 int8 per channel") << "int8" << qint64(6978);
+        QTest::newRow("rgb32 int4 group 64") << "int4-g64" << qint64(3922);
+    }
+    void sizeCountedByHand() {
+        QFETCH(QString, scheme);
+        QFETCH(qint64, bytes);
+        auto loaded = loadModel(fixture("rgb32.onnx").toStdString());
+        QVERIFY2(loaded, loaded ? "" : loaded.error().message.c_str());
+        QCOMPARE(loaded->model->info().params, int64_t(6511));
+        QuantPlan plan;
+        plan.defaultScheme = *QuantScheme::parse(scheme.toStdString());
+        auto q = quantizeModelTensors(loaded->model->tensors(), plan);
+        QVERIFY2(q, q ? "" : q.error().message.c_str());
+        QCOMPARE(q->size.bytes, int64_t(bytes));
+        QCOMPARE(q->size.bufferValues, int64_t(0));
     }
 
     void mseAndSizeMatchOnnxRuntime_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("scheme");
-        for (const char* model : {"ae28", "vae28", "rgb32"})
+        for (const char* model : {"ae28", "vae28", "rgb32", "spatial64", "mlp28"})
             for (const char* scheme : {"fp32", "int8", "int4-g64"})
                 QTest::newRow(qPrintable(QString("%1, %2").arg(model, scheme))) << QString(model) << QString(scheme);
     }
