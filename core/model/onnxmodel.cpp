@@ -21,11 +21,7 @@ struct OnnxModel::Graphs {
         std::string path;
         std::string file;               ///< the file name, for messages
         onnx::ModelProto proto;         ///< as read; never changed
-        onnx::ModelProto exported;      ///< pruned to output 0: the graph a package's ONNX files copy
-        onnx::ModelProto runnable;      ///< `exported` in the form OpenCV 4.6 runs (see forOpenCv)
-        /// Initializers `runnable` holds transposed (a Gemm's B without transB, which OpenCV
-        /// 4.6 cannot import): values written into it are transposed too.
-        std::set<std::string> transposedForOpenCv;
+        onnx::ModelProto runnable;      ///< pruned to output 0: what OpenCV runs and a package's ONNX files copy
         int opset = 0;
         std::string input, output;      ///< the image / latent input, output 0
         int64_t staticBatch = 0;        ///< > 0: the graph takes exactly this batch
@@ -197,58 +193,12 @@ onnx::ModelProto pruned(const onnx::ModelProto& m) {
     return out;
 }
 
-// `m` in the form OpenCV 4.6 imports: its Gemm importer takes B as [out, in] only (transB = 1;
-// without it the bias check fails), so a Gemm whose B is a 2-D initializer that only such Gemms
-// read gets transB = 1 and B^T. Same arithmetic; the names of the transposed initializers go
-// to `transposed`.
-onnx::ModelProto forOpenCv(const onnx::ModelProto& m, std::set<std::string>* transposed) {
-    onnx::ModelProto out = m;
-    onnx::GraphProto* g = out.mutable_graph();
-    const auto transB = [](const onnx::NodeProto& n) { return intAttribute(n, "transB", 0) != 0; };
-    std::map<std::string, bool> candidate;  // initializer -> read only by Gemm's B without transB
-    for (const auto& n : g->node())
-        for (int i = 0; i < n.input_size(); ++i) {
-            const bool gemmB = n.op_type() == "Gemm" && i == 1 && !transB(n) && intAttribute(n, "transA", 0) == 0;
-            auto [it, fresh] = candidate.emplace(n.input(i), gemmB);
-            if (!fresh) it->second = it->second && gemmB;
-        }
-    for (auto& t : *g->mutable_initializer()) {
-        const auto c = candidate.find(t.name());
-        if (c == candidate.end() || !c->second || t.dims_size() != 2 || t.data_type() != onnx::TensorProto::FLOAT) continue;
-        auto v = floatValues(t);
-        if (!v) continue;
-        setFloatValues(t, v->t());
-        const int64_t rows = t.dims(0);
-        t.set_dims(0, t.dims(1));
-        t.set_dims(1, rows);
-        transposed->insert(t.name());
-    }
-    for (auto& n : *g->mutable_node()) {
-        if (n.op_type() != "Gemm" || n.input_size() < 2 || !transposed->count(n.input(1))) continue;
-        bool set = false;
-        for (auto& a : *n.mutable_attribute())
-            if (a.name() == "transB") {
-                a.set_i(1);
-                set = true;
-            }
-        if (!set) {
-            onnx::AttributeProto* a = n.add_attribute();
-            a->set_name("transB");
-            a->set_type(onnx::AttributeProto::INT);
-            a->set_i(1);
-        }
-    }
-    return out;
-}
-
-// `graph` with `values` (graph name -> float32) written in, serialized; those named in
-// `transposed` are stored transposed (2-D).
-Result<std::string> withValues(const onnx::ModelProto& graph, const std::map<std::string, at::Tensor>& values,
-                               const std::set<std::string>& transposed = {}) {
+// `graph` with `values` (graph name -> float32) written in, serialized.
+Result<std::string> withValues(const onnx::ModelProto& graph, const std::map<std::string, at::Tensor>& values) {
     onnx::ModelProto m = graph;
     onnx::GraphProto* g = m.mutable_graph();
     for (auto& t : *g->mutable_initializer())
-        if (auto v = values.find(t.name()); v != values.end()) setFloatValues(t, transposed.count(t.name()) ? v->second.t() : v->second);
+        if (auto v = values.find(t.name()); v != values.end()) setFloatValues(t, v->second);
     for (auto& n : *g->mutable_node())
         if (onnx::TensorProto* t = constantValue(n); t && n.output_size() == 1)
             if (auto v = values.find(n.output(0)); v != values.end()) setFloatValues(*t, v->second);
@@ -393,8 +343,7 @@ Status readPart(OnnxModel::Graphs::Part& part) {
     if (inputs != 1) return fail(part.path + ": the graph has " + std::to_string(inputs) + " inputs; an autoencoder's graph has one");
     if (g.output_size() < 1) return fail(part.path + ": the graph has no output");
     part.output = g.output(0).name();
-    part.exported = pruned(part.proto);
-    part.runnable = forOpenCv(part.exported, &part.transposedForOpenCv);
+    part.runnable = pruned(part.proto);
     return Status::success();
 }
 
@@ -578,10 +527,9 @@ Result<std::shared_ptr<const OnnxModel>> OnnxModel::open(const std::string& path
             if (!two || two->size(0) != 2) {
                 // Say so in the graph we run and export: its runner then feeds one image at a time.
                 part.staticBatch = 1;
-                for (onnx::ModelProto* m : {&part.runnable, &part.exported})
-                    for (auto& in : *m->mutable_graph()->mutable_input())
-                        if (in.name() == part.input && in.type().tensor_type().shape().dim_size() > 0)
-                            in.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0)->set_dim_value(1);
+                for (auto& in : *part.runnable.mutable_graph()->mutable_input())
+                    if (in.name() == part.input && in.type().tensor_type().shape().dim_size() > 0)
+                        in.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0)->set_dim_value(1);
                 if (!part.runnable.SerializeToString(&bytes)) return fail(part.path + ": the graph could not be serialized");
                 net = loadNet(part, bytes, info);
                 if (!net) return fail(cannotRun(part, nodeNamedIn(part.runnable.graph(), net.error().message), net.error().message));
@@ -650,7 +598,7 @@ Result<std::shared_ptr<const Model>> OnnxModel::withWeights(const StateDict& wei
     std::vector<std::shared_ptr<const OpenCvOnnxModel>> nets;
     for (size_t pi = 0; pi < m_graphs->parts.size(); ++pi) {
         const Graphs::Part& part = m_graphs->parts[pi];
-        auto bytes = withValues(part.runnable, values[pi], part.transposedForOpenCv);
+        auto bytes = withValues(part.runnable, values[pi]);
         if (!bytes) return fail(part.path + ": " + bytes.error().message);
         auto net = loadNet(part, *bytes, m_info);
         if (!net) return net.error();
@@ -710,7 +658,7 @@ int OnnxModel::onnxMaxOpset() const {
 Status OnnxModel::buildOnnxGraph(OnnxGraphPart part, OnnxGraphSink& sink) const {
     const auto copyIn = [&](size_t pi, const std::string& input, const std::string& prefix) -> Result<std::string> {
         const Graphs::Part& p = m_graphs->parts[pi];
-        onnx::ModelProto m = p.exported;
+        onnx::ModelProto m = p.runnable;
         // Per-axis DequantizeLinear is opset 13: an older graph is converted by ONNX's own converter.
         if (p.opset < kOnnxOpenQdqOpset) {
             try {

@@ -3,11 +3,14 @@
 #include <ATen/ATen.h>
 #include <onnx/onnx_pb.h>
 #include <opencv2/core.hpp>
+#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/core/version.hpp>
 #include <opencv2/dnn.hpp>
 
 #include <cmath>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 
@@ -26,9 +29,19 @@ constexpr bool kInstanceNormGetsBatchNormEpsilon = false;
 #endif
 constexpr float kOpenCvBatchNormEpsilon = 1e-5f;
 
-Result<std::string> cancelInstanceNormEpsilon(const std::string& label, const std::string& folded) {
-    onnx::ModelProto m;
-    if (!m.ParseFromString(folded)) return fail(label + ": the folded graph is not an ONNX model");
+// A float tensor's values (raw or typed storage).
+std::vector<float> floats(const onnx::TensorProto& t) {
+    std::vector<float> values;
+    if (t.has_raw_data()) {
+        values.resize(t.raw_data().size() / sizeof(float));
+        std::memcpy(values.data(), t.raw_data().data(), values.size() * sizeof(float));
+    } else {
+        values.assign(t.float_data().begin(), t.float_data().end());
+    }
+    return values;
+}
+
+bool cancelInstanceNormEpsilon(onnx::ModelProto& m) {
     onnx::GraphProto* g = m.mutable_graph();
     // BatchNorm divides by sqrt(1.0f + eps) in float: multiply by exactly that.
     const double factor = std::sqrt(static_cast<double>(1.0f + kOpenCvBatchNormEpsilon));
@@ -42,13 +55,7 @@ Result<std::string> cancelInstanceNormEpsilon(const std::string& label, const st
         if (!scale || scale->data_type() != onnx::TensorProto::FLOAT) continue;
         onnx::TensorProto compensated = *scale;
         compensated.set_name(n.output(0) + "/opencv_scale");
-        std::vector<float> values;
-        if (scale->has_raw_data()) {
-            values.resize(scale->raw_data().size() / sizeof(float));
-            std::memcpy(values.data(), scale->raw_data().data(), values.size() * sizeof(float));
-        } else {
-            values.assign(scale->float_data().begin(), scale->float_data().end());
-        }
+        std::vector<float> values = floats(*scale);
         for (float& v : values) v = static_cast<float>(static_cast<double>(v) * factor);
         compensated.clear_float_data();
         compensated.clear_raw_data();
@@ -57,16 +64,61 @@ Result<std::string> cancelInstanceNormEpsilon(const std::string& label, const st
         *g->add_initializer() = std::move(compensated);
         changed = true;
     }
-    if (!changed) return folded;
-    std::string out;
-    if (!m.SerializeToString(&out)) return fail(label + ": the folded graph could not be serialized for OpenCV");
-    return out;
+    return changed;
+}
+
+// OpenCV 4.6 imports Gemm's B only as [out, in] (transB = 1): without transB its bias check
+// fails ("!bias || ... numOutput == blobs[1].total()"), which torch.addmm and weights kept as
+// [in, out] export. A B initializer that only such Gemms read is stored transposed with transB
+// = 1: the same arithmetic, in the form OpenCV imports.
+bool transposeGemmWeights(onnx::ModelProto& m) {
+    onnx::GraphProto* g = m.mutable_graph();
+    const auto attr = [](const onnx::NodeProto& n, const char* name) {
+        for (const auto& a : n.attribute())
+            if (a.name() == name) return a.i();
+        return int64_t(0);
+    };
+    std::map<std::string, bool> onlyGemmB;  // value -> read only as B of a Gemm without transA / transB
+    for (const auto& n : g->node())
+        for (int i = 0; i < n.input_size(); ++i) {
+            const bool b = n.op_type() == "Gemm" && i == 1 && !attr(n, "transB") && !attr(n, "transA");
+            auto [it, fresh] = onlyGemmB.emplace(n.input(i), b);
+            if (!fresh) it->second = it->second && b;
+        }
+    for (const auto& o : g->output()) onlyGemmB[o.name()] = false;
+    std::set<std::string> transposed;
+    for (auto& t : *g->mutable_initializer()) {
+        const auto it = onlyGemmB.find(t.name());
+        if (it == onlyGemmB.end() || !it->second || t.dims_size() != 2 || t.data_type() != onnx::TensorProto::FLOAT) continue;
+        const int64_t rows = t.dims(0), cols = t.dims(1);
+        const std::vector<float> v = floats(t);
+        if (static_cast<int64_t>(v.size()) != rows * cols) continue;
+        std::vector<float> out(v.size());
+        for (int64_t r = 0; r < rows; ++r)
+            for (int64_t c = 0; c < cols; ++c) out[static_cast<size_t>(c * rows + r)] = v[static_cast<size_t>(r * cols + c)];
+        t.clear_float_data();
+        t.set_raw_data(std::string(reinterpret_cast<const char*>(out.data()), out.size() * sizeof(float)));
+        t.set_dims(0, cols);
+        t.set_dims(1, rows);
+        transposed.insert(t.name());
+    }
+    for (auto& n : *g->mutable_node()) {
+        if (n.op_type() != "Gemm" || n.input_size() < 2 || !transposed.count(n.input(1))) continue;
+        bool set = false;
+        for (auto& a : *n.mutable_attribute())
+            if (a.name() == "transB") a.set_i(1), set = true;
+        if (!set) {
+            onnx::AttributeProto* a = n.add_attribute();
+            a->set_name("transB");
+            a->set_type(onnx::AttributeProto::INT);
+            a->set_i(1);
+        }
+    }
+    return !transposed.empty();
 }
 
 // The batch the graph's input is fixed to (a graph exported without a dynamic batch), or 0.
-int64_t staticBatch(const std::string& graph) {
-    onnx::ModelProto m;
-    if (!m.ParseFromString(graph)) return 0;
+int64_t staticBatch(const onnx::ModelProto& m) {
     std::set<std::string> initializers;
     for (const auto& t : m.graph().initializer()) initializers.insert(t.name());
     for (const auto& in : m.graph().input()) {
@@ -89,14 +141,18 @@ OpenCvOnnxModel::OpenCvOnnxModel(std::string label, ModelInfo info, std::shared_
     : m_label(std::move(label)), m_info(std::move(info)), m_impl(std::move(impl)) {}
 
 Result<std::shared_ptr<const OpenCvOnnxModel>> OpenCvOnnxModel::load(const std::string& label, const std::string& folded, const ModelInfo& info) {
-    std::string graph = folded;
-    if (kInstanceNormGetsBatchNormEpsilon) {
-        auto g = cancelInstanceNormEpsilon(label, folded);
-        if (!g) return g.error();
-        graph = std::move(*g);
-    }
+    // Errors reach the user as our one-line messages; OpenCV's own log lines would add others.
+    static std::once_flag quiet;
+    std::call_once(quiet, [] { cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT); });
+    onnx::ModelProto m;
+    if (!m.ParseFromString(folded)) return fail(label + ": not an ONNX model (protobuf does not parse)");
+    bool changed = transposeGemmWeights(m);
+    if (kInstanceNormGetsBatchNormEpsilon) changed = cancelInstanceNormEpsilon(m) || changed;
+    std::string rewritten;
+    if (changed && !m.SerializeToString(&rewritten)) return fail(label + ": the graph could not be serialized for OpenCV");
+    const std::string& graph = changed ? rewritten : folded;
     auto impl = std::make_shared<Impl>();
-    impl->batch = staticBatch(graph);
+    impl->batch = staticBatch(m);
     try {
         impl->net = cv::dnn::readNetFromONNX(graph.data(), graph.size());
         impl->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
