@@ -303,4 +303,23 @@ Result<OnnxInspection> inspectOnnx(const std::string& label, const std::string& 
     return r;
 }
 
+Result<std::string> replaceOnnxInitializers(const std::string& label, const std::string& graph, const StateDict& values,
+                                            std::vector<std::string>* replaced) {
+    onnx::ModelProto m;
+    if (!m.ParseFromString(graph)) return fail(label + ": not an ONNX model (protobuf does not parse)");
+    for (auto& t : *m.mutable_graph()->mutable_initializer()) {
+        const at::Tensor* v = values.find(t.name());
+        if (!v || t.data_type() != onnx::TensorProto::FLOAT) continue;
+        if (v->sizes().vec() != dimsOf(t))
+            return fail(label + ": initializer '" + t.name() + "' has another shape than the tensor of that name");
+        const at::Tensor x = v->to(at::kFloat).contiguous();
+        t.clear_float_data();
+        t.set_raw_data(std::string(static_cast<const char*>(x.data_ptr()), x.nbytes()));
+        if (replaced) replaced->push_back(t.name());
+    }
+    std::string out;
+    if (!m.SerializeToString(&out)) return fail(label + ": the graph could not be serialized");
+    return out;
+}
+
 }  // namespace pareto
