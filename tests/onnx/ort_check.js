@@ -2,7 +2,8 @@
 // onnxruntime-node's CPU binaries) and compares it with golden/onnx_expected.safetensors.
 //
 // usage: node ort_check.js PACKAGE_DIR [--images FILE.f32 N C H W --out FILE.f32]
-//   prints one JSON object: {ort_version, files: [{file, opset, loaded, max_abs_error, ok, error}],
+//   prints one JSON object: {ort_version, files: [{file, opset, loaded, max_abs_error, ok, error,
+//   golden_expected_max_abs_error (vs golden/expected.safetensors, the desktop model's output)}],
 //   tolerance, passed}; with --images, model.onnx's reconstructions of the N images (raw
 //   float32, NCHW) are written to --out (without model.onnx: encoder.onnx -> step ->
 //   decoder.onnx). With onnx.latent_step "nearest-code" the decoder runs on the codes nearest
@@ -104,6 +105,9 @@ async function main() {
   const tolerance = manifest.golden.max_abs_error;
   const golden = safetensors(path.join(pkg, 'golden/input.safetensors')).input;
   const expected = onnx.files.length ? safetensors(path.join(pkg, onnx.golden_expected)) : {};
+  // What the desktop model computed (golden/expected.safetensors): reported beside the check.
+  const goldenExpectedFile = path.join(pkg, 'golden/expected.safetensors');
+  const goldenExpected = fs.existsSync(goldenExpectedFile) ? safetensors(goldenExpectedFile) : {};
   const report = { ort_version: ort.env.versions ? ort.env.versions.node : 'unknown', tolerance, files: [], passed: onnx.files.length > 0 };
   const sessions = {};
   const step = onnx.latent_step;
@@ -122,6 +126,8 @@ async function main() {
       if (f.graph === 'encoder') encoderOut = y;
       r.output_shape = y.dims;
       r.max_abs_error = maxAbs(y.data, want.data);
+      const desktop = f.graph === 'encoder' ? goldenExpected.mu : goldenExpected.reconstruction;
+      if (desktop && JSON.stringify(Array.from(y.dims)) === JSON.stringify(desktop.shape)) r.golden_expected_max_abs_error = maxAbs(y.data, desktop.data);
       r.ok = r.max_abs_error <= tolerance && JSON.stringify(Array.from(y.dims)) === JSON.stringify(want.shape);
     } catch (e) {
       r.error = String(e.message || e).split('\n')[0];
