@@ -2,12 +2,15 @@
 
 #include <ATen/ATen.h>
 #include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/core/version.hpp>
 #include <opencv2/dnn.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -117,6 +120,211 @@ bool transposeGemmWeights(onnx::ModelProto& m) {
     return !transposed.empty();
 }
 
+// An int64 shape value known when the graph is loaded: its dims and elements, some of which
+// (a dynamic batch) may be unknown.
+struct ShapeValue {
+    std::vector<int64_t> dims;
+    std::vector<int64_t> values;
+    std::vector<bool> known;
+    bool complete() const { return std::all_of(known.begin(), known.end(), [](bool k) { return k; }); }
+};
+
+std::optional<ShapeValue> intTensor(const onnx::TensorProto& t) {
+    if (t.data_type() != onnx::TensorProto::INT64 && t.data_type() != onnx::TensorProto::INT32) return std::nullopt;
+    ShapeValue v;
+    v.dims.assign(t.dims().begin(), t.dims().end());
+    int64_t n = 1;
+    for (int64_t d : v.dims) n *= d;
+    if (n > 64) return std::nullopt;  // shape arithmetic is small
+    if (t.has_raw_data()) {
+        const size_t width = t.data_type() == onnx::TensorProto::INT64 ? 8 : 4;
+        if (t.raw_data().size() != static_cast<size_t>(n) * width) return std::nullopt;
+        for (int64_t i = 0; i < n; ++i) {
+            if (width == 8) {
+                int64_t x;
+                std::memcpy(&x, t.raw_data().data() + i * 8, 8);
+                v.values.push_back(x);
+            } else {
+                int32_t x;
+                std::memcpy(&x, t.raw_data().data() + i * 4, 4);
+                v.values.push_back(x);
+            }
+        }
+    } else if (t.data_type() == onnx::TensorProto::INT64) {
+        v.values.assign(t.int64_data().begin(), t.int64_data().end());
+    } else {
+        v.values.assign(t.int32_data().begin(), t.int32_data().end());
+    }
+    if (static_cast<int64_t>(v.values.size()) != n) return std::nullopt;
+    v.known.assign(v.values.size(), true);
+    return v;
+}
+
+// torch.onnx.export computes some sizes from the tensors' shapes at run time (chunk, split and
+// size(1) arithmetic: Shape -> Gather -> Add/Div/Mul -> Slice), which OpenCV 4.6 often cannot
+// import. With the input's static dims and ONNX's shape inference most of these are constants:
+// each int64 node whose every output is known becomes a Constant, and nodes nothing reads any
+// more are dropped. A value that depends on a dynamic batch stays computed at run time.
+bool foldShapeArithmetic(onnx::ModelProto& m) {
+    bool shapeOps = false;
+    for (const auto& n : m.graph().node()) shapeOps = shapeOps || n.op_type() == "Shape";
+    if (!shapeOps) return false;
+    onnx::ModelProto inferred = m;
+    try {
+        onnx::shape_inference::InferShapes(inferred);
+    } catch (const std::exception&) {
+        return false;  // OpenCV will say what it cannot run
+    }
+    std::map<std::string, std::vector<int64_t>> shapes;  // value -> dims, -1 where unknown
+    const auto record = [&](const onnx::ValueInfoProto& v) {
+        if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape()) return;
+        std::vector<int64_t> d;
+        for (const auto& dim : v.type().tensor_type().shape().dim()) d.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
+        shapes[v.name()] = d;
+    };
+    for (const auto& v : inferred.graph().input()) record(v);
+    for (const auto& v : inferred.graph().value_info()) record(v);
+    for (const auto& v : inferred.graph().output()) record(v);
+
+    std::map<std::string, ShapeValue> known;
+    for (const auto& t : m.graph().initializer())
+        if (auto v = intTensor(t)) known[t.name()] = *v;
+    const auto attr = [](const onnx::NodeProto& n, const char* name) -> const onnx::AttributeProto* {
+        for (const auto& a : n.attribute())
+            if (a.name() == name) return &a;
+        return nullptr;
+    };
+    const auto get = [&](const onnx::NodeProto& n, int i) -> const ShapeValue* {
+        if (i >= n.input_size()) return nullptr;
+        auto it = known.find(n.input(i));
+        return it == known.end() ? nullptr : &it->second;
+    };
+    const auto elementwise = [](const ShapeValue& a, const ShapeValue& b, const std::string& op) -> std::optional<ShapeValue> {
+        const size_t na = a.values.size(), nb = b.values.size();
+        if ((na != nb && na != 1 && nb != 1) || a.dims.size() > 1 || b.dims.size() > 1) return std::nullopt;
+        ShapeValue r;  // ONNX broadcasting of 0-d and 1-d values
+        if (!a.dims.empty() || !b.dims.empty()) r.dims = {static_cast<int64_t>(std::max(na, nb))};
+        for (size_t i = 0; i < std::max(na, nb); ++i) {
+            const size_t ia = na == 1 ? 0 : i, ib = nb == 1 ? 0 : i;
+            const int64_t x = a.values[ia], y = b.values[ib];
+            const bool k = a.known[ia] && b.known[ib] && !(op == "Div" && y == 0);
+            r.known.push_back(k);
+            r.values.push_back(!k ? 0 : op == "Add" ? x + y : op == "Sub" ? x - y : op == "Mul" ? x * y : x / y);
+        }
+        return r;
+    };
+    std::set<std::string> folded;
+    for (const auto& n : m.graph().node()) {
+        if (n.output_size() != 1) continue;
+        const std::string& op = n.op_type();
+        std::optional<ShapeValue> out;
+        if (op == "Constant") {
+            if (const auto* a = attr(n, "value"); a && a->has_t()) out = intTensor(a->t());
+            if (out) known[n.output(0)] = *out;
+            continue;  // already a constant
+        }
+        if (op == "Shape") {
+            auto s = shapes.find(n.input(0));
+            if (s == shapes.end()) continue;
+            int64_t r = static_cast<int64_t>(s->second.size()), start = 0, end = r;
+            if (const auto* a = attr(n, "start")) start = a->i() < 0 ? a->i() + r : a->i();
+            if (const auto* a = attr(n, "end")) end = a->i() < 0 ? a->i() + r : a->i();
+            start = std::clamp<int64_t>(start, 0, r);
+            end = std::clamp<int64_t>(end, start, r);
+            ShapeValue v;
+            for (int64_t i = start; i < end; ++i) {
+                const int64_t d = s->second[static_cast<size_t>(i)];
+                v.values.push_back(d < 0 ? 0 : d);
+                v.known.push_back(d >= 0);
+            }
+            v.dims = {end - start};
+            out = v;
+        } else if (op == "Gather") {
+            const ShapeValue *data = get(n, 0), *idx = get(n, 1);
+            const auto* a = attr(n, "axis");
+            if (data && idx && data->dims.size() == 1 && (!a || a->i() == 0) && idx->complete()) {
+                ShapeValue v;
+                v.dims = idx->dims;
+                bool ok = true;
+                for (int64_t i : idx->values) {
+                    const int64_t j = i < 0 ? i + static_cast<int64_t>(data->values.size()) : i;
+                    if (j < 0 || j >= static_cast<int64_t>(data->values.size())) ok = false;
+                    else {
+                        v.values.push_back(data->values[static_cast<size_t>(j)]);
+                        v.known.push_back(data->known[static_cast<size_t>(j)]);
+                    }
+                }
+                if (ok) out = v;
+            }
+        } else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
+            const ShapeValue *a = get(n, 0), *b = get(n, 1);
+            if (a && b) out = elementwise(*a, *b, op);
+        } else if (op == "Unsqueeze" || op == "Squeeze" || op == "Cast" || op == "Identity") {
+            const ShapeValue* a = get(n, 0);
+            const auto* to = attr(n, "to");
+            if (a && a->values.size() <= 64 && (op != "Cast" || (to && (to->i() == onnx::TensorProto::INT64)))) {
+                ShapeValue v = *a;
+                if (op == "Unsqueeze") v.dims = {static_cast<int64_t>(v.values.size())};
+                if (op == "Squeeze") v.dims = v.values.size() == 1 ? std::vector<int64_t>{} : std::vector<int64_t>{static_cast<int64_t>(v.values.size())};
+                // Only 0-d and 1-d values: what shape arithmetic is.
+                if (a->dims.size() <= 1) out = v;
+            }
+        } else if (op == "Concat") {
+            ShapeValue v;
+            bool ok = n.input_size() > 0;
+            for (int i = 0; i < n.input_size() && ok; ++i) {
+                const ShapeValue* a = get(n, i);
+                ok = a && a->dims.size() == 1;
+                if (ok) {
+                    v.values.insert(v.values.end(), a->values.begin(), a->values.end());
+                    v.known.insert(v.known.end(), a->known.begin(), a->known.end());
+                }
+            }
+            v.dims = {static_cast<int64_t>(v.values.size())};
+            if (ok) out = v;
+        }
+        if (!out) continue;
+        known[n.output(0)] = *out;
+        if (out->complete()) folded.insert(n.output(0));
+    }
+    if (folded.empty()) return false;
+
+    // Folded nodes become Constants; then everything no output needs goes.
+    onnx::GraphProto* g = m.mutable_graph();
+    for (auto& n : *g->mutable_node()) {
+        if (n.output_size() != 1 || !folded.count(n.output(0)) || n.op_type() == "Constant") continue;
+        const ShapeValue& v = known[n.output(0)];
+        const std::string name = n.output(0), nodeName = n.name();
+        n.Clear();
+        n.set_op_type("Constant");
+        n.set_name(nodeName);
+        n.add_output(name);
+        onnx::AttributeProto* a = n.add_attribute();
+        a->set_name("value");
+        a->set_type(onnx::AttributeProto::TENSOR);
+        onnx::TensorProto* t = a->mutable_t();
+        t->set_data_type(onnx::TensorProto::INT64);
+        for (int64_t d : v.dims) t->add_dims(d);
+        for (int64_t x : v.values) t->add_int64_data(x);
+    }
+    std::set<std::string> needed;
+    for (const auto& o : g->output()) needed.insert(o.name());
+    std::vector<bool> keep(static_cast<size_t>(g->node_size()), false);
+    for (int i = g->node_size() - 1; i >= 0; --i) {
+        const auto& n = g->node(i);
+        bool used = false;
+        for (const auto& o : n.output()) used = used || needed.count(o);
+        if (!used) continue;
+        keep[static_cast<size_t>(i)] = true;
+        for (const auto& in : n.input()) needed.insert(in);
+    }
+    google::protobuf::RepeatedPtrField<onnx::NodeProto> nodes;
+    for (int i = 0; i < g->node_size(); ++i)
+        if (keep[static_cast<size_t>(i)]) *nodes.Add() = g->node(i);
+    g->mutable_node()->Swap(&nodes);
+    return true;
+}
+
 // The batch the graph's input is fixed to (a graph exported without a dynamic batch), or 0.
 int64_t staticBatch(const onnx::ModelProto& m) {
     std::set<std::string> initializers;
@@ -146,7 +354,8 @@ Result<std::shared_ptr<const OpenCvOnnxModel>> OpenCvOnnxModel::load(const std::
     std::call_once(quiet, [] { cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT); });
     onnx::ModelProto m;
     if (!m.ParseFromString(folded)) return fail(label + ": not an ONNX model (protobuf does not parse)");
-    bool changed = transposeGemmWeights(m);
+    bool changed = foldShapeArithmetic(m);
+    changed = transposeGemmWeights(m) || changed;
     if (kInstanceNormGetsBatchNormEpsilon) changed = cancelInstanceNormEpsilon(m) || changed;
     std::string rewritten;
     if (changed && !m.SerializeToString(&rewritten)) return fail(label + ": the graph could not be serialized for OpenCV");

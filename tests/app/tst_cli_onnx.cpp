@@ -88,6 +88,7 @@ void TestCliOnnx::models() {
     QTest::newRow("forward-only RGB 3x32x32, MatMul + Resize, opset 17") << "rgb32";
     QTest::newRow("RGB 64x64 pair, spatial latent [8, 16, 16], opset 14") << "spatial64";
     QTest::newRow("MLP pair, weights stored [in, out], opset 15") << "mlp28";
+    QTest::newRow("pair chunking (mu, logvar) from the shape at run time + Upsample, opset 11") << "chunk28";
 }
 
 void TestCliOnnx::inspect_data() { models(); }

@@ -85,6 +85,7 @@ private Q_SLOTS:
         QTest::newRow("forward-only RGB, MatMul + Resize, opset 17") << "rgb32.onnx" << "rgb32";
         QTest::newRow("pair with a spatial latent [8, 16, 16], RGB 64x64, x -> mu only") << "spatial64.decoder.onnx" << "spatial64";
         QTest::newRow("MLP pair, weights stored [in, out] (Gemm without transB, MatMul)") << "mlp28.encoder.onnx" << "mlp28";
+        QTest::newRow("pair whose encoder chunks (mu, logvar) from its shape at run time, opset 11") << "chunk28.encoder.onnx" << "chunk28";
     }
     void opens() {
         QFETCH(QString, file);
@@ -162,7 +163,7 @@ private Q_SLOTS:
     void mseAndSizeMatchOnnxRuntime_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("scheme");
-        for (const char* model : {"ae28", "vae28", "rgb32", "spatial64", "mlp28"})
+        for (const char* model : {"ae28", "vae28", "rgb32", "spatial64", "mlp28", "chunk28"})
             for (const char* scheme : {"fp32", "int8", "int4-g64"})
                 QTest::newRow(qPrintable(QString("%1, %2").arg(model, scheme))) << QString(model) << QString(scheme);
     }
