@@ -52,6 +52,8 @@ OnnxPlan planOnnx(const Model& model, const std::vector<OnnxTensorChoice>& tenso
         if (!tp.reason.empty()) p.findings.push_back(tp.name + " (" + tp.scheme.toString() + "): " + tp.reason);
         p.tensors.push_back(std::move(tp));
     }
+    // ... and its files are written at that opset.
+    p.opset = std::max(p.opset, model.onnxMaxOpset());
     return p;
 }
 
