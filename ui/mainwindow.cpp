@@ -301,7 +301,7 @@ void MainWindow::openPath(const QString& path) {
 void MainWindow::openDialog() {
     const QString dir = m_recent->files().isEmpty() ? QString() : QFileInfo(m_recent->files().first()).absolutePath();
     const QString path = QFileDialog::getOpenFileName(this, tr("Open checkpoint"), dir,
-                                                      tr("Models (*.pt *.pth *.ts *.safetensors *.ckpt *.bin);;PyTorch state dicts (*.pt *.pth *.ckpt *.bin);;TorchScript (*.ts *.pt);;safetensors (*.safetensors);;All files (*)"));
+                                                      tr("Models (*.pt *.pth *.ts *.safetensors *.ckpt *.bin *.onnx);;PyTorch state dicts (*.pt *.pth *.ckpt *.bin);;TorchScript (*.ts *.pt);;safetensors (*.safetensors);;ONNX (*.onnx);;All files (*)"));
     if (!path.isEmpty()) openPath(path);
 }
 

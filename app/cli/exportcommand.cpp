@@ -12,9 +12,11 @@
 #include "export/exportjson.h"
 #include "export/onnxpackage.h"
 #include "export/packageexporter.h"
+#include "export/packagelayout.h"
 #include "io/checkpoint.h"
 #include "model/modelloader.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -31,8 +33,10 @@ const char* kExportHelp =
     "       pareto export --list-targets [--json]\n"
     "\n"
     "Writes a validated deployment package for a Jetson: weights.safetensors (the packed\n"
-    "weights as stored), model.pt (TorchScript, dequantized weights), golden/ (input batch,\n"
-    "expected outputs, tolerance), README.md and manifest.json (+ manifest.sha256). The\n"
+    "weights as stored), model.pt (TorchScript, dequantized weights), model.onnx (and\n"
+    "encoder.onnx + decoder.onnx for a VAE) with Q/DQ weights for TensorRT, golden/ (input batch,\n"
+    "expected outputs, tolerance), README.md and manifest.json (+ manifest.sha256). An ONNX\n"
+    "model has no model.pt: its own graph, with the compressed weights, is model.onnx. The\n"
     "package is written beside DIR, re-opened from disk by the verifier, re-measured on the\n"
     "images (its metrics must equal `pareto eval` of the same configuration), and only then\n"
     "moved to DIR. On failure or Ctrl-C nothing appears at DIR.\n"
@@ -121,7 +125,9 @@ void printReport(const ExportReport& r) {
                 "weights.safetensors is %lld bytes with the %lld-byte safetensors header (length + JSON)\n",
                 static_cast<long long>(r.size.bytes), static_cast<long long>(r.size.fp32Bytes), r.size.ratio, r.size.effectiveBitsPerParam,
                 static_cast<long long>(r.weightsFile.fileBytes), static_cast<long long>(r.weightsFile.headerBytes));
-    std::printf("model     model.pt, %s weights\n", modelPrecisionName(r.precision));
+    const bool script = std::any_of(r.files.begin(), r.files.end(), [](const auto& f) { return f.path == PackageLayout::kModel; });
+    if (script) std::printf("model     model.pt, %s weights\n", modelPrecisionName(r.precision));
+    else std::printf("model     no model.pt (no TorchScript form): the ONNX files are the runnable model\n");
     std::printf("\ndata      %s (n = %lld, 95 %% bootstrap CIs)\n", r.dataIdentity.c_str(), static_cast<long long>(r.n));
     const bool fp16 = r.precision != ModelPrecision::Fp32;
     std::printf("%-10s %-34s %-34s%s\n", "metric", "FP32 baseline", "compressed", fp16 ? " model.pt (FP16)" : "");

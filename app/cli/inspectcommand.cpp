@@ -19,19 +19,25 @@ static const char* kInspectHelp =
     "usage: pareto inspect CKPT [--json] [--trust-code] [--max-inflated-bytes N]\n"
     "\n"
     "Opens a checkpoint (torch.save state dict, plain or nested; safetensors; TorchScript)\n"
-    "and prints the model it holds. Nothing from a state dict or safetensors file runs.\n"
+    "or an ONNX model (NAME.onnx, or NAME.encoder.onnx + NAME.decoder.onnx through either\n"
+    "file) and prints the model it holds. Nothing from a state dict or safetensors file runs;\n"
+    "an ONNX graph is data, run by OpenCV's DNN module (no --trust-code needed).\n"
     "A TorchScript file is a program: without --trust-code it is read as data only (its\n"
     "records and the tensors of its module tree), and the model itself (input shape,\n"
     "latent) needs --trust-code, which loads it with LibTorch and runs its code.\n"
     "\n"
-    "TorchScript models also take --input-shape C,H,W, --input-range LO,HI and\n"
-    "--output-range LO,HI (see `pareto --help`).\n"
+    "TorchScript and ONNX models also take --input-shape C,H,W (ONNX: only where the\n"
+    "graph's image dimensions are dynamic), --input-range LO,HI and --output-range LO,HI\n"
+    "(see `pareto --help`).\n"
     "\n"
     "  --json   machine-readable output: format, arch, interface (vae | autoencoder),\n"
     "           latent {kind, shape}, latent_dim (null without a latent), input_shape\n"
     "           [C,H,W], input_range, output_range, params, buffer_values, fp32_bytes\n"
     "           (= 4 x (params + buffer_values)), layers [{name, kind, axis, params,\n"
-    "           buffer, quantized_by_default}], nested_key, notes, tensors (as stored)\n";
+    "           buffer, quantized_by_default}], nested_key, notes, tensors (as stored);\n"
+    "           for ONNX also onnx {files [{file, opset, nodes, ops {op: count}, batch\n"
+    "           (null = dynamic), input, output}], quantizable_layers, quantizable_ops\n"
+    "           {op: count}, findings}\n";
 
 namespace {
 
@@ -94,6 +100,24 @@ int inspectUntrusted(const std::string& path, const Error& refusal, bool json) {
     return kExitOk;
 }
 
+nlohmann::json onnxSummaryJson(const OnnxGraphSummary& s) {
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& p : s.parts) {
+        nlohmann::json ops = nlohmann::json::object();
+        for (const auto& [op, count] : p.ops) ops[op] = count;
+        files.push_back({{"file", p.file},
+                         {"opset", p.opset},
+                         {"nodes", p.nodes},
+                         {"ops", ops},
+                         {"batch", p.staticBatch > 0 ? nlohmann::json(p.staticBatch) : nlohmann::json(nullptr)},
+                         {"input", p.input},
+                         {"output", p.output}});
+    }
+    nlohmann::json quantizable = nlohmann::json::object();
+    for (const auto& [op, count] : s.quantizableOps) quantizable[op] = count;
+    return {{"files", files}, {"quantizable_layers", s.quantizableLayers}, {"quantizable_ops", quantizable}, {"findings", s.findings}};
+}
+
 }  // namespace
 
 int runInspect(const std::vector<std::string>& argv) {
@@ -124,6 +148,7 @@ int runInspect(const std::vector<std::string>& argv) {
         j["nested_key"] = loaded->nestedKey;
         j["notes"] = loaded->notes;
         j["tensors"] = tensors;
+        if (loaded->onnx) j["onnx"] = onnxSummaryJson(*loaded->onnx);
         printJson(j);
         return kExitOk;
     }

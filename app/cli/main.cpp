@@ -39,11 +39,20 @@ const char* kUsage =
     "  verify PKG                check a package: hashes, weights, model.pt, golden outputs\n"
     "  version                   print the version\n"
     "\n"
+    "CKPT: a torch.save state dict (.pt .pth .ckpt .bin), safetensors, a TorchScript archive, or\n"
+    "an ONNX model from torch.onnx.export (opsets 11-17): NAME.onnx (x -> x_hat), or the pair\n"
+    "NAME.encoder.onnx + NAME.decoder.onnx named through either file. ONNX is data, run by\n"
+    "OpenCV's DNN module: no --trust-code.\n"
+    "\n"
     "options every command that opens a checkpoint takes:\n"
     "  --trust-code              allow TorchScript files (and a package's model.pt) to run: they are\n"
     "                            programs, and without this flag nothing from them runs\n"
     "  --max-inflated-bytes N    how far a zip checkpoint may inflate, per record and in total\n"
-    "                            (default: max(256 MiB, 4 x file) per record, max(1 GiB, 8 x file) in all)\n";
+    "                            (default: max(256 MiB, 4 x file) per record, max(1 GiB, 8 x file) in all)\n"
+    "  --input-shape C,H,W       TorchScript and ONNX models: the input shape (ONNX: only where the\n"
+    "                            graph leaves the image dimensions dynamic)\n"
+    "  --input-range LO,HI       TorchScript and ONNX models: the values the model expects (default 0,1)\n"
+    "  --output-range LO,HI      TorchScript and ONNX models: the values it returns (default 0,1)\n";
 
 }  // namespace
 

@@ -152,7 +152,8 @@ Json onnxManifest(const ExportReport& report, const OnnxFiles& files) {
         Json x;
         x["file"] = f.file;
         x["graph"] = onnxGraphPartName(f.part);
-        x["input"] = {{"name", f.input}, {"shape", f.inputShape}, {"batch", "dynamic (N)"}};
+        if (f.batch > 0) x["input"] = {{"name", f.input}, {"shape", f.inputShape}, {"batch", f.batch}};
+        else x["input"] = {{"name", f.input}, {"shape", f.inputShape}, {"batch", "dynamic (N)"}};
         x["output"] = {{"name", f.output}, {"shape", f.outputShape}};
         x["opset"] = f.opset;
         x["ir_version"] = f.irVersion;
@@ -176,7 +177,7 @@ Json onnxManifest(const ExportReport& report, const OnnxFiles& files) {
     }
     o["target"] = {{"name", plan.target.name}, {"jetpack", plan.target.jetpack}, {"tensorrt", plan.target.tensorRt}};
     o["precision"] = modelPrecisionName(plan.precision);
-    o["storage"] = "INT8 per output channel (axis 0 Conv/Gemm with transB = 1, axis 1 ConvTranspose) or per tensor, symmetric: an INT8 "
+    o["storage"] = "INT8 per output channel (axis 0 Conv/Gemm with transB = 1, axis 1 ConvTranspose and MatMul / Gemm with transB = 0 weights [in, out]) or per tensor, symmetric: an INT8 "
                    "initializer + DequantizeLinear with FP32 scales equal to the packed FP16 scales and zero-point 0 (opset 13); INT4 "
                    "(TensorRT 10 only) for Gemm/MatMul weights: W^T as an INT4 initializer, two values per byte, + DequantizeLinear per "
                    "channel or blocked along K (opset 21); every other tensor TensorRT cannot take as stored: FP16 initializer + Cast, "

@@ -339,7 +339,8 @@ std::string PackageReadme::render(const Json& m, const std::string& packageName)
       << target["fit"]["summary"].get<std::string>() << ".\n\n";
     s << "TensorRT: " << m["tensorrt"]["summary"].get<std::string>() << ".\n";
     for (const auto& line : m["tensorrt"]["grouped"]) s << "- " << line.get<std::string>() << "\n";
-    s << "The TorchScript model runs everywhere PyTorch runs; the findings concern a TensorRT engine you build on the\n"
+    s << (hasScript ? "The TorchScript model runs everywhere PyTorch runs; the findings" : "The findings")
+      << " concern a TensorRT engine you build on the\n"
          "device with `trtexec`: layers whose weights TensorRT cannot take as INT8/INT4 are dequantized at load.\n\n";
 
     const Json& onnx = m.contains("onnx") ? m["onnx"] : Json::object();
@@ -371,17 +372,26 @@ std::string PackageReadme::render(const Json& m, const std::string& packageName)
     s << "## Verify it\n\n";
     s << "Quick hash check of the manifest: `sha256sum -c manifest.sha256`.\n\n";
     s << "With Pareto Studio's verifier (exit status 0 = PASS; add `--json` for a machine-readable report):\n\n";
-    s << "```sh\npareto verify " << packageName << "                # data only: every hash, the packed weights, the golden batch\n"
-         "pareto verify --trust-code " << packageName << "   # also loads and runs model.pt\n```\n\n";
-    s << "`model.pt` is a TorchScript program, and loading one runs the code inside it. Without `--trust-code` the\n"
-         "verifier runs nothing from the package (its model.pt checks are listed as \"skipped: contains code\");\n"
-         "with it, model.pt is loaded only after its SHA-256 matched the manifest. A file whose hash does not\n"
-         "match is never loaded.\n\n";
-    s << "With Python only (numpy + PyTorch, e.g. NVIDIA's PyTorch for Jetson): save this as `verify.py` and run\n"
-         "`python3 verify.py " << packageName << "`.\n\n";
-    s << "```python\n" << kVerifyPy << "```\n\n";
-    s << "The golden tolerance applies to float32 arithmetic: on the CPU, or on CUDA with TF32 off (the script\n"
-         "turns it off). Half-precision arithmetic on the GPU differs by more and is not covered by it.\n\n";
+    if (!hasScript) {
+        // A user's ONNX graph: nothing in the package is a program, so verification is data only.
+        s << "```sh\npareto verify " << packageName << "   # every hash, the packed weights run in the package's own ONNX graph, "
+             "every ONNX file on the golden batch\n```\n\n";
+        s << "Nothing in this package is a program: the ONNX files are graphs and data, run by OpenCV's DNN module\n"
+             "(`--trust-code` changes nothing). On the Jetson, `verify_trt.py` (below) builds the TensorRT engines and\n"
+             "compares them with golden/.\n\n";
+    } else {
+        s << "```sh\npareto verify " << packageName << "                # data only: every hash, the packed weights, the golden batch\n"
+             "pareto verify --trust-code " << packageName << "   # also loads and runs model.pt\n```\n\n";
+        s << "`model.pt` is a TorchScript program, and loading one runs the code inside it. Without `--trust-code` the\n"
+             "verifier runs nothing from the package (its model.pt checks are listed as \"skipped: contains code\");\n"
+             "with it, model.pt is loaded only after its SHA-256 matched the manifest. A file whose hash does not\n"
+             "match is never loaded.\n\n";
+        s << "With Python only (numpy + PyTorch, e.g. NVIDIA's PyTorch for Jetson): save this as `verify.py` and run\n"
+             "`python3 verify.py " << packageName << "`.\n\n";
+        s << "```python\n" << kVerifyPy << "```\n\n";
+        s << "The golden tolerance applies to float32 arithmetic: on the CPU, or on CUDA with TF32 off (the script\n"
+             "turns it off). Half-precision arithmetic on the GPU differs by more and is not covered by it.\n\n";
+    }
 
     if (hasScript) {
         s << "## Load it\n\nPython:\n\n```python\nimport torch\nmodel = torch.jit.load(\"model.pt\", map_location=\"cpu\").eval()   # or \"cuda\"\n"
@@ -412,8 +422,9 @@ std::string PackageReadme::render(const Json& m, const std::string& packageName)
          "      -DPARETO_BUILD_GUI=OFF -DPARETO_BUILD_TESTS=OFF -DPARETO_BUILD_BENCHMARKS=OFF \\\n"
          "      -DCMAKE_PREFIX_PATH=\"$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')\"\n"
          "cmake --build build-jetson --target pareto\n"
-         "build-jetson/app/pareto verify " << packageName << "                # data only\n"
-         "build-jetson/app/pareto verify --trust-code " << packageName << "   # and model.pt\n```\n";
+         "build-jetson/app/pareto verify " << packageName << "                # data only\n";
+    if (hasScript) s << "build-jetson/app/pareto verify --trust-code " << packageName << "   # and model.pt\n";
+    s << "```\n";
     return s.str();
 }
 

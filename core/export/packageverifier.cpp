@@ -8,8 +8,8 @@
 #include "io/safetensors.h"
 #include "onnx/onnxinspector.h"
 #include "model/nearestcode.h"
+#include "model/opencvonnxmodel.h"
 #include "onnx/onnxpairmodel.h"
-#include "onnx/opencvonnxmodel.h"
 #include "model/modelprecision.h"
 #include "export/packagelayout.h"
 #include "export/packedweights.h"
@@ -325,6 +325,63 @@ Status runChecks(const std::string& packageDir, const VerifyOptions& options, co
         } else if (m && m32) {
             weightsModel = std::move(*m);
             weightsModelFp32 = std::move(*m32);
+        } else {
+            rec.check("weights architecture", false, std::string(PackageLayout::kWeights) + ": " + (m ? m32.error().message : m.error().message));
+        }
+    } else if (weights && archName == "onnx") {
+        // A user's ONNX graph is the arithmetic: the dequantized weights run in the package's own
+        // graph (model.onnx; encoder.onnx + decoder.onnx for a pair, which encode and decode),
+        // each file folded and its model tensors replaced by weights.safetensors' values. Data,
+        // no trust needed.
+        const bool vae = arch.value("interface", std::string("vae")) == "vae";
+        const nlohmann::json files = manifest.contains("onnx") && manifest["onnx"].is_object() ? manifest["onnx"].value("files", nlohmann::json::array())
+                                                                                                : nlohmann::json::array();
+        ModelInfo info;
+        info.arch = archName;
+        info.interface = vae ? ModelInterface::Vae : ModelInterface::Autoencoder;
+        info.inputShape = scriptedOptions.inputShape.value_or(std::vector<int64_t>{});
+        info.inputRange = scriptedOptions.inputRange;
+        info.outputRange = scriptedOptions.outputRange;
+        const auto net = [&](const std::string& graph, const StateDict& values) -> Result<std::shared_ptr<const OpenCvOnnxModel>> {
+            for (const auto& f : files) {
+                if (f.value("graph", std::string()) != graph) continue;
+                const std::string file = f.value("file", std::string());
+                if (const std::string why = unusable(file); !why.empty()) return fail(why);
+                auto bytes = readFile(path(file), std::numeric_limits<size_t>::max());
+                if (!bytes) return bytes.error();
+                auto insp = inspectOnnx(file, *bytes, {});
+                if (!insp) return insp.error();
+                std::vector<std::string> replaced;
+                auto g = replaceOnnxInitializers(file, insp->folded, values, &replaced);
+                if (!g) return g.error();
+                const std::vector<std::string> holds = f.value("tensors", std::vector<std::string>{});
+                for (const auto& t : holds)
+                    if (std::find(replaced.begin(), replaced.end(), t) == replaced.end())
+                        return fail(file + ": holds '" + t + "', which " + PackageLayout::kWeights + " cannot replace (no float initializer once folded)");
+                return OpenCvOnnxModel::load(file, *g, info);
+            }
+            return fail(std::string(PackageLayout::kManifest) + ": onnx.files has no " + graph + " graph");
+        };
+        const auto build = [&](const StateDict& values) -> Result<std::shared_ptr<const Model>> {
+            if (!vae) {
+                auto m = net("model", values);
+                if (!m) return m.error();
+                return std::shared_ptr<const Model>(*m);
+            }
+            auto enc = net("encoder", values);
+            if (!enc) return enc.error();
+            auto dec = net("decoder", values);
+            if (!dec) return dec.error();
+            return std::shared_ptr<const Model>(std::make_shared<OnnxPairModel>(*enc, *dec, at::Tensor(), info));
+        };
+        auto m = build(weightsAtPrecision(weights->dequantized, precision));
+        auto m32 = m ? build(weights->dequantized) : m;
+        if (m && m32) {
+            weightsModel = std::move(*m);
+            weightsModelFp32 = std::move(*m32);
+            rec.check("weights architecture", true,
+                      std::string(PackageLayout::kWeights) + ": the dequantized weights run in the package's own ONNX graph (" +
+                          (vae ? "encoder.onnx -> decoder.onnx" : "model.onnx") + ", OpenCV DNN)");
         } else {
             rec.check("weights architecture", false, std::string(PackageLayout::kWeights) + ": " + (m ? m32.error().message : m.error().message));
         }

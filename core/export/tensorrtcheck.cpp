@@ -96,7 +96,10 @@ TensorRtCheck checkTensorRt(const std::vector<PlannedTensor>& tensors, const Dev
         }
         if (t.shape.size() >= 2 && s.granularity != Granularity::PerTensor) {
             perChannel = true;
-            if (t.axis != expectedAxis(t.layer)) {
+            // A Linear weight stored [in, out] (a user's ONNX MatMul / Gemm without transB) has its
+            // output channels on axis 1, where TensorRT's per-channel Q/DQ takes them.
+            const bool inOutLinear = t.layer == LayerKind::Linear && t.shape.size() == 2 && t.axis == 1;
+            if (t.axis != expectedAxis(t.layer) && !inOutLinear) {
                 add(Severity::Error, "channel-axis", t.name,
                     what + ": scales run along axis " + std::to_string(t.axis) + ", TensorRT expects axis " +
                         std::to_string(expectedAxis(t.layer)) + " (output channels) for " + layer + " weights");
@@ -115,7 +118,7 @@ TensorRtCheck checkTensorRt(const std::vector<PlannedTensor>& tensors, const Dev
                 add(Severity::Info, "int8-range", t.name,
                     what + ": codes in [-127, 127], zero-point 0: maps to INT8 QuantizeLinear/DequantizeLinear");
             }
-        } else if (s.bits == 4 && t.layer == LayerKind::Linear && profile.supports("int4-weight-only-matmul")) {
+        } else if (s.bits == 4 && t.layer == LayerKind::Linear && t.axis == 0 && profile.supports("int4-weight-only-matmul")) {
             if (native) {
                 add(Severity::Info, "int4-weight-only", t.name,
                     what + ": " + trt + " can run INT4 weight-only MatMul (block-quantized weights along the input dimension)");

@@ -120,6 +120,7 @@ const char* checkpointFormatName(CheckpointFormat f) {
     case CheckpointFormat::TorchZip: return "pytorch";
     case CheckpointFormat::TorchScript: return "torchscript";
     case CheckpointFormat::Safetensors: return "safetensors";
+    case CheckpointFormat::Onnx: return "onnx";
     }
     return "unknown";
 }
@@ -138,6 +139,8 @@ Result<CheckpointFormat> detectCheckpointFormat(const std::string& path) {
             return fail(path + ": legacy torch.save format not supported, re-save with a current PyTorch");
         // safetensors: a plausible 8-byte length (text would read as ~2^61), then '{'.
         // The extension alone is enough to get the reader's precise error messages.
+        // ONNX is protobuf, which has no magic number: the extension says it.
+        if (endsWith(path, ".onnx") || endsWith(path, ".ONNX")) return CheckpointFormat::Onnx;
         if ((h.size() > 8 && h[8] == '{' && h.compare(4, 4, std::string(4, '\0')) == 0) ||
             endsWith(path, ".safetensors"))
             return CheckpointFormat::Safetensors;
@@ -156,6 +159,7 @@ Result<Checkpoint> loadCheckpoint(const std::string& path, const CheckpointLoadO
         case CheckpointFormat::TorchZip: loaded = detail::loadTorchZip(path, options.maxInflatedBytes); break;
         case CheckpointFormat::TorchScript: loaded = detail::loadTorchScript(path, options); break;
         case CheckpointFormat::Safetensors: loaded = loadSafetensorsCheckpoint(path, options.maxHeaderBytes); break;
+        case CheckpointFormat::Onnx: return fail(path + ": an ONNX file is a graph, not a checkpoint of weights: open it as a model");
         }
         if (!loaded) return loaded.error();
         return finish(std::move(*loaded), options);

@@ -18,9 +18,10 @@ enum class CheckpointFormat {
     TorchZip,     ///< torch.save(...) zip archive (state dict, plain or nested)
     TorchScript,  ///< torch.jit.save archive
     Safetensors,  ///< safetensors file
+    Onnx,         ///< an ONNX graph (`.onnx`): opened as a model (loadModel), not as a checkpoint
 };
 
-/// "pytorch", "torchscript", "safetensors"
+/// "pytorch", "torchscript", "safetensors", "onnx"
 const char* checkpointFormatName(CheckpointFormat f);
 
 /// @brief Weights read from a file, never executing anything from it.

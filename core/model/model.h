@@ -196,6 +196,9 @@ public:
     /// Describes one part's graph to `sink`, op for op what forwardNative / encodeNative /
     /// decodeNative compute (model's own ranges). Only for parts onnxGraphParts() lists.
     virtual Status buildOnnxGraph(OnnxGraphPart part, OnnxGraphSink& sink) const;
+    /// The highest opset its ONNX files may be written in: a user's own graph stays near the
+    /// opset it was exported for (so INT4, opset 21, is out). 0: any.
+    virtual int onnxMaxOpset() const { return 0; }
     /// What runs between the encoder and decoder files on the device (None unless the model
     /// has a step ONNX leaves out, as a VQ-VAE's nearest-code lookup).
     virtual OnnxLatentStep onnxLatentStep() const { return {}; }

@@ -2,6 +2,7 @@
 #include "model/modelloader.h"
 
 #include "model/modelregistry.h"
+#include "model/onnxmodel.h"
 
 #include <ATen/ATen.h>
 
@@ -10,6 +11,18 @@
 namespace pareto {
 
 Result<LoadedModel> loadModel(const std::string& path, const CheckpointLoadOptions& options, const ScriptedModelOptions& scripted) {
+    // ONNX is data (a graph and its tensors): no trust needed, nothing of it runs but the graph.
+    if (OnnxModel::isOnnxPath(path)) {
+        LoadedModel out;
+        out.path = path;
+        out.format = CheckpointFormat::Onnx;
+        auto model = OnnxModel::open(path, scripted, &out.notes);
+        if (!model) return model.error();
+        for (const auto& t : (*model)->tensors()) out.tensors.push_back({t.name, t.tensor.sizes().vec(), "float32"});
+        out.onnx = (*model)->summary();
+        out.model = std::move(*model);
+        return out;
+    }
     auto ckpt = loadCheckpoint(path, options);
     if (!ckpt) return ckpt.error();
 

@@ -4,9 +4,11 @@
 #include "common/result.h"
 #include "io/checkpoint.h"
 #include "model/model.h"
+#include "model/onnxgraphsummary.h"
 #include "model/scriptedmodel.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,12 +29,14 @@ struct LoadedModel {
     std::string nestedKey;            ///< set when the weights were nested in the file
     std::vector<std::string> notes;   ///< e.g. "weights nested under 'model_state_dict'", how the input shape was chosen
     std::vector<StoredTensorInfo> tensors;  ///< as stored, before conversion to float32
+    std::optional<OnnxGraphSummary> onnx;   ///< for an ONNX model: its opset(s), ops and quantizable layers
 };
 
 /// @brief Opens a checkpoint and builds the model it holds: a built-in architecture for
 /// state dicts and safetensors (the registry recognises it from the tensor names), a
 /// ScriptedModel for TorchScript (only with options.trustCode; `scripted` settles its input
-/// shape and ranges). Errors are one line starting with the path.
+/// shape and ranges), an OnnxModel for `.onnx` (data: no trust needed; `scripted` gives the
+/// ranges and any input shape the graph leaves open). Errors are one line starting with the path.
 Result<LoadedModel> loadModel(const std::string& path, const CheckpointLoadOptions& options = {},
                               const ScriptedModelOptions& scripted = {});
 

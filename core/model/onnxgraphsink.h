@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pareto {
@@ -54,10 +55,11 @@ struct OnnxAttribute {
 class OnnxGraphSink {
 public:
     virtual ~OnnxGraphSink() = default;
-    /// A float32 graph input [batch, dims...] with a dynamic batch; returns its value name.
-    virtual std::string input(const std::string& name, const std::vector<int64_t>& dims) = 0;
+    /// A float32 graph input [batch, dims...]; `batch` 0 is dynamic ("N"), > 0 a graph made for
+    /// exactly that batch (a user's graph exported without a dynamic batch). Returns its value name.
+    virtual std::string input(const std::string& name, const std::vector<int64_t>& dims, int64_t batch = 0) = 0;
     /// Marks `value` as the graph output `name` [batch, dims...].
-    virtual void output(const std::string& value, const std::string& name, const std::vector<int64_t>& dims) = 0;
+    virtual void output(const std::string& value, const std::string& name, const std::vector<int64_t>& dims, int64_t batch = 0) = 0;
     /// The model tensor `name` (as Model::tensors() names it) as a float32 value, stored as
     /// the sink decides.
     virtual std::string weight(const std::string& name) = 0;
@@ -67,6 +69,13 @@ public:
     /// Constant initializers (shapes, unit scales).
     virtual std::string constantInt64(const std::string& name, const std::vector<int64_t>& values) = 0;
     virtual std::string constantFloat(const std::string& name, const std::vector<int64_t>& dims, const std::vector<float>& values) = 0;
+    /// A whole ONNX graph a model already is (a user's file: a serialized ModelProto of opset
+    /// `opset` or lower, one input), copied in node for node: its input becomes `input`, every
+    /// other value and node name gets `prefix`, and each initializer or float Constant named in
+    /// `tensors` (graph name -> model tensor name) is replaced by weight(model tensor name).
+    /// Returns the value name of the graph's first output; errors are kept by the sink.
+    virtual std::string graph(const std::string& modelProto, const std::string& input,
+                              const std::vector<std::pair<std::string, std::string>>& tensors, const std::string& prefix) = 0;
     /// One node with one output; returns the output's name (`hint` makes it readable). An
     /// empty input name is an omitted optional input.
     virtual std::string node(const std::string& op, const std::vector<std::string>& inputs,

@@ -5,15 +5,17 @@
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace pareto {
 namespace {
 
-void setShape(onnx::ValueInfoProto& v, const std::vector<int64_t>& dims) {
+void setShape(onnx::ValueInfoProto& v, const std::vector<int64_t>& dims, int64_t batch) {
     v.mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
     auto* shape = v.mutable_type()->mutable_tensor_type()->mutable_shape();
-    shape->add_dim()->set_dim_param("N");
+    if (batch > 0) shape->add_dim()->set_dim_value(batch);
+    else shape->add_dim()->set_dim_param("N");
     for (int64_t d : dims) shape->add_dim()->set_dim_value(d);
 }
 
@@ -23,20 +25,21 @@ class ProtoSink final : public OnnxGraphSink {
 public:
     ProtoSink(onnx::GraphProto& g, const OnnxPlan& plan, const QuantizedModel& q) : m_g(g), m_plan(plan), m_q(q) {}
 
-    std::string input(const std::string& name, const std::vector<int64_t>& dims) override {
+    std::string input(const std::string& name, const std::vector<int64_t>& dims, int64_t batch) override {
         m_names.insert(name);
-        setShape(*m_g.add_input(), dims);
+        setShape(*m_g.add_input(), dims, batch);
         m_g.mutable_input(m_g.input_size() - 1)->set_name(name);
         m_inputShape = dims;
+        m_batch = batch;
         return name;
     }
-    void output(const std::string& value, const std::string& name, const std::vector<int64_t>& dims) override {
+    void output(const std::string& value, const std::string& name, const std::vector<int64_t>& dims, int64_t batch) override {
         onnx::NodeProto* n = m_g.add_node();
         n->set_op_type("Identity");
         n->set_name(name);
         n->add_input(value);
         n->add_output(name);
-        setShape(*m_g.add_output(), dims);
+        setShape(*m_g.add_output(), dims, batch);
         m_g.mutable_output(m_g.output_size() - 1)->set_name(name);
         m_outputShape = dims;
     }
@@ -56,6 +59,52 @@ public:
         const std::string wv = weight(w), bv = weight(b);
         if (p && p->transposed) return node("Add", {node("MatMul", {x, wv}, {}, w + ".matmul"), bv}, {}, w + ".linear");
         return node("Gemm", {x, wv, bv}, {OnnxAttribute::integer("transB", 1)}, w + ".gemm");
+    }
+    std::string graph(const std::string& modelProto, const std::string& input, const std::vector<std::pair<std::string, std::string>>& tensors,
+                      const std::string& prefix) override {
+        onnx::ModelProto m;
+        if (!m.ParseFromString(modelProto) || !m.has_graph() || m.graph().output_size() < 1)
+            return setError("a graph to copy in is not an ONNX model with an output"), std::string();
+        for (const auto& o : m.opset_import())
+            if (o.domain().empty() || o.domain() == "ai.onnx") m_opset = std::max(m_opset, static_cast<int>(o.version()));
+        m_irVersion = std::max(m_irVersion, static_cast<int64_t>(m.ir_version()));
+        const onnx::GraphProto& g = m.graph();
+        const std::map<std::string, std::string> modelName(tensors.begin(), tensors.end());
+        std::set<std::string> initializers;
+        for (const auto& t : g.initializer()) initializers.insert(t.name());
+        std::map<std::string, std::string> rename{{"", ""}};  // "" is an omitted optional input
+        for (const auto& in : g.input())
+            if (!initializers.count(in.name())) {
+                rename[in.name()] = input;
+                break;
+            }
+        const auto nameOf = [&](const std::string& v) {
+            if (auto it = rename.find(v); it != rename.end()) return it->second;
+            return rename[v] = unique(prefix + v);
+        };
+        // Model tensors go through the plan's storage; everything else is copied as it is.
+        for (const auto& t : g.initializer()) {
+            if (auto w = modelName.find(t.name()); w != modelName.end()) {
+                rename[t.name()] = weight(w->second);
+                continue;
+            }
+            onnx::TensorProto* c = m_g.add_initializer();
+            *c = t;
+            c->set_name(nameOf(t.name()));
+        }
+        for (const auto& n : g.node()) {
+            if (n.op_type() == "Constant" && n.output_size() == 1)
+                if (auto w = modelName.find(n.output(0)); w != modelName.end()) {
+                    rename[n.output(0)] = weight(w->second);
+                    continue;
+                }
+            onnx::NodeProto* c = m_g.add_node();
+            *c = n;
+            for (int i = 0; i < n.input_size(); ++i) c->set_input(i, nameOf(n.input(i)));
+            for (int i = 0; i < n.output_size(); ++i) c->set_output(i, nameOf(n.output(i)));
+            c->set_name(unique(prefix + (n.name().empty() ? n.op_type() : n.name())));
+        }
+        return nameOf(g.output(0).name());
     }
     std::string constantInt64(const std::string& name, const std::vector<int64_t>& values) override {
         const std::string n = unique(name);
@@ -112,6 +161,9 @@ public:
     const std::vector<std::string>& tensors() const { return m_tensors; }
     const std::vector<int64_t>& inputShape() const { return m_inputShape; }
     const std::vector<int64_t>& outputShape() const { return m_outputShape; }
+    int64_t batch() const { return m_batch; }
+    int opset() const { return m_opset; }
+    int64_t irVersion() const { return m_irVersion; }
 
 private:
     void setError(const std::string& e) {
@@ -131,6 +183,9 @@ private:
     std::vector<std::string> m_tensors;
     std::vector<int64_t> m_inputShape, m_outputShape;
     std::string m_error;
+    int64_t m_batch = 0;
+    int m_opset = 0;           // the highest opset of a graph copied in
+    int64_t m_irVersion = 0;   // and its IR version
 };
 
 }  // namespace
@@ -156,7 +211,10 @@ Result<OnnxFiles> writeOnnxFiles(const Model& model, const OnnxPlan& plan, const
             f.opset = std::max(f.opset, t->minOpset);
             int8 = int8 || t->storage == OnnxStorage::Int8Dq;
         }
-        f.irVersion = onnxIrVersion(f.opset);
+        // A user's graph keeps its own opset (and IR version) where it is higher than our storage needs.
+        f.opset = std::max(f.opset, sink.opset());
+        f.irVersion = std::max(onnxIrVersion(f.opset), sink.irVersion());
+        f.batch = sink.batch();
         f.tensorRt = onnxTensorRtVersions(f.opset, int8);
         f.input = g->input(0).name();
         f.output = g->output(0).name();

@@ -24,7 +24,8 @@ struct OnnxFile {
     std::vector<std::string> tensorRt;     ///< TensorRT versions that build it (onnxTensorRtVersions)
     std::vector<std::string> tensors;      ///< model tensors it holds, in graph order
     std::string input, output;             ///< graph input / output names
-    std::vector<int64_t> inputShape, outputShape;  ///< per image (the batch is dynamic)
+    std::vector<int64_t> inputShape, outputShape;  ///< per image
+    int64_t batch = 0;                     ///< 0: a dynamic batch; > 0 the batch the graph was made for
     std::string bytes;                     ///< the serialized ModelProto
 };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onnx/onnxinspector.h"
 
+#include "onnx/onnxplan.h"
+
 #include <ATen/ATen.h>
 #include <onnx/onnx_pb.h>
 
@@ -278,11 +280,14 @@ Result<OnnxInspection> inspectOnnx(const std::string& label, const std::string& 
         for (int64_t d : v.sizes()) t->add_dims(d);
         t->set_raw_data(std::string(static_cast<const char*>(v.data_ptr()), v.nbytes()));
     }
+    // Without its INT4 DQ nodes an opset 21 file is an opset 13 graph (OpenCV's); a user's graph
+    // (opsets 13-17) keeps its own opset, which its other ops were exported for.
+    const int foldedOpset = r.opset >= kOnnxOpsetInt4 || r.opset < kOnnxOpsetQdq ? kOnnxOpsetQdq : r.opset;
     folded.clear_opset_import();
     onnx::OperatorSetIdProto* op = folded.add_opset_import();
     op->set_domain("");
-    op->set_version(kOnnxOpsetQdq);
-    folded.set_ir_version(7);
+    op->set_version(foldedOpset);
+    folded.set_ir_version(onnxIrVersion(foldedOpset));
     if (!folded.SerializeToString(&r.folded)) return fail(label + ": the folded graph could not be serialized");
 
     // 3. The folded weights: what the graph computes with, in the model's layout.
@@ -297,6 +302,25 @@ Result<OnnxInspection> inspectOnnx(const std::string& label, const std::string& 
         r.weights.set(e.plan.name, v.contiguous());
     }
     return r;
+}
+
+Result<std::string> replaceOnnxInitializers(const std::string& label, const std::string& graph, const StateDict& values,
+                                            std::vector<std::string>* replaced) {
+    onnx::ModelProto m;
+    if (!m.ParseFromString(graph)) return fail(label + ": not an ONNX model (protobuf does not parse)");
+    for (auto& t : *m.mutable_graph()->mutable_initializer()) {
+        const at::Tensor* v = values.find(t.name());
+        if (!v || t.data_type() != onnx::TensorProto::FLOAT) continue;
+        if (v->sizes().vec() != dimsOf(t))
+            return fail(label + ": initializer '" + t.name() + "' has another shape than the tensor of that name");
+        const at::Tensor x = v->to(at::kFloat).contiguous();
+        t.clear_float_data();
+        t.set_raw_data(std::string(static_cast<const char*>(x.data_ptr()), x.nbytes()));
+        if (replaced) replaced->push_back(t.name());
+    }
+    std::string out;
+    if (!m.SerializeToString(&out)) return fail(label + ": the graph could not be serialized");
+    return out;
 }
 
 }  // namespace pareto

@@ -44,4 +44,11 @@ struct OnnxInspection {
 /// problem is listed in the inspection.
 Result<OnnxInspection> inspectOnnx(const std::string& label, const std::string& bytes, const std::vector<OnnxTensorExpectation>& expected);
 
+/// `graph` (a folded ONNX model, e.g. OnnxInspection::folded) with each float32 initializer named
+/// in `values` replaced by that value (same shape): a user's own graph computing with other
+/// weights. `replaced` receives the names replaced, in graph order. Errors name `label` and the
+/// tensor whose shape differs.
+Result<std::string> replaceOnnxInitializers(const std::string& label, const std::string& graph, const StateDict& values,
+                                            std::vector<std::string>* replaced = nullptr);
+
 }  // namespace pareto

@@ -4,7 +4,7 @@
 // what the validation measures when a package has no model.onnx (a VQ-VAE's pair).
 
 #include "model/model.h"
-#include "onnx/opencvonnxmodel.h"
+#include "model/opencvonnxmodel.h"
 
 #include <ATen/core/Tensor.h>
 

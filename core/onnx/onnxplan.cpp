@@ -17,7 +17,7 @@ std::vector<std::string> OnnxPlan::fileNames() const {
     return out;
 }
 
-int64_t onnxIrVersion(int opset) { return opset >= kOnnxOpsetInt4 ? 10 : 7; }
+int64_t onnxIrVersion(int opset) { return opset >= kOnnxOpsetInt4 ? 10 : opset >= 15 ? 8 : 7; }
 
 std::vector<std::string> onnxTensorRtVersions(int opset, bool int8Qdq) {
     if (opset >= kOnnxOpsetInt4) return {"10.3"};
@@ -39,13 +39,22 @@ OnnxPlan planOnnx(const Model& model, const std::vector<OnnxTensorChoice>& tenso
         p.reason = model.noOnnxReason();
         return p;
     }
+    // A user's own graph stays at the opset its ops were exported for: no INT4 (opset 21) above it.
+    OnnxTarget effective = target;
+    if (const int ceiling = model.onnxMaxOpset(); ceiling > 0 && ceiling < kOnnxOpsetInt4 && effective.int4) {
+        effective.int4 = false;
+        effective.noInt4Reason = "INT4 DequantizeLinear needs opset 21, and this model's own graph stays at opset " + std::to_string(ceiling) +
+                                 " (its ops were exported for it; our ONNX library converts up to 17)";
+    }
     for (const auto& t : tensors) {
-        OnnxTensorPlan tp = planOnnxTensor(t.name, t.shape, t.layer, t.scheme, t.axis, target, precision);
+        OnnxTensorPlan tp = planOnnxTensor(t.name, t.shape, t.layer, t.scheme, t.axis, effective, precision);
         p.opset = std::max(p.opset, tp.minOpset);
         p.engineWeightBytes += tp.engineBytes;
         if (!tp.reason.empty()) p.findings.push_back(tp.name + " (" + tp.scheme.toString() + "): " + tp.reason);
         p.tensors.push_back(std::move(tp));
     }
+    // ... and its files are written at that opset.
+    p.opset = std::max(p.opset, model.onnxMaxOpset());
     return p;
 }
 

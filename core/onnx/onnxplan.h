@@ -48,7 +48,7 @@ struct OnnxPlan {
 /// The plan for `model` with its tensors stored as `tensors` say.
 OnnxPlan planOnnx(const Model& model, const std::vector<OnnxTensorChoice>& tensors, const OnnxTarget& target, ModelPrecision precision);
 
-/// ONNX IR version written with an opset: 7 for opset 13, 10 for opset 21.
+/// ONNX IR version written with an opset: 7 for opsets 13-14, 8 for 15-17 (a user's graph), 10 for opset 21.
 int64_t onnxIrVersion(int opset);
 
 /// The TensorRT versions (of the JetPacks we target) that build a file of this opset with or

@@ -34,7 +34,10 @@ std::string integerReason(const QuantScheme& s, LayerKind layer, int64_t rank, i
     const std::string trt = "TensorRT " + t.tensorRt + " (" + t.name + ")";
     if (!s.symmetric) return "asymmetric codes: TensorRT Q/DQ needs zero-point 0";
     if (rank < 2 || !takesQdq(layer)) return "TensorRT takes Q/DQ weights of Conv/ConvTranspose/Gemm/MatMul layers only, not of a " + layerWord(layer) + " tensor";
-    if (s.granularity != Granularity::PerTensor && axis != expectedAxis(layer))
+    // A Linear weight's output channels are axis 0 as Gemm(transB = 1) takes it, or axis 1 of a
+    // MatMul / Gemm(transB = 0) weight [in, out] in a user's own ONNX graph.
+    const bool axisOk = axis == expectedAxis(layer) || (layer == LayerKind::Linear && rank == 2 && axis == 1);
+    if (s.granularity != Granularity::PerTensor && !axisOk)
         return "scales along axis " + std::to_string(axis) + "; TensorRT expects axis " + std::to_string(expectedAxis(layer)) + " for " + layerWord(layer);
     if (s.bits == 8) {
         if (!t.int8) return trt + " has no INT8";
@@ -43,7 +46,8 @@ std::string integerReason(const QuantScheme& s, LayerKind layer, int64_t rank, i
     }
     if (s.bits == 4) {
         if (layer != LayerKind::Linear) return "INT4 on " + layerWord(layer) + ": TensorRT runs INT4 only as weight-only Gemm/MatMul";
-        if (!t.int4) return "INT4 needs TensorRT 10 (JetPack 6, opset 21); " + trt + " has none";
+        if (!t.int4) return t.noInt4Reason.empty() ? "INT4 needs TensorRT 10 (JetPack 6, opset 21); " + trt + " has none" : t.noInt4Reason;
+        if (axis != 0) return "INT4 of a weight stored [in, out]: the INT4 MatMul form is written from a Gemm weight [out, in]";
         if (s.granularity == Granularity::PerTensor) return "per-tensor INT4: TensorRT's INT4 weight-only GEMM takes per-channel or blocked scales";
         return {};
     }

@@ -30,6 +30,9 @@ struct OnnxTarget {
     int tensorRtMajor = 10;
     bool int8 = true;          ///< INT8 Q/DQ weights (TensorRT >= 8.5 on a GPU with INT8)
     bool int4 = true;          ///< INT4 weight-only Gemm/MatMul (TensorRT >= 10, opset 21)
+    /// Why INT4 is off although TensorRT has it (the model's own graph cannot be written at
+    /// opset 21); "" when `int4` follows TensorRT alone.
+    std::string noInt4Reason;
 };
 
 /// How a tensor sits in the ONNX file.

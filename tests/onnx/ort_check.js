@@ -2,7 +2,8 @@
 // onnxruntime-node's CPU binaries) and compares it with golden/onnx_expected.safetensors.
 //
 // usage: node ort_check.js PACKAGE_DIR [--images FILE.f32 N C H W --out FILE.f32]
-//   prints one JSON object: {ort_version, files: [{file, opset, loaded, max_abs_error, ok, error}],
+//   prints one JSON object: {ort_version, files: [{file, opset, loaded, max_abs_error, ok, error,
+//   golden_expected_max_abs_error (vs golden/expected.safetensors, the desktop model's output)}],
 //   tolerance, passed}; with --images, model.onnx's reconstructions of the N images (raw
 //   float32, NCHW) are written to --out (without model.onnx: encoder.onnx -> step ->
 //   decoder.onnx). With onnx.latent_step "nearest-code" the decoder runs on the codes nearest
@@ -64,11 +65,32 @@ function nearestCodes(z, codebook) {
   return { data: out, shape: [n, l, h, w] };
 }
 
-async function run(session, input, tensor) {
+async function runOnce(session, data, shape) {
   const feeds = {};
-  feeds[session.inputNames[0]] = new ort.Tensor('float32', tensor.data, tensor.shape);
+  feeds[session.inputNames[0]] = new ort.Tensor('float32', data, shape);
   const out = await session.run(feeds);
   return out[session.outputNames[0]];
+}
+
+// A graph made for a fixed batch (manifest input.batch a number) runs in chunks of it.
+async function run(session, batch, tensor) {
+  const n = tensor.shape[0];
+  if (typeof batch !== 'number' || batch <= 0 || batch === n) return runOnce(session, tensor.data, tensor.shape);
+  const per = tensor.data.length / n;
+  let data = null, dims = null;
+  for (let s = 0; s < n; s += batch) {
+    const k = Math.min(batch, n - s);
+    const chunk = new Float32Array(batch * per);
+    for (let i = 0; i < batch; ++i) chunk.set(tensor.data.subarray((s + Math.min(i, k - 1)) * per, (s + Math.min(i, k - 1) + 1) * per), i * per);
+    const y = await runOnce(session, chunk, [batch, ...tensor.shape.slice(1)]);
+    const outPer = y.data.length / batch;
+    if (!data) {
+      data = new Float32Array(n * outPer);
+      dims = [n, ...y.dims.slice(1)];
+    }
+    data.set(y.data.subarray(0, k * outPer), s * outPer);
+  }
+  return { data, dims };
 }
 
 async function main() {
@@ -83,6 +105,9 @@ async function main() {
   const tolerance = manifest.golden.max_abs_error;
   const golden = safetensors(path.join(pkg, 'golden/input.safetensors')).input;
   const expected = onnx.files.length ? safetensors(path.join(pkg, onnx.golden_expected)) : {};
+  // What the desktop model computed (golden/expected.safetensors): reported beside the check.
+  const goldenExpectedFile = path.join(pkg, 'golden/expected.safetensors');
+  const goldenExpected = fs.existsSync(goldenExpectedFile) ? safetensors(goldenExpectedFile) : {};
   const report = { ort_version: ort.env.versions ? ort.env.versions.node : 'unknown', tolerance, files: [], passed: onnx.files.length > 0 };
   const sessions = {};
   const step = onnx.latent_step;
@@ -94,13 +119,15 @@ async function main() {
     try {
       const session = await ort.InferenceSession.create(path.join(pkg, f.file), { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled' });
       r.loaded = true;
-      sessions[f.graph] = session;
+      sessions[f.graph] = { session, batch: f.input ? f.input.batch : undefined };
       const x = f.graph === 'decoder' ? (codebook ? between(encoderOut) : expected.mu) : golden;
       const want = f.graph === 'encoder' ? expected.mu : expected.reconstruction;
-      const y = await run(session, f.input.name, x);
+      const y = await run(session, f.input ? f.input.batch : undefined, x);
       if (f.graph === 'encoder') encoderOut = y;
       r.output_shape = y.dims;
       r.max_abs_error = maxAbs(y.data, want.data);
+      const desktop = f.graph === 'encoder' ? goldenExpected.mu : goldenExpected.reconstruction;
+      if (desktop && JSON.stringify(Array.from(y.dims)) === JSON.stringify(desktop.shape)) r.golden_expected_max_abs_error = maxAbs(y.data, desktop.data);
       r.ok = r.max_abs_error <= tolerance && JSON.stringify(Array.from(y.dims)) === JSON.stringify(want.shape);
     } catch (e) {
       r.error = String(e.message || e).split('\n')[0];
@@ -111,9 +138,9 @@ async function main() {
   const i = args.indexOf('--images');
   const o = args.indexOf('--out');
   const whole = sessions.model
-    ? (x) => run(sessions.model, 'x', x)
+    ? (x) => run(sessions.model.session, sessions.model.batch, x)
     : sessions.encoder && sessions.decoder
-      ? async (x) => run(sessions.decoder, 'z', between(await run(sessions.encoder, 'x', x)))
+      ? async (x) => run(sessions.decoder.session, sessions.decoder.batch, between(await run(sessions.encoder.session, sessions.encoder.batch, x)))
       : null;
   if (i >= 0 && o >= 0 && whole) {
     const [n, c, h, w] = args.slice(i + 2, i + 6).map(Number);

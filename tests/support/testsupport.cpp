@@ -33,6 +33,8 @@ QString cliPath() { return envOr("PARETO_CLI", QStringLiteral("pareto")); }
 
 QString torchScriptZoo() { return envOr("PARETO_TORCHSCRIPT_ZOO", QDir::temp().absoluteFilePath("pareto-torchscript-zoo")); }
 
+QString onnxModels() { return envOr("PARETO_ONNX_MODELS", QDir::temp().absoluteFilePath("pareto-onnx-models")); }
+
 QString visionPuzzleVaeFixture() { return envOr("PARETO_VPVAE_FIXTURE", QDir::temp().absoluteFilePath("pareto-visionpuzzlevae")); }
 
 QString artifactsDir() {

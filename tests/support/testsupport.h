@@ -32,6 +32,11 @@ QString torchScriptZoo();
 /// vpvae.input.bin, vpvae.codes.bin. Tests that use it declare FIXTURES visionpuzzlevae.
 QString visionPuzzleVaeFixture();
 
+/// The ONNX autoencoders that the fixture test `fixture_onnx_models` exported with real PyTorch
+/// (tests/fixtures/onnx_make_models.py): NAME.onnx or NAME.encoder.onnx + NAME.decoder.onnx,
+/// NAME.json, NAME.ref.json, NAME.images.f32. Tests that use it declare FIXTURES onnx_models.
+QString onnxModels();
+
 /// Folder for screenshots and other artifacts a person may look at.
 QString artifactsDir();
 

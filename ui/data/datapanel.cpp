@@ -49,10 +49,10 @@ DataPanel::DataPanel(QWidget* parent)
     form->addRow(tr("Split"), m_split);
     form->addRow(tr("Limit"), m_limit);
 
-    // How a TorchScript model is fed; built-in architectures know their own.
+    // How a TorchScript or ONNX model is fed; built-in architectures know their own.
     m_shape->setObjectName(QStringLiteral("inputShapeEdit"));
     m_shape->setPlaceholderText(tr("automatic"));
-    m_shape->setToolTip(tr("Model input shape C,H,W (TorchScript models). Automatic: the data's own shape if the model runs on it "
+    m_shape->setToolTip(tr("Model input shape C,H,W (TorchScript models, and ONNX graphs whose image size is dynamic). Automatic: the data's own shape if the model runs on it "
                            "(nothing is resized), else the one shape of 1 or 3 channels × 28…256 it runs on."));
     m_shape->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("^\\s*(\\d+\\s*[,x×]\\s*){0,2}\\d*\\s*$")), m_shape));
     for (QComboBox* c : {m_inputRange, m_outputRange}) {
@@ -157,8 +157,9 @@ void DataPanel::showSession() {
     m_info->setTextFormat(Qt::RichText);
     m_info->setText(text);
 
-    const bool described = i.arch != QLatin1String("torchscript");
-    m_inputInfo->setText(described ? tr("%1 takes %2 in %3: its own, these settings apply to TorchScript models.")
+    // TorchScript and ONNX models take these settings; built-in architectures know their own.
+    const bool described = i.arch != QLatin1String("torchscript") && i.arch != QLatin1String("onnx");
+    m_inputInfo->setText(described ? tr("%1 takes %2 in %3: its own, these settings apply to TorchScript and ONNX models.")
                                          .arg(i.description, i.inputShape, i.inputRange)
                                    : tr("The model runs on %1, values in %2, output in %3.").arg(i.inputShape, i.inputRange, i.outputRange));
 }

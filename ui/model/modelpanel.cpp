@@ -40,7 +40,7 @@ ModelPanel::ModelPanel(QWidget* parent)
     m_open->setText(tr("Open…"));
     m_open->setPopupMode(QToolButton::MenuButtonPopup);
     m_open->setMenu(m_recent);
-    m_open->setToolTip(tr("Open a checkpoint (.pt, .pth, .safetensors, TorchScript); the arrow lists recent files. You can also drop a file on the window."));
+    m_open->setToolTip(tr("Open a checkpoint (.pt, .pth, .safetensors, TorchScript) or an ONNX model (.onnx; an encoder/decoder pair through either file); the arrow lists recent files. You can also drop a file on the window."));
     m_open->setObjectName(QStringLiteral("openModelButton"));
     head->addWidget(m_title, 1);
     head->addWidget(m_open);

@@ -7,6 +7,8 @@
 #include "model/tinyvae.h"
 #include "quant/modelquantizer.h"
 
+#include <ATen/ATen.h>
+
 #include <QtTest>
 
 using namespace pareto;
@@ -34,6 +36,7 @@ private Q_SLOTS:
     void rules_data();
     void rules();
     void wrongConvTransposeAxis();
+    void linearWeightStoredInOut();
     void planTensorsMatchesQuantizer();
     void layerKinds();
     void plannedBytesEqualTheQuantizers_data();
@@ -121,6 +124,27 @@ void TestTensorRtCheck::wrongConvTransposeAxis() {
     QCOMPARE(c.nativeTensors, 9);
     // The axes TinyVAE gives: no finding.
     QCOMPARE(checkTensorRt(planTensors(tinyVaeTensors(3, 16), plan), *findDeviceProfile("orin-nano-8gb")).errors, 0);
+}
+
+void TestTensorRtCheck::linearWeightStoredInOut() {
+    // A user's ONNX MatMul / Gemm(transB = 0) weight [in, out]: its output channels are axis 1,
+    // which INT8 Q/DQ takes; INT4's weight-only MatMul form starts from [out, in].
+    ModelTensor w;
+    w.name = "fc.w";
+    w.tensor = at::rand({64, 16});
+    w.layer = LayerKind::Linear;
+    w.axis = 1;
+    w.quantizedByDefault = true;
+    QuantPlan plan;
+    plan.defaultScheme = QuantScheme::integer(8);
+    const TensorRtCheck i8 = checkTensorRt(planTensors({w}, plan), *findDeviceProfile("orin-nano-8gb"));
+    QVERIFY(!findRule(i8, "channel-axis", "fc.w"));
+    QCOMPARE(i8.errors, 0);
+    QCOMPARE(i8.nativeTensors, 1);
+    plan.defaultScheme = *QuantScheme::parse("int4-g64");
+    const TensorRtCheck i4 = checkTensorRt(planTensors({w}, plan), *findDeviceProfile("orin-nano-8gb"));
+    QVERIFY(findRule(i4, "sub-8-bit", "fc.w"));
+    QCOMPARE(i4.nativeTensors, 0);
 }
 
 void TestTensorRtCheck::planTensorsMatchesQuantizer() {

@@ -49,8 +49,8 @@ QJsonObject readJson(const QString& path) {
 // Records a graph as the ONNX writer would get it: ops, weights asked for, Resize scales.
 class RecordingSink final : public OnnxGraphSink {
 public:
-    std::string input(const std::string& name, const std::vector<int64_t>&) override { return name; }
-    void output(const std::string&, const std::string& name, const std::vector<int64_t>& dims) override {
+    std::string input(const std::string& name, const std::vector<int64_t>&, int64_t) override { return name; }
+    void output(const std::string&, const std::string& name, const std::vector<int64_t>& dims, int64_t) override {
         outputName = name;
         outputDims = dims;
     }
@@ -63,6 +63,11 @@ public:
     std::string constantFloat(const std::string& name, const std::vector<int64_t>&, const std::vector<float>& values) override {
         if (name.find("scales") != std::string::npos) scales.push_back(values);
         return name;
+    }
+    std::string graph(const std::string&, const std::string& input, const std::vector<std::pair<std::string, std::string>>&,
+                      const std::string&) override {
+        ops.push_back("graph");
+        return input;
     }
     std::string node(const std::string& op, const std::vector<std::string>&, const std::vector<OnnxAttribute>&, const std::string& hint) override {
         ops.push_back(op);

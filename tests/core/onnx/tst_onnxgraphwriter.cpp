@@ -7,7 +7,7 @@
 #include "model/modelloader.h"
 #include "onnx/onnxgraphwriter.h"
 #include "onnx/onnxinspector.h"
-#include "onnx/opencvonnxmodel.h"
+#include "model/opencvonnxmodel.h"
 #include "quant/modelquantizer.h"
 
 #include <ATen/ATen.h>

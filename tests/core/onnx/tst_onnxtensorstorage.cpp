@@ -98,6 +98,23 @@ private Q_SLOTS:
         QCOMPARE(p.transposed, p.storage == OnnxStorage::Int4Dq);
     }
 
+    // A user's ONNX graph holds MatMul / Gemm(transB = 0) weights as [in, out]: their output
+    // channels are axis 1, which INT8 Q/DQ takes as is; INT4's MatMul form starts from [out, in].
+    void matMulWeightsStoredInOut() {
+        const OnnxTarget t = orin("6");
+        const OnnxTensorPlan i8 = planOnnxTensor("w", {64, 16}, LayerKind::Linear, *QuantScheme::parse("int8"), 1, t, ModelPrecision::Fp32);
+        QCOMPARE(QString(onnxStorageName(i8.storage)), QString("int8+dq"));
+        QCOMPARE(i8.dqAxis, int64_t(1));
+        QVERIFY(!i8.transposed);
+        QCOMPARE(i8.engineBytes, int64_t(64 * 16 + 4 * 16));
+        const OnnxTensorPlan i4 = planOnnxTensor("w", {64, 16}, LayerKind::Linear, *QuantScheme::parse("int4-g64"), 1, t, ModelPrecision::Fp32);
+        QCOMPARE(QString(onnxStorageName(i4.storage)), QString("fp16+cast"));
+        QVERIFY2(QString::fromStdString(i4.reason).contains("[in, out]"), i4.reason.c_str());
+        // Conv weights still need their output channels on axis 0.
+        const OnnxTensorPlan conv = planOnnxTensor("w", {16, 1, 3, 3}, LayerKind::Conv, *QuantScheme::parse("int8"), 1, t, ModelPrecision::Fp32);
+        QCOMPARE(QString(onnxStorageName(conv.storage)), QString("fp16+cast"));
+    }
+
     // Engine bytes are what TensorRT holds: 1 byte per INT8 value + FP32 scales, half a byte
     // per INT4 value, 2 per FP16, 4 per FP32.
     void engineBytes() {

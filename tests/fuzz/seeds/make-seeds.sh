@@ -20,6 +20,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$py" "$root/tests/fixtures/io_make_zips.py" "$tmp/zips" >/dev/null
 "$py" "$root/tests/fixtures/io_make_hostile.py" "$tmp/hostile" >/dev/null
 "$py" "$here/make_seeds.py" "$out"
+"$py" "$here/make_onnx_seeds.py" "$out"
 mkdir -p "$out"/fuzz_{torchsave,pickle,torchscript,safetensors,image,package}
 
 # Fixture files under 64 KB (the ~900 KB TinyVAEs mutate too slowly to be worth it).

@@ -31,13 +31,16 @@ public:
     at::Tensor forwardNative(const at::Tensor& x) const override;
     std::string describe() const override { return m_label + " (OpenCV DNN)"; }
 
-    /// The graph on `x`, errors as values.
+    /// The graph on `x`, errors as values. A graph whose input has a fixed batch runs in
+    /// chunks of it.
     Result<at::Tensor> run(const at::Tensor& x) const;
 
     struct Impl;
     OpenCvOnnxModel(std::string label, ModelInfo info, std::shared_ptr<Impl> impl);
 
 private:
+    Result<at::Tensor> runBatch(const at::Tensor& x) const;
+
     std::string m_label;
     ModelInfo m_info;
     std::shared_ptr<Impl> m_impl;
