@@ -8,6 +8,7 @@
 #include "common/utf8text.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <cstring>
 #include <string>
@@ -42,11 +43,46 @@ const char* kUsage =
     "  --trust-code              allow TorchScript files (and a package's model.pt) to run: they are\n"
     "                            programs, and without this flag nothing from them runs\n"
     "  --max-inflated-bytes N    how far a zip checkpoint may inflate, per record and in total\n"
-    "                            (default: max(256 MiB, 4 x file) per record, max(1 GiB, 8 x file) in all)\n";
+    "                            (default: max(256 MiB, 4 x file) per record, max(1 GiB, 8 x file) in all)\n"
+    "\n"
+    "any command:\n"
+    "  --threads N               compute threads (default: min(2, cores)); results are the same\n"
+    "                            for every N: each batch runs on one thread, N of them at once\n";
 
 }  // namespace
 
 namespace {
+
+// `--threads N` anywhere on the command line (before a `--`); removed from `args`.
+bool takeThreadsOption(std::vector<std::string>& args, int& threads, std::string& error) {
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--") break;
+        std::string v;
+        size_t width = 1;
+        if (args[i] == "--threads") {
+            if (i + 1 >= args.size()) {
+                error = "--threads needs a value";
+                return false;
+            }
+            v = args[i + 1];
+            width = 2;
+        } else if (args[i].rfind("--threads=", 0) == 0) {
+            v = args[i].substr(10);
+        } else {
+            continue;
+        }
+        char* end = nullptr;
+        const long n = std::strtol(v.c_str(), &end, 10);
+        if (v.empty() || *end != '\0' || n < 1 || n > 256) {
+            error = "--threads takes a number from 1 to 256, not '" + pareto::printableText(v) + "'";
+            return false;
+        }
+        threads = static_cast<int>(n);
+        args.erase(args.begin() + static_cast<std::ptrdiff_t>(i), args.begin() + static_cast<std::ptrdiff_t>(i + width));
+        --i;
+    }
+    return true;
+}
 
 int dispatch(int argc, char** argv) {
     using namespace pareto::cli;
@@ -62,11 +98,16 @@ int dispatch(int argc, char** argv) {
         std::fprintf(stderr, "pareto %s: %s\n", cmd.c_str(), error.c_str());
         return kExitUsage;
     }
+    int threads = 0;
+    if (std::string error; !takeThreadsOption(rest, threads, error)) {
+        std::fprintf(stderr, "pareto %s: %s\n", cmd.c_str(), error.c_str());
+        return kExitUsage;
+    }
     if (cmd == "version" || cmd == "--version") {
         std::printf("pareto %s\n", PARETO_VERSION);
         return kExitOk;
     }
-    pareto::configureComputeThreads();
+    pareto::configureComputeThreads(threads);
     if (cmd == "inspect") return runInspect(rest);
     if (cmd == "eval") return runEval(rest);
     if (cmd == "train") return runTrain(rest);
