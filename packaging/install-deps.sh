@@ -25,6 +25,8 @@ PACKAGES=(
   libbenchmark-dev
   # real data and the real PyTorch writer used by the tests' fixtures
   dataset-fashion-mnist python3-torch python3-numpy
+  # the sweep benchmark (bench/sweep_vs_eager.py): the PyTorch eager anchor reads PNG folders with PIL
+  python3-pil
   # tests: python3-onnx's checker (opset <= 17) and ONNX Runtime from npm (tests/onnx, npm ci)
   python3-onnx nodejs npm
   # fonts so offscreen screenshots show text

@@ -15,7 +15,9 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <mutex>
 #include <unistd.h>
 
@@ -289,6 +291,27 @@ void printJson(const nlohmann::json& j) {
     std::fputs(dumpJson(j, 2).c_str(), stdout);
     std::fputc('\n', stdout);
     std::fflush(stdout);
+}
+
+double secondsSinceProcessStart() {
+    static const auto firstCall = std::chrono::steady_clock::now();
+    // Field 22 of /proc/self/stat is the start time in clock ticks after boot; /proc/uptime
+    // is seconds after boot. Both tick at 10 ms here, fine for a command's load time.
+    std::ifstream stat("/proc/self/stat"), uptime("/proc/uptime");
+    std::string line;
+    double up = 0;
+    if (std::getline(stat, line) && (uptime >> up)) {
+        const auto close = line.rfind(')');  // the command name may hold spaces
+        std::istringstream rest(close == std::string::npos ? std::string() : line.substr(close + 2));
+        std::string field;
+        for (int i = 3; i <= 22 && (rest >> field); ++i)
+            if (i == 22) {
+                const long ticks = ::sysconf(_SC_CLK_TCK);
+                const double started = std::strtod(field.c_str(), nullptr) / static_cast<double>(ticks > 0 ? ticks : 100);
+                if (up >= started) return up - started;
+            }
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - firstCall).count();
 }
 
 }  // namespace pareto::cli

@@ -89,6 +89,11 @@ Error withPrefix(const std::string& what, const Error& error);
 /// Prints "pareto: <message>" to stderr and returns the exit code for the error.
 int reportError(const Error& error);
 
+/// Seconds since this process started (Linux: its start time in /proc, so dynamic loading
+/// and the BLAS re-exec count, as a stopwatch around the whole command would see them);
+/// where /proc cannot be read, since the first call.
+double secondsSinceProcessStart();
+
 /// {"mean": m, "ci95": [lo, hi]}
 nlohmann::json toJson(const Estimate& e);
 /// {"mean": m, "ci95": [lo, hi], "significant": b}

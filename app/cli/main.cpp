@@ -9,6 +9,7 @@
 #include "common/utf8text.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <cstring>
 #include <string>
@@ -52,15 +53,54 @@ const char* kUsage =
     "  --input-shape C,H,W       TorchScript and ONNX models: the input shape (ONNX: only where the\n"
     "                            graph leaves the image dimensions dynamic)\n"
     "  --input-range LO,HI       TorchScript and ONNX models: the values the model expects (default 0,1)\n"
-    "  --output-range LO,HI      TorchScript and ONNX models: the values it returns (default 0,1)\n";
+    "  --output-range LO,HI      TorchScript and ONNX models: the values it returns (default 0,1)\n"
+    "\n"
+    "any command:\n"
+    "  --threads N               compute threads (default: min(2, cores)); results are the same\n"
+    "                            for every N: each batch runs on one thread, N of them at once\n";
 
 }  // namespace
 
 namespace {
 
+// `--threads N` anywhere on the command line (before a `--`); removed from `args`.
+bool takeThreadsOption(std::vector<std::string>& args, int& threads, std::string& error) {
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--") break;
+        std::string v;
+        size_t width = 1;
+        if (args[i] == "--threads") {
+            if (i + 1 >= args.size()) {
+                error = "--threads needs a value";
+                return false;
+            }
+            v = args[i + 1];
+            width = 2;
+        } else if (args[i].rfind("--threads=", 0) == 0) {
+            v = args[i].substr(10);
+        } else {
+            continue;
+        }
+        char* end = nullptr;
+        const long n = std::strtol(v.c_str(), &end, 10);
+        if (v.empty() || *end != '\0' || n < 1 || n > 256) {
+            error = "--threads takes a number from 1 to 256, not '" + pareto::printableText(v) + "'";
+            return false;
+        }
+        threads = static_cast<int>(n);
+        args.erase(args.begin() + static_cast<std::ptrdiff_t>(i), args.begin() + static_cast<std::ptrdiff_t>(i + width));
+        --i;
+    }
+    return true;
+}
+
 int dispatch(int argc, char** argv) {
     using namespace pareto::cli;
-    pareto::reexecWithSingleThreadedBlas(argv);
+    // Commands that compute get their BLAS and OpenMP settings before the libraries load
+    // (a re-exec, which loads LibTorch a second time: ~0.5 s); inspect only reads a file.
+    const bool computes = argc >= 2 && std::strcmp(argv[1], "inspect") != 0 && std::strcmp(argv[1], "version") != 0 &&
+                          std::strcmp(argv[1], "--version") != 0;
+    if (computes) pareto::reexecWithSingleThreadedBlas(argv);
     installSafeOutput();
     if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
         std::fputs(kUsage, argc < 2 ? stderr : stdout);
@@ -72,11 +112,16 @@ int dispatch(int argc, char** argv) {
         std::fprintf(stderr, "pareto %s: %s\n", cmd.c_str(), error.c_str());
         return kExitUsage;
     }
+    int threads = 0;
+    if (std::string error; !takeThreadsOption(rest, threads, error)) {
+        std::fprintf(stderr, "pareto %s: %s\n", cmd.c_str(), error.c_str());
+        return kExitUsage;
+    }
     if (cmd == "version" || cmd == "--version") {
         std::printf("pareto %s\n", PARETO_VERSION);
         return kExitOk;
     }
-    pareto::configureComputeThreads();
+    pareto::configureComputeThreads(threads);
     if (cmd == "inspect") return runInspect(rest);
     if (cmd == "eval") return runEval(rest);
     if (cmd == "train") return runTrain(rest);

@@ -14,6 +14,7 @@
 #include "eval/modelevaluation.h"
 #include "model/modelloader.h"
 
+#include <chrono>
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -36,7 +37,9 @@ const char* kSweepHelp =
     "  --out PREFIX    writes PREFIX.csv and PREFIX.json (atomically)\n"
     "  --split S       default: test (Fashion-MNIST, CIFAR-10), every image (folder)\n"
     "  --limit N       the first N images of the split\n"
-    "  --json          print the whole sweep as JSON on stdout\n"
+    "  --json          print the whole sweep as JSON on stdout, with seconds_load (from the\n"
+    "                  process start until model and images are in memory) and\n"
+    "                  seconds_compute (the rest: quantizing, measuring, writing the files)\n"
     "  --quiet         no progress on stderr\n"
     "\n"
     "CSV columns: scheme,bytes,fp32_bytes,ratio,ratio_vs_original,effective_bits_per_param,mse,\n"
@@ -136,6 +139,8 @@ int runSweep(const std::vector<std::string>& argv) {
     if (!images) return reportError(images.error());
     Dataset* data = &images->data;
     MeanImage* mean = &images->mean;
+    const double secondsLoad = secondsSinceProcessStart();  // model and images in memory
+    const auto computeStart = std::chrono::steady_clock::now();
 
     auto sweep = sweepSchemes(*loaded->model, *plans, *data, *mean, static_cast<int>(batch), progress.sub(0.1, 1.0));
     if (!sweep) return reportError(sweep.error());
@@ -150,12 +155,15 @@ int runSweep(const std::vector<std::string>& argv) {
 
     const ModelEvaluation& fp32 = sweep->fp32;
     if (args.flag("json")) {
+        const double secondsCompute = std::chrono::duration<double>(std::chrono::steady_clock::now() - computeStart).count();
         nlohmann::json j = {{"checkpoint", loaded->path},
                    {"data", {{"identity", fp32.dataIdentity}, {"notes", fp32.dataNotes}}},
                    {"n", fp32.n()},
                    {"csv", prefix + ".csv"},
                    {"json", prefix + ".json"},
                    {"untrained_warning", fp32.untrained.warning},
+                   {"seconds_load", secondsLoad},
+                   {"seconds_compute", secondsCompute},
                    {"rows", rows}};
         addModelJson(j, fp32.model);
         printJson(j);

@@ -12,6 +12,17 @@
 
 namespace pareto {
 
+namespace {
+
+int& configuredCount() {
+    static int count = static_cast<int>(std::min(2u, std::max(1u, std::thread::hardware_concurrency())));
+    return count;
+}
+
+}  // namespace
+
+int configuredComputeThreads() { return configuredCount(); }
+
 void configureComputeThreads(int atenThreads) {
     // Batches allocate multi-MB tensors: by default glibc maps and unmaps each one, which
     // with transparent huge pages made evaluation ~10x slower here. Keep them on the heap.
@@ -25,6 +36,7 @@ void configureComputeThreads(int atenThreads) {
         const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
         atenThreads = static_cast<int>(std::min(2u, hw));
     }
+    configuredCount() = atenThreads;
     at::set_num_threads(atenThreads);
 }
 

@@ -9,6 +9,10 @@ namespace pareto {
 /// mapping and unmapping one per batch. Call once at program start, before heavy work.
 void configureComputeThreads(int atenThreads = 0);
 
+/// @brief The compute thread count configureComputeThreads() set (min(2, cores) before it
+/// ran): how many batches core measures at once, whatever a worker thread set for itself.
+int configuredComputeThreads();
+
 /// @brief Makes sure OpenBLAS started single-threaded. OpenBLAS spawns its thread pool
 /// when it loads, before main(), and a pool started that way slows LibTorch's convolutions
 /// ~10x here even after openblas_set_num_threads(1). So, when OPENBLAS_NUM_THREADS is

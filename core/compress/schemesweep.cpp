@@ -3,6 +3,10 @@
 
 #include "compress/sweeprow.h"
 
+#include "common/concurrenttasks.h"
+#include "compress/copymeasurement.h"
+#include "eval/evaluator.h"
+
 #include <cmath>
 
 namespace pareto {
@@ -43,24 +47,36 @@ Result<std::vector<QuantPlan>> plansFromSchemes(const std::vector<std::string>& 
 
 Result<SchemeSweep> sweepSchemes(const Model& baseline, const std::vector<QuantPlan>& plans, const Dataset& data,
                                  const MeanImage& meanImage, int batchSize, const ProgressSink& progress) {
-    const double steps = 1.0 + static_cast<double>(plans.size());
-    SchemeSweep out;
-    auto fp32 = evaluateWithBaseline(baseline, data, meanImage, batchSize, progress.sub(0.0, 1.0 / steps));
-    if (!fp32) return fp32.error();
-    out.fp32 = std::move(*fp32);
+    if (data.size() == 0) return fail("no images to evaluate (" + data.identity + ")");
+    std::vector<QuantPlan> measured;
+    for (const QuantPlan& p : plans)
+        if (!isPlainFp32Plan(p)) measured.push_back(p);
 
+    // The FP32 model and every copy on the same batches (each batch read once, measured by
+    // all while it is in cache), on every core.
+    PerImageMetrics fp32PerImage;
+    auto copies = measureCopies(baseline, measured, data, batchSize, progress.sub(0.0, 0.9),
+                                [](const QuantPlan& p) { return "sweep " + sweepPlanLabel(p); },
+                                [](const QuantPlan& p) { return "the " + sweepPlanLabel(p) + " copy: "; }, &fp32PerImage);
+    if (!copies) return copies.error();
+
+    // Bootstrap summaries and paired deltas, a row per task.
+    if (!progress.update(0.9, "summarizing")) return Error::cancelled();
+    SchemeSweep out;
+    out.fp32 = evaluationOf(baseline, data, meanImage, std::move(fp32PerImage));
     auto base = fp32SweepRow(baseline, out.fp32);
     if (!base) return base.error();
+    std::vector<SweepRow> rows(measured.size());
+    runConcurrently(static_cast<int64_t>(rows.size()), defaultWorkers(), [&](const TaskContext& ctx) {
+        const size_t i = static_cast<size_t>(ctx.index);
+        MeasuredCopy& c = (*copies)[i];
+        rows[i] = sweepRowOf(measured[i], std::move(c.size), std::move(c.perImage), out.fp32.perImage);
+        return true;
+    });
     out.rows.push_back(std::move(*base));
-
-    for (size_t i = 0; i < plans.size(); ++i) {
-        const QuantPlan& plan = plans[i];
-        const ProgressSink step = progress.sub((1.0 + i) / steps, (2.0 + i) / steps);
-        if (!step.update(0.0, "sweep " + sweepPlanLabel(plan))) return Error::cancelled();
-        if (isPlainFp32Plan(plan)) continue;
-        auto row = measureSweepRow(baseline, plan, data, out.fp32.perImage, batchSize, step, &out.warnings);
-        if (!row) return row.error();
-        out.rows.push_back(std::move(*row));
+    for (size_t i = 0; i < rows.size(); ++i) {
+        for (const auto& w : (*copies)[i].warnings) out.warnings.push_back(rows[i].scheme + ": " + w);
+        out.rows.push_back(std::move(rows[i]));
     }
     markParetoFront(out.rows);
     progress.update(1.0, "sweep done");

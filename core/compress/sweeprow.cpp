@@ -46,14 +46,18 @@ Result<SweepRow> measureSweepRow(const Model& baseline, const QuantPlan& plan, c
         if (metrics.error().isCancelled()) return metrics.error();
         return fail("the " + sweepPlanLabel(plan) + " copy: " + metrics.error().message);
     }
-    SweepRow row;
-    row.scheme = label;
-    row.size = std::move(compressed->quantized.size);
-    row.metrics = summarize(*metrics);
-    row.deltaVsFp32 = pairedDeltas(fp32PerImage, *metrics);
-    row.perImage = std::move(*metrics);
     if (warnings)
         for (const auto& w : compressed->quantized.warnings) warnings->push_back(label + ": " + w);
+    return sweepRowOf(plan, std::move(compressed->quantized.size), std::move(*metrics), fp32PerImage);
+}
+
+SweepRow sweepRowOf(const QuantPlan& plan, SizeReport size, PerImageMetrics perImage, const PerImageMetrics& fp32PerImage) {
+    SweepRow row;
+    row.scheme = sweepPlanLabel(plan);
+    row.size = std::move(size);
+    row.metrics = summarize(perImage);
+    row.deltaVsFp32 = pairedDeltas(fp32PerImage, perImage);
+    row.perImage = std::move(perImage);
     return row;
 }
 

@@ -38,6 +38,10 @@ Result<SweepRow> measureSweepRow(const Model& baseline, const QuantPlan& plan, c
                                  const PerImageMetrics& fp32PerImage, int batchSize = 64,
                                  const ProgressSink& progress = {}, std::vector<std::string>* warnings = nullptr);
 
+/// The row of a compressed copy measured on the sweep's images: `perImage` its metrics,
+/// `fp32PerImage` the FP32 model's on the same images (bootstrap summaries and paired deltas).
+SweepRow sweepRowOf(const QuantPlan& plan, SizeReport size, PerImageMetrics perImage, const PerImageMetrics& fp32PerImage);
+
 /// Sets every row's `pareto` flag from paretoFront() over (size.bytes, metrics.mse.mean).
 void markParetoFront(std::vector<SweepRow>& rows);
 

@@ -4,7 +4,10 @@
 #include <ATen/ATen.h>
 #include <c10/util/Exception.h>
 
+#include "common/concurrenttasks.h"
+
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <exception>
 #include <sstream>
@@ -54,50 +57,165 @@ PairedDeltas pairedDeltas(const PerImageMetrics& base, const PerImageMetrics& ot
             pairedDelta(base.ssim, other.ssim)};
 }
 
-Result<PerImageMetrics> evaluateModel(const Model& model, const Dataset& data, int batchSize,
-                                      const ProgressSink& progress, at::Tensor* reconstructions) {
-    const int64_t n = data.size();
-    if (n == 0) return fail("evaluate: " + datasetName(data) + " has no images");
-    if (data.shape().size() != 3)
-        return fail("evaluate: " + datasetName(data) + " images must be [N, C, H, W]");
-    if (batchSize < 1) return fail("evaluate: batch size must be at least 1, got " + std::to_string(batchSize));
+namespace {
 
+/// One batch through a model: its metrics, and its reconstruction when asked for.
+struct BatchOutcome {
+    PerImageMetrics metrics;
+    at::Tensor reconstruction;
+};
+
+Status checkEvaluationInputs(const Dataset& data, int batchSize) {
+    if (data.size() == 0) return fail("evaluate: " + datasetName(data) + " has no images");
+    if (data.shape().size() != 3) return fail("evaluate: " + datasetName(data) + " images must be [N, C, H, W]");
+    if (batchSize < 1) return fail("evaluate: batch size must be at least 1, got " + std::to_string(batchSize));
+    return Status::success();
+}
+
+// Images [start, start + len) through `model`, checked and measured; errors name the batch.
+Result<BatchOutcome> measureBatch(const Model& model, const Dataset& data, int64_t start, int64_t len, bool keepReconstruction) {
+    const std::string where = rangeString(start, start + len) + " of " + datasetName(data);
+    try {
+        const at::Tensor x = data.batch(start, len);
+        at::Tensor r = model.reconstruct(x);
+        if (!r.defined()) return fail("evaluate: model returned no reconstruction for " + where);
+        if (r.sizes() != x.sizes())
+            return fail("evaluate: reconstruction shape " + shapeString(r.sizes()) + " does not match input shape " +
+                        shapeString(x.sizes()) + " for " + where);
+        r = r.to(at::kCPU, at::kFloat);
+        // NaN metrics would average into NaN figures with no hint why: say it here.
+        if (!at::isfinite(r).all().item<bool>()) {
+            const at::Tensor badImages = at::logical_not(at::isfinite(r).flatten(1).all(1)).nonzero();
+            const int64_t first = start + badImages[0][0].item<int64_t>();
+            const std::string id = size_t(first) < data.ids.size() ? " (" + data.ids[size_t(first)] + ")" : std::string();
+            return fail("evaluate: model produced non-finite values (NaN/inf), first at image " + std::to_string(first) + id + " of " +
+                        datasetName(data));
+        }
+        BatchOutcome out;
+        out.metrics = computeMetrics(r, x);
+        if (keepReconstruction) out.reconstruction = r;
+        return out;
+    } catch (const c10::Error& e) {
+        return fail("evaluate: model failed on " + where + ": " + e.what_without_backtrace());
+    } catch (const std::exception& e) {
+        return fail("evaluate: model failed on " + where + ": " + e.what());
+    }
+}
+
+// Every batch of one model in order on the calling thread (with its own compute threads).
+Result<PerImageMetrics> evaluateSequentially(const Model& model, const Dataset& data, int batchSize, const ProgressSink& progress,
+                                             at::Tensor* reconstructions) {
+    const int64_t n = data.size();
     at::NoGradGuard noGrad;
     PerImageMetrics metrics;
     std::vector<at::Tensor> recon;
     for (int64_t start = 0; start < n; start += batchSize) {
-        if (!progress.update(static_cast<double>(start) / static_cast<double>(n), kStage))
-            return Error::cancelled();
+        if (!progress.update(static_cast<double>(start) / static_cast<double>(n), kStage)) return Error::cancelled();
         const int64_t len = std::min<int64_t>(batchSize, n - start);
-        const std::string where = rangeString(start, start + len) + " of " + datasetName(data);
-        try {
-            const at::Tensor x = data.batch(start, len);
-            at::Tensor r = model.reconstruct(x);
-            if (!r.defined()) return fail("evaluate: model returned no reconstruction for " + where);
-            if (r.sizes() != x.sizes())
-                return fail("evaluate: reconstruction shape " + shapeString(r.sizes()) +
-                            " does not match input shape " + shapeString(x.sizes()) + " for " + where);
-            r = r.to(at::kCPU, at::kFloat);
-            // NaN metrics would average into NaN figures with no hint why: say it here.
-            if (!at::isfinite(r).all().item<bool>()) {
-                const at::Tensor badImages = at::logical_not(at::isfinite(r).flatten(1).all(1)).nonzero();
-                const int64_t first = start + badImages[0][0].item<int64_t>();
-                const std::string id = size_t(first) < data.ids.size() ? " (" + data.ids[size_t(first)] + ")" : std::string();
-                return fail("evaluate: model produced non-finite values (NaN/inf), first at image " + std::to_string(first) + id +
-                            " of " + datasetName(data));
-            }
-            metrics.append(computeMetrics(r, x));
-            if (reconstructions) recon.push_back(r);
-        } catch (const c10::Error& e) {
-            return fail("evaluate: model failed on " + where + ": " + e.what_without_backtrace());
-        } catch (const std::exception& e) {
-            return fail("evaluate: model failed on " + where + ": " + e.what());
-        }
+        auto batch = measureBatch(model, data, start, len, reconstructions != nullptr);
+        if (!batch) return batch.error();
+        metrics.append(batch->metrics);
+        if (reconstructions) recon.push_back(batch->reconstruction);
     }
     // The work is done: a cancel arriving now does not throw it away.
     progress.update(1.0, kStage);
     if (reconstructions) *reconstructions = at::cat(recon);
     return metrics;
+}
+
+}  // namespace
+
+Result<std::vector<PerImageMetrics>> evaluateModels(const std::vector<const Model*>& models, const Dataset& data, int batchSize,
+                                                    const ProgressSink& progress, std::vector<at::Tensor>* reconstructions,
+                                                    int workers) {
+    if (Status st = checkEvaluationInputs(data, batchSize); !st) return st.error();
+    for (const Model* m : models)
+        if (!m) return fail("evaluate: no model");
+    const int64_t n = data.size();
+    const int64_t batches = (n + batchSize - 1) / batchSize;
+    const bool keep = reconstructions != nullptr;
+
+    // A task is one batch of a reentrant model, or every batch of a model that runs on one
+    // thread at a time. Whole-model tasks go first (the longest: started early, they do not
+    // hold up the end); batches are interleaved across models, so the images of one batch
+    // are measured by every model while they are in cache.
+    struct Task {
+        size_t model;
+        int64_t batch;  // -1: all of them, in order
+    };
+    std::vector<Task> tasks;
+    for (size_t m = 0; m < models.size(); ++m)
+        if (!models[m]->reentrant()) tasks.push_back({m, -1});
+    for (int64_t b = 0; b < batches; ++b)
+        for (size_t m = 0; m < models.size(); ++m)
+            if (models[m]->reentrant()) tasks.push_back({m, b});
+
+    std::vector<std::vector<Result<BatchOutcome>>> slots(models.size());
+    for (auto& s : slots) s.assign(static_cast<size_t>(batches), Result<BatchOutcome>(Error::cancelled()));
+    const int64_t total = static_cast<int64_t>(models.size()) * batches;
+    std::atomic<int64_t> done{0};
+    std::atomic<bool> cancelled{false};
+    std::atomic<bool> failed{false};
+
+    const auto runBatch = [&](size_t m, int64_t b) {
+        const int64_t start = b * batchSize;
+        auto r = measureBatch(*models[m], data, start, std::min<int64_t>(batchSize, n - start), keep);
+        const bool ok = r.ok();
+        slots[m][static_cast<size_t>(b)] = std::move(r);
+        ++done;
+        if (!ok) failed = true;
+        return ok;
+    };
+    runConcurrently(static_cast<int64_t>(tasks.size()), workers, [&](const TaskContext& ctx) {
+        const bool go = ctx.onCaller ? progress.update(static_cast<double>(done.load()) / static_cast<double>(total), kStage)
+                                     : !progress.cancelled();
+        if (!go || cancelled) {
+            cancelled = true;
+            return false;
+        }
+        if (failed) return false;
+        const Task& t = tasks[static_cast<size_t>(ctx.index)];
+        if (t.batch >= 0) return runBatch(t.model, t.batch);
+        for (int64_t b = 0; b < batches; ++b) {
+            if (b > 0 && (cancelled || failed || progress.cancelled())) return false;
+            if (!runBatch(t.model, b)) return false;
+        }
+        return true;
+    });
+
+    // The first failure in model and batch order, as a sequential run would report it.
+    for (auto& perModel : slots)
+        for (auto& r : perModel)
+            if (!r && !r.error().isCancelled()) return r.error();
+    if (cancelled || progress.cancelled()) return Error::cancelled();
+
+    std::vector<PerImageMetrics> out(models.size());
+    if (reconstructions) reconstructions->assign(models.size(), at::Tensor());
+    for (size_t m = 0; m < models.size(); ++m) {
+        std::vector<at::Tensor> recon;
+        for (auto& r : slots[m]) {
+            out[m].append(r->metrics);
+            if (keep) recon.push_back(r->reconstruction);
+        }
+        if (keep) (*reconstructions)[m] = at::cat(recon);
+    }
+    // The work is done: a cancel arriving now does not throw it away.
+    progress.update(1.0, kStage);
+    return out;
+}
+
+Result<PerImageMetrics> evaluateModel(const Model& model, const Dataset& data, int batchSize,
+                                      const ProgressSink& progress, at::Tensor* reconstructions) {
+    if (Status st = checkEvaluationInputs(data, batchSize); !st) return st.error();
+    const int workers = defaultWorkers();
+    // One model on one thread, or too few batches to share: the plain loop, kernels on the
+    // caller's compute threads (a model that cannot run on two threads keeps using them).
+    if (!model.reentrant() || workers < 2) return evaluateSequentially(model, data, batchSize, progress, reconstructions);
+    std::vector<at::Tensor> recon;
+    auto r = evaluateModels({&model}, data, batchSize, progress, reconstructions ? &recon : nullptr, workers);
+    if (!r) return r.error();
+    if (reconstructions) *reconstructions = recon.front();
+    return std::move(r->front());
 }
 
 UntrainedCheck checkUntrained(const MetricSummary& model, const MetricSummary& meanImageBaseline) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "common/concurrenttasks.h"
 #include "common/progress.h"
 #include "common/result.h"
 #include "data/dataset.h"
@@ -11,6 +12,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <string>
+#include <vector>
 
 namespace pareto {
 
@@ -29,13 +31,28 @@ struct PairedDeltas {
 /// other - base per image, paired (pairedDelta of each metric).
 PairedDeltas pairedDeltas(const PerImageMetrics& base, const PerImageMetrics& other);
 
-/// @brief Runs the model deterministically (decode(mu)) over the dataset in batches.
+/// @brief Runs the model deterministically (decode(mu)) over the dataset in batches: a
+/// reentrant model's batches on every compute thread at once (evaluateModels), each batch
+/// single-threaded, so the numbers do not depend on the thread count; any other model batch
+/// after batch on the calling thread.
 /// Checks cancellation per batch (before each one): Error::cancelled() when the sink says
 /// stop. Fails with a message for an empty dataset, batchSize < 1, a model that throws,
 /// a reconstruction whose shape differs from its input, or non-finite reconstructions.
 /// `reconstructions`, if given, receives [N,C,H,W] float32 on CPU, only on success.
 Result<PerImageMetrics> evaluateModel(const Model& model, const Dataset& data, int batchSize = 64,
                                       const ProgressSink& progress = {}, at::Tensor* reconstructions = nullptr);
+
+/// Several models on the same images: per model, what evaluateModel() gives (the same
+/// numbers bit for bit, whatever `workers`). Batches are measured on up to `workers` threads
+/// at once, each computing single-threaded (runConcurrently): every batch of a reentrant
+/// model is a task of its own, a model that is not reentrant runs all its batches on one
+/// thread. Progress is reported from the calling thread; cancel is checked before every
+/// batch. Errors: the first failing batch in (model, batch) order, worded as evaluateModel's.
+/// `reconstructions`, if given, receives one [N,C,H,W] float32 tensor per model.
+Result<std::vector<PerImageMetrics>> evaluateModels(const std::vector<const Model*>& models, const Dataset& data,
+                                                    int batchSize = 64, const ProgressSink& progress = {},
+                                                    std::vector<at::Tensor>* reconstructions = nullptr,
+                                                    int workers = defaultWorkers());
 
 /// Metrics of predicting `meanImage` [C,H,W] for every image (see meanImageOf in baseline.h).
 /// A shape that does not match the images is a caller bug and throws c10::Error.

@@ -37,8 +37,8 @@ double psnrFromMse(double mse);
 /// (undefined for the standard window; we do not silently switch definitions).
 PerImageMetrics computeMetrics(const at::Tensor& pred, const at::Tensor& target);
 
-/// Per-image SSIM [N] float64. Fast path: the Gaussian window applied as a separable depthwise
-/// filter (ATen shifted multiply-adds, float64, chunked work buffers reused across chunks).
+/// Per-image SSIM [N] float64. Fast path: the Gaussian window applied as two 'valid' 1-D
+/// passes in one fused float64 kernel per channel plane (AVX2+FMA where the CPU has it).
 /// NaN per image when H or W < kSsimWindow. Throws c10::Error on a shape mismatch.
 at::Tensor ssimPerImage(const at::Tensor& pred, const at::Tensor& target);
 /// Plain scalar reference of ssimPerImage (direct 11x11 window sums, two-pass variances), for tests.

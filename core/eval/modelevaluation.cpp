@@ -20,19 +20,24 @@ Result<ModelEvaluation> evaluateWithBaseline(const Model& model, const Dataset& 
                                              int batchSize, const ProgressSink& progress) {
     const auto t0 = std::chrono::steady_clock::now();
     if (data.size() == 0) return fail("no images to evaluate (" + data.identity + ")");
+    auto metrics = evaluateModel(model, data, batchSize, progress);
+    if (!metrics) return metrics.error();
+    ModelEvaluation ev = evaluationOf(model, data, meanImage, std::move(*metrics));
+    ev.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return ev;
+}
+
+ModelEvaluation evaluationOf(const Model& model, const Dataset& data, const MeanImage& meanImage, PerImageMetrics perImage) {
     ModelEvaluation ev;
     ev.model = model.info();
     ev.dataIdentity = data.identity;
     ev.dataNotes = data.notes;
-    auto metrics = evaluateModel(model, data, batchSize, progress);
-    if (!metrics) return metrics.error();
-    ev.perImage = std::move(*metrics);
+    ev.perImage = std::move(perImage);
     ev.summary = summarize(ev.perImage);
     ev.baselinePerImage = evaluateMeanImage(meanImage.image, data);
     ev.baselineSummary = summarize(ev.baselinePerImage);
     ev.baselineSource = meanImage.source;
     ev.untrained = checkUntrained(ev.summary, ev.baselineSummary);
-    ev.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return ev;
 }
 

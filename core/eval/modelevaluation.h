@@ -30,6 +30,10 @@ struct ModelEvaluation {
 /// Options converting the data to the model's input format.
 DatasetLoadOptions optionsForModel(const ModelInfo& info, DatasetLoadOptions base);
 
+/// The rest of an evaluation once `perImage` (the model on exactly `data`) is measured:
+/// summaries, the mean-image baseline and the untrained check. `seconds` is left 0.
+ModelEvaluation evaluationOf(const Model& model, const Dataset& data, const MeanImage& meanImage, PerImageMetrics perImage);
+
 /// Measures `model` on `data` against `meanImage`; cancellable per batch.
 Result<ModelEvaluation> evaluateWithBaseline(const Model& model, const Dataset& data, const MeanImage& meanImage,
                                              int batchSize = 64, const ProgressSink& progress = {});

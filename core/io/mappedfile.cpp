@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "io/mappedfile.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -22,7 +23,9 @@ Result<MappedFile> MappedFile::open(const std::string& path) {
     MappedFile out;
     out.m_size = static_cast<size_t>(st.st_size);
     if (out.m_size > 0) {
-        void* p = ::mmap(nullptr, out.m_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        // Writable but private: tensors that view the mapping may be changed in place
+        // (training from a checkpoint); such a page becomes this process's own copy.
+        void* p = ::mmap(nullptr, out.m_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
         if (p == MAP_FAILED) {
             const std::string why = std::strerror(errno);
             ::close(fd);
@@ -32,6 +35,14 @@ Result<MappedFile> MappedFile::open(const std::string& path) {
     }
     ::close(fd);  // the mapping stays valid without the descriptor
     return out;
+}
+
+void MappedFile::willRead(size_t offset, size_t bytes) const {
+    if (!m_data || offset >= m_size || bytes == 0) return;
+    const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+    const size_t begin = offset / page * page;
+    const size_t end = std::min(m_size, offset + bytes);
+    ::madvise(const_cast<uint8_t*>(m_data) + begin, end - begin, MADV_WILLNEED);
 }
 
 MappedFile::MappedFile(MappedFile&& other) noexcept

@@ -9,11 +9,16 @@
 
 namespace pareto::detail {
 
-/// @brief A read-only memory mapping of a whole file; move-only, unmapped on destruction.
+/// @brief A private, copy-on-write memory mapping of a whole file; move-only, unmapped on
+/// destruction. Pages are read from the file when first touched; writing to one changes
+/// only this process's copy, never the file (tensors viewing it may be updated in place).
 class MappedFile {
 public:
     /// Maps `path`; an empty file maps to size 0 with a null data pointer.
     static Result<MappedFile> open(const std::string& path);
+
+    /// Tells the kernel that [offset, offset + bytes) will be read soon, in order.
+    void willRead(size_t offset, size_t bytes) const;
 
     MappedFile() = default;
     MappedFile(MappedFile&& other) noexcept;

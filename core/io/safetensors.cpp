@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <memory>
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "safetensors data is little-endian; this reader copies bytes as they are"
@@ -128,6 +129,15 @@ Status checkOverlaps(std::vector<Entry>& entries) {
     return Status::success();
 }
 
+// A tensor over the mapping itself when its bytes are aligned for its dtype (bool bytes
+// must be normalised, so those are copied); `file` stays mapped while any view lives.
+at::Tensor viewOrCopy(const Entry& e, const uint8_t* data, const std::shared_ptr<detail::MappedFile>& file) {
+    const uint8_t* p = data + e.begin;
+    const size_t element = c10::elementSize(e.dtype);
+    if (e.end == e.begin || e.dtype == c10::ScalarType::Bool || reinterpret_cast<uintptr_t>(p) % element != 0) return at::Tensor();
+    return at::from_blob(const_cast<uint8_t*>(p), e.shape, [file](void*) {}, at::TensorOptions().dtype(e.dtype));
+}
+
 at::Tensor copyOut(const Entry& e, const uint8_t* data) {
     at::Tensor t = at::empty(e.shape, at::TensorOptions().dtype(e.dtype));
     const size_t bytes = e.end - e.begin;
@@ -197,13 +207,19 @@ Result<ParsedHeader> parseHeader(const std::string& path, const detail::MappedFi
 Result<StateDict> readSafetensors(const std::string& path, std::map<std::string, std::string>* metadata,
                                   size_t maxHeaderBytes) {
     try {
-        auto file = detail::MappedFile::open(path);
-        if (!file) return file.error();
+        auto opened = detail::MappedFile::open(path);
+        if (!opened) return opened.error();
+        // Mapped only once the header is checked against the file's size: no tensor can
+        // reach past the end of the file.
+        const auto file = std::make_shared<detail::MappedFile>(std::move(*opened));
         auto header = parseHeader(path, *file, metadata, maxHeaderBytes);
         if (!header) return header.error();
         const uint8_t* data = file->data() + header->dataStart;
         StateDict out;
-        for (const Entry& e : header->entries) out.set(e.name, copyOut(e, data));
+        for (const Entry& e : header->entries) {
+            at::Tensor view = viewOrCopy(e, data, file);
+            out.set(e.name, view.defined() ? view : copyOut(e, data));
+        }
         return out;
     } catch (const std::exception& e) {
         return fail(path + ": " + detail::exceptionText(e));

@@ -13,8 +13,10 @@ namespace pareto {
 
 /// @brief Reads a safetensors file with our own validating reader (memory-mapped).
 /// Checks: header length limit, JSON well-formed, dtype known, shape x dtype size equals
-/// the byte range, ranges inside the data area, no overlaps. Tensors are copied out of the
-/// mapping, so the result owns its memory.
+/// the byte range, ranges inside the data area, no overlaps; only then are tensors made.
+/// Tensors are views of a private copy-on-write mapping of the file where their bytes are
+/// aligned for their dtype (nothing is read until they are used; the mapping lives as long
+/// as any of them; writing to one never changes the file), copies otherwise (and for BOOL).
 Result<StateDict> readSafetensors(const std::string& path, std::map<std::string, std::string>* metadata = nullptr,
                                   size_t maxHeaderBytes = 100u << 20);
 

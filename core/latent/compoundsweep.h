@@ -57,13 +57,16 @@ struct CompoundSweep {
     std::vector<std::string> warnings;
 };
 
-/// Measures `original` once (FP32, mean-image check), then every model (the original and
-/// each variant) at FP32 and under each plan on the same images, paired per image with the
-/// original FP32 model; any model kind. A plan equal to plain FP32 is not measured twice.
-/// Cancellable per point and per batch.
+/// Measures `original` once (FP32, mean-image check) unless `originalMeasured` gives that
+/// evaluation on exactly `data` already (the studio's session measured it at load), then
+/// every model (the original and each variant) at FP32 and under each plan on the same
+/// images, paired per image with the original FP32 model; any model kind. A plan equal to
+/// plain FP32 is not measured twice. Each model's copies are measured together on every
+/// core (measureCopies). Cancellable per point and per batch.
 Result<CompoundSweep> sweepCompound(const std::shared_ptr<const Model>& original, const std::vector<LatentVariant>& variants,
                                     const std::vector<QuantPlan>& plans, const Dataset& data, const MeanImage& meanImage,
-                                    int batchSize = 64, const ProgressSink& progress = {});
+                                    int batchSize = 64, const ProgressSink& progress = {},
+                                    const ModelEvaluation* originalMeasured = nullptr);
 
 /// The real size of `model` unquantized: every tensor it needs (projection included) in FP32.
 Result<SizeReport> fp32SizeOf(const Model& model);

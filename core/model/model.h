@@ -214,6 +214,11 @@ public:
 
     /// Short description for messages: "tinyvae (C=3, L=16)", "torchscript Foo".
     virtual std::string describe() const;
+
+    /// True when several threads may run this model at once (forwardNative, encodeNative,
+    /// decodeNative): a pure function of its immutable tensors. Evaluation then measures its
+    /// batches on every core; other models run on one thread at a time, as promised above.
+    virtual bool reentrant() const { return false; }
 };
 
 using ModelPtr = std::shared_ptr<const Model>;

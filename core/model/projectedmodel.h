@@ -38,6 +38,7 @@ public:
     std::string noOnnxReason() const override;
     Result<std::string> torchScriptArchive(ModelPrecision precision) const override;
     std::string describe() const override;
+    bool reentrant() const override { return m_base->reentrant(); }
 
     const Model& base() const { return *m_base; }
     int64_t k() const { return m_basis.size(1); }

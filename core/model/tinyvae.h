@@ -72,6 +72,7 @@ public:
     Status buildOnnxGraph(OnnxGraphPart part, OnnxGraphSink& sink) const override;
     std::vector<Activation> activations(bool* complete = nullptr) const override;
     std::string describe() const override;
+    bool reentrant() const override { return true; }  ///< ATen ops over immutable tensors
 
     /// mu and logvar, with autograd if the weights require grad (training).
     std::pair<at::Tensor, at::Tensor> encodeMuLogvar(const at::Tensor& x) const;

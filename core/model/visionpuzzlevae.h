@@ -78,6 +78,7 @@ public:
     Result<std::string> torchScriptArchive(ModelPrecision precision) const override;
     std::vector<Activation> activations(bool* complete = nullptr) const override;
     std::string describe() const override;
+    bool reentrant() const override { return true; }  ///< ATen ops over immutable tensors
 
     /// The code index of every grid position of latents z [N, L, 30, 30]: [N, 30, 30] int64
     /// (SAGE's "puzzle").

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QFile>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -33,6 +34,8 @@ private Q_SLOTS:
     void sensitivityRanksEveryLayer();
     void autoMpRespectsBudget();
     void autoMpImpossibleBudget();
+    void resultsDoNotDependOnThreads_data();
+    void resultsDoNotDependOnThreads();
 
 private:
     QJsonObject runJson(const QStringList& args);
@@ -287,6 +290,56 @@ void TestCli::autoMpImpossibleBudget() {
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("smallest configuration"), qPrintable(r.err));
     QVERIFY(r.out.isEmpty());
+}
+
+namespace {
+
+// stdout as printed, less the lines that may differ by design: timings, and sweep's output
+// file names (--out differs per run). Everything else must be the same byte for byte.
+QString withoutTimings(const QString& out) {
+    static const QRegularExpression varying(R"re(^\s*"(seconds|seconds_load|seconds_compute|csv|json)": .*$)re");
+    QStringList kept;
+    for (const QString& line : out.split('\n'))
+        if (!varying.match(line).hasMatch()) kept << line;
+    return kept.join('\n');
+}
+
+}  // namespace
+
+void TestCli::resultsDoNotDependOnThreads_data() {
+    QTest::addColumn<QStringList>("args");
+    // Batches of 5 over 24 images: an uneven last batch, and more batches than threads.
+    QTest::newRow("eval") << QStringList{"eval", "--batch-size", "5"};
+    QTest::newRow("eval int4 against a baseline") << QStringList{"eval", "--batch-size", "5", "--quant", "int4", "--baseline", "@model"};
+    QTest::newRow("sweep") << QStringList{"sweep", "--batch-size", "5", "--schemes", "int8,int4,int4-g64,nf4,int2-g64", "--out", "@out"};
+}
+
+void TestCli::resultsDoNotDependOnThreads() {
+    QFETCH(QStringList, args);
+    const QString model = m_dir.filePath("sage_l16.pt");
+    QString first;
+    for (const QString threads : {"1", "2"}) {
+        QStringList a{args.front(), model, "--data", "folder:" + m_dir.filePath("images"), "--quiet", "--threads", threads};
+        for (QString arg : args.mid(1)) a << arg.replace("@model", model).replace("@out", m_dir.filePath("threads" + threads));
+        const auto r = test::runCli(a + QStringList{"--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(!QJsonDocument::fromJson(r.out.toUtf8()).object().isEmpty());
+        const QString now = withoutTimings(r.out);
+        QVERIFY(now.contains("\"mse\""));
+        if (first.isEmpty()) {
+            first = now;
+            continue;
+        }
+        const QStringList a1 = first.split('\n'), a2 = now.split('\n');
+        for (int i = 0; i < std::min(a1.size(), a2.size()); ++i)
+            QVERIFY2(a1[i] == a2[i], qPrintable(QString("line %1: 1 thread '%2', 2 threads '%3'").arg(i + 1).arg(a1[i], a2[i])));
+        QCOMPARE(a2.size(), a1.size());
+    }
+    if (args.front() == "sweep") {
+        QFile a(m_dir.filePath("threads1.csv")), b(m_dir.filePath("threads2.csv"));
+        QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+        QCOMPARE(a.readAll(), b.readAll());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCli)

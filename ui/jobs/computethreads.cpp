@@ -1,20 +1,31 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "jobs/computethreads.h"
 
-#include <ATen/Parallel.h>
+#include "common/scopedcomputethreads.h"
+#include "common/threads.h"
 
-#include <dlfcn.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace pareto::ui {
+namespace {
 
-void useOneComputeThread() {
-    // ATen sets each thread's OpenMP team size from its global setting the first time the
-    // thread runs parallel work: trigger that first, then override this thread's own value.
-    // at::set_num_threads() would change the global setting, i.e. every later thread's.
-    (void)at::get_num_threads();
-    // libgomp comes in with LibTorch; look it up rather than link OpenMP into ui/.
-    using SetThreads = void (*)(int);
-    if (auto fn = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "omp_set_num_threads"))) fn(1);
+// Added to a background job thread's nice value: the UI thread (nice 0) then preempts it
+// at once, while an otherwise idle machine still gives the job both cores.
+constexpr int kBackgroundNice = 10;
+
+}  // namespace
+
+void useOneComputeThread() { ScopedComputeThreads::setForThisThread(1); }
+
+void useBackgroundComputeThreads() {
+    ScopedComputeThreads::setForThisThread(configuredComputeThreads());
+    // Linux keeps a nice value per thread, and threads inherit their creator's: set it on
+    // this thread alone (the pool thread runs only this kind of job).
+    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+    const int current = ::getpriority(PRIO_PROCESS, tid);
+    if (current < kBackgroundNice) ::setpriority(PRIO_PROCESS, tid, kBackgroundNice);
 }
 
 }  // namespace pareto::ui

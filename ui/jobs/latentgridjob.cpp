@@ -83,7 +83,7 @@ bool LatentGridJob::start(const LatentGridRequest& request) {
         r.sessionId = req.session->id;
         // Core reports errors as Results; anything thrown past it still must not reach the UI thread.
         try {
-            useOneComputeThread();  // a background job: one core stays with the window and the preview
+            useBackgroundComputeThreads();  // both cores, yielding to the window and the preview
             QElapsedTimer clock;
             clock.start();
             const auto finish = [&](const Error& e) {
@@ -144,7 +144,8 @@ bool LatentGridJob::start(const LatentGridRequest& request) {
             r.rows[0].weightsHash = s.info.weightsHash;
             for (size_t i = 0; i < variants.size() && static_cast<int>(i) + 1 < r.rows.size(); ++i)
                 r.rows[static_cast<int>(i) + 1].weightsHash = qs(weightsHash(*variants[i].model));
-            auto grid = sweepCompound(s.model, variants, plans, *s.data, *s.meanImage, 64, sink);
+            // The session measured the original at FP32 on these images when it opened.
+            auto grid = sweepCompound(s.model, variants, plans, *s.data, *s.meanImage, 64, sink, s.fp32.get());
             if (!grid) return finish(grid.error());
 
             r.n = grid->original.n();

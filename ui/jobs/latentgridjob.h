@@ -90,7 +90,8 @@ struct LatentGridRequest {
 /// session's held-out images, paired per image with the original FP32 model, one Pareto front
 /// over bytes and MSE) as a cancellable background job with progress.
 ///
-/// Lives on the UI thread; one grid at a time, on its own worker with one compute thread.
+/// Lives on the UI thread; one grid at a time, on its own worker, measuring on every compute
+/// thread at a lower priority (useBackgroundComputeThreads).
 /// Cancel is checked per grid point and per batch; a cancelled grid returns nothing (core
 /// computes the front over the whole grid). The destructor cancels and waits.
 class LatentGridJob : public QObject {
@@ -103,7 +104,8 @@ public:
     bool start(const LatentGridRequest& request);
     void cancel();
     bool isRunning() const { return m_worker.isRunning(); }
-    /// Test hook: the worker calls gate->pass(i) as it starts grid point i (0 = the original at FP32).
+    /// Test hook: the worker calls gate->pass(i) as grid point i is announced (0 = the original at
+    /// FP32; a row's points are announced, then its copies made and measured together).
     void setGate(std::shared_ptr<WorkerGate> gate) { m_gate = std::move(gate); }
 
 Q_SIGNALS:

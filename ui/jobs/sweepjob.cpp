@@ -73,7 +73,7 @@ bool SweepJob::start(const SweepRequest& request) {
     m_worker.start([req, plans, gate](const ProgressSink& sink, const BackgroundWorker<Item>::Post& post) -> std::shared_ptr<Item> {
         // Core reports errors as Results; anything thrown past it still must not reach the UI thread.
         try {
-            useOneComputeThread();  // a background job: one core stays with the UI and the preview
+            useBackgroundComputeThreads();  // both cores, yielding to the UI and the preview
             const double steps = static_cast<double>(std::max<size_t>(1, plans.size()));
             const QString baseHash = QString::fromStdString(weightsHash(*req.base));
             for (size_t i = 0; i < plans.size(); ++i) {

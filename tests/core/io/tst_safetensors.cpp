@@ -91,6 +91,8 @@ private Q_SLOTS:
     void rejectsMalformedFiles();
     void honoursHeaderLimit();
     void writerRejectsWhatItCannotStore();
+    void mappedTensorsNeverChangeTheFile();
+    void misalignedTensorsAreCopied();
 
 private:
     QString file(const QString& name) const { return m_dir.filePath(name); }
@@ -281,6 +283,56 @@ void TstSafetensors::writerRejectsWhatItCannotStore() {
     st = writeSafetensors(nowhere, roundTripTensors());
     QVERIFY(!st.ok());
     QVERIFY(st.error().message.rfind(nowhere + ": ", 0) == 0);
+}
+
+// Tensors view a private mapping: changing one in place (as training does) changes neither
+// the file nor a second read of it, and a tensor outlives the StateDict it came in.
+void TstSafetensors::mappedTensorsNeverChangeTheFile() {
+    StateDict sd;
+    sd.set("w", sample("float32", {64, 33}));
+    sd.set("b", sample("float64", {7}));
+    const QString path = file("mapped.safetensors");
+    QVERIFY(writeSafetensors(path.toStdString(), sd).ok());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray before = f.readAll();
+    f.close();
+
+    at::Tensor w;
+    {
+        auto first = readSafetensors(path.toStdString());
+        QVERIFY(first.ok());
+        w = first->get("w");
+    }
+    QVERIFY(at::equal(w, sd.get("w")));  // still readable once its StateDict is gone
+    w.add_(1.0);
+    auto second = readSafetensors(path.toStdString());
+    QVERIFY(second.ok());
+    QVERIFY(at::equal(second->get("w"), sd.get("w")));
+    QVERIFY(at::equal(second->get("b"), sd.get("b")));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), before);
+}
+
+// A tensor whose bytes are not aligned for its dtype (legal in safetensors) is copied out
+// with the same values.
+void TstSafetensors::misalignedTensorsAreCopied() {
+    const at::Tensor v = sample("float32", {5});
+    QByteArray header = R"({"u":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"f":{"dtype":"F32","shape":[5],"data_offsets":[1,21]}})";
+    while (header.size() % 8) header.append(' ');
+    QByteArray bytes;
+    for (int i = 0; i < 8; ++i) bytes.append(char((quint64(header.size()) >> (8 * i)) & 0xff));
+    bytes += header;
+    bytes.append(char(7));
+    bytes.append(reinterpret_cast<const char*>(v.data_ptr()), 20);
+    const QString path = file("misaligned.safetensors");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size());
+    f.close();
+    auto r = readSafetensors(path.toStdString());
+    QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+    QVERIFY(at::equal(r->get("f"), v));
+    QCOMPARE(r->get("u").item<int>(), 7);
 }
 
 QTEST_GUILESS_MAIN(TstSafetensors)
