@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes a large SAGE TinyVAE as safetensors for the load benchmarks (inspect time and peak
 RSS, eval memory): C = 3, latent L (default 20,000: 245.8 M parameters, 983 MB), weights
 drawn as PyTorch's default initialisation would (uniform +-1/sqrt(fan_in)), seeded.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Makes the sweep benchmark's inputs with real PyTorch: a trained SAGE TinyVAE (RGB 64x64,
 L = 16) saved by torch.save as a plain state dict, and a folder of held-out RGB PNGs.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The sweep benchmark: PyTorch eager (../shared/bench/eager_sweep.py, unchanged) against
 `pareto sweep` on the same checkpoint, images and schemes, whole processes, paired runs.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Independent tasks on every core at once, each computing single-threaded: how core runs
 // many small pieces (a batch of images through one model) without parking and waking a

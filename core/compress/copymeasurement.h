@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Many compressed copies of one model measured on the same images at once: what a sweep
 // and the latent x bits grid are made of.

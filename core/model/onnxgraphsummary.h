@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What an opened ONNX model's graphs hold, for `pareto inspect` and the studio: plain data.
 

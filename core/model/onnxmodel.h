@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A user's ONNX autoencoder (torch.onnx.export, opsets 11-17) opened as data and run with
 // OpenCV's DNN module: no Python, no code of the file's runs.

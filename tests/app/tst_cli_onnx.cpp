@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ONNX autoencoders exported by real PyTorch (tests/fixtures/onnx_make_models.py,
 // torch.onnx.export) through the whole CLI, no --trust-code: inspect says arch onnx with the
 // graph's opset, ops and quantizable layers; eval's FP32 / int8 / int4-g64 MSEs on real

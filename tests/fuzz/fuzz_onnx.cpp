@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ONNX: the bytes opened as a model (OnnxModel::open), as the studio and `pareto` open a user's
 // `.onnx`: protobuf parse, opset and external-data checks, float tensors, the input shape, then
 // OpenCV DNN loads the graph and runs it once. An accepted model runs one more batch and its

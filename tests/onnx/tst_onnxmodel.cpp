@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ONNX autoencoders made by real PyTorch's torch.onnx.export (tests/fixtures/onnx_make_models.py)
 // opened as models: what they say about themselves, their MSE (OpenCV DNN) against ONNX Runtime
 // on the same fake-quantized initializers (quantized by numpy in the fixture, not by us), sizes

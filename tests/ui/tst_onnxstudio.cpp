@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The studio opens ONNX models exported by real PyTorch (tests/fixtures/onnx_make_models.py)
 // offscreen, the three ways a person does: File → Open (the file dialog offers *.onnx), drag and
 // drop, and the recent files menu. Each shows its reconstructions at the model's resolution,

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Small real ONNX files for fuzz_onnx, exported by real PyTorch (torch.onnx.export).
 
 usage: make_onnx_seeds.py OUT_DIR     (writes OUT_DIR/fuzz_onnx/...)
