@@ -37,6 +37,12 @@ public:
     std::string noTorchScriptReason() const override;
     std::string noOnnxReason() const override;
     Result<std::string> torchScriptArchive(ModelPrecision precision) const override;
+    /// The base's encoder and decoder graphs with the projection between them (MatMul with
+    /// `pca.basis` after the encoder, Gemm with its transpose + `pca.mean` before the decoder):
+    /// for a base whose ONNX files include encoder.onnx and decoder.onnx.
+    std::vector<OnnxGraphPart> onnxGraphParts() const override;
+    Status buildOnnxGraph(OnnxGraphPart part, OnnxGraphSink& sink) const override;
+    int onnxMaxOpset() const override { return m_base->onnxMaxOpset(); }
     std::string describe() const override;
     bool reentrant() const override { return m_base->reentrant(); }
 

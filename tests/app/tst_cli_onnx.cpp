@@ -60,6 +60,8 @@ private Q_SLOTS:
     void latent();
     void exportVerifyAndRunInOnnxRuntime_data();
     void exportVerifyAndRunInOnnxRuntime();
+    void exportWithLatentProjection_data();
+    void exportWithLatentProjection();
     void refusals_data();
     void refusals();
 
@@ -270,6 +272,37 @@ void TestCliOnnx::exportVerifyAndRunInOnnxRuntime() {
     const test::ProcessResult c = test::runProcess(
         test::python(), QStringList{"-c", "import onnx, sys\nfor f in sys.argv[1:]:\n    onnx.checker.check_model(onnx.load(f), full_check=True)\nprint('ok')"} + files);
     QVERIFY2(c.exitCode == 0 && c.out.contains("ok"), qPrintable(c.err));
+}
+
+void TestCliOnnx::exportWithLatentProjection_data() {
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<int>("k");
+    QTest::newRow("vector latent 8 -> 4, static batch") << "vae28" << 4;
+    QTest::newRow("spatial latent [8, 16, 16] -> [3, 16, 16]") << "spatial64" << 3;
+}
+
+void TestCliOnnx::exportWithLatentProjection() {
+    // The latent slider's projection exported: the PCA runs between the user's encoder and
+    // decoder graphs in every ONNX file, and the package still verifies and runs in ONNX Runtime.
+    QFETCH(QString, name);
+    QFETCH(int, k);
+    const QString pkg = m_dir.filePath("pkg-pca-" + name);
+    const QJsonObject e = runJson(QStringList{"export", modelFile(name)} + data(32) +
+                                  QStringList{"--golden", "2", "--quant", "int8", "--target", "orin-nano-8gb", "--latent",
+                                              "pca:" + QString::number(k), "--calib-limit", "500", "--out", pkg});
+    QVERIFY2(QFile::exists(pkg + "/manifest.json"), qPrintable(QJsonDocument(e).toJson()));
+    const QJsonObject manifest = readJson(pkg + "/manifest.json");
+    QCOMPARE(manifest["architecture"].toObject()["latent_dim"].toInt(), k);
+    QVERIFY(manifest["artifacts"].toArray().contains(QJsonValue("encoder.onnx")));
+    auto r = test::runCli({"verify", pkg, "--json"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+    const test::ProcessResult ort = test::runProcess(qEnvironmentVariable("PARETO_NODE", "node"), {qEnvironmentVariable("PARETO_ORT_CHECK"), pkg});
+    const QJsonObject o = QJsonDocument::fromJson(ort.out.toUtf8()).object();
+    QVERIFY2(ort.exitCode == 0 && o["passed"].toBool(), qPrintable(ort.out + ort.err));
+    for (const auto& f : o["files"].toArray()) {
+        QVERIFY2(f.toObject()["max_abs_error"].toDouble() <= kGoldenTolerance, qPrintable(QJsonDocument(f.toObject()).toJson()));
+        if (f.toObject()["file"].toString() == "encoder.onnx") QCOMPARE(f.toObject()["output_shape"].toArray()[1].toInt(), k);
+    }
 }
 
 void TestCliOnnx::refusals_data() {
