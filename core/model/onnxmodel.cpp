@@ -4,6 +4,7 @@
 #include "model/opencvonnxmodel.h"
 
 #include <ATen/ATen.h>
+#include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
 #include <onnx/version_converter/convert.h>
 
@@ -331,6 +332,14 @@ Status readPart(OnnxModel::Graphs::Part& part) {
             if (a.type() == onnx::AttributeProto::GRAPH || a.type() == onnx::AttributeProto::GRAPHS)
                 return fail(part.path + ": node '" + nodeLabel(n) + "' (" + n.op_type() + ", opset " + std::to_string(part.opset) +
                             ") holds a subgraph; control flow cannot be run by OpenCV DNN");
+
+    // OpenCV 4.6's importer trusts the graph (a node reading a tensor nothing defines crashes
+    // it, found by fuzz_onnx): ONNX's own checker first.
+    try {
+        onnx::checker::check_model(part.proto);
+    } catch (const std::exception& e) {
+        return fail(part.path + ": not a valid ONNX graph (" + oneLine(e.what()) + ")");
+    }
 
     std::set<std::string> initNames;
     for (const auto& t : g.initializer()) initNames.insert(t.name());
