@@ -10,6 +10,8 @@
 #include <opencv2/dnn.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <limits>
 #include <cmath>
 #include <optional>
 #include <cstring>
@@ -344,7 +346,74 @@ struct OpenCvOnnxModel::Impl {
     std::mutex mutex;
     cv::dnn::Net net;
     int64_t batch = 0;  ///< > 0: run in chunks of exactly this many
+    std::map<std::vector<int64_t>, uint64_t> activationBytes;  ///< per input shape, under `mutex`
 };
+
+namespace {
+
+std::atomic<uint64_t> g_activationBudget{4ull << 30};
+
+std::string shapeText(const std::vector<int64_t>& s) {
+    std::string t = "[";
+    for (size_t i = 0; i < s.size(); ++i) t += (i ? ", " : "") + std::to_string(s[i]);
+    return t + "]";
+}
+
+std::string mib(uint64_t bytes) { return std::to_string((bytes + (1u << 20) - 1) >> 20) + " MiB"; }
+
+}  // namespace
+
+uint64_t OpenCvOnnxModel::activationBudget() { return g_activationBudget.load(); }
+void OpenCvOnnxModel::setActivationBudget(uint64_t bytes) { g_activationBudget.store(bytes); }
+
+// OpenCV computes every layer's output shape before it allocates (the same computation its
+// forward() starts with): summing them in 64 bits catches a Pad, Resize, Tile or Reshape
+// that would make a tensor far larger than the image — memory exhausted, or OpenCV's own
+// int element counts overflowing — while it is still a number.
+Result<uint64_t> OpenCvOnnxModel::activationBytes(const std::vector<int64_t>& shape) const {
+    std::lock_guard<std::mutex> lock(m_impl->mutex);
+    if (auto it = m_impl->activationBytes.find(shape); it != m_impl->activationBytes.end()) return it->second;
+    cv::dnn::MatShape input;
+    for (int64_t d : shape) {
+        if (d <= 0 || d > std::numeric_limits<int>::max()) return fail(m_label + ": input dimension " + std::to_string(d) + " out of range");
+        input.push_back(static_cast<int>(d));
+    }
+    std::vector<int> ids;
+    std::vector<std::vector<cv::dnn::MatShape>> ins, outs;
+    try {
+        m_impl->net.getLayersShapes(input, ids, ins, outs);
+    } catch (const cv::Exception&) {
+        // Some graphs' shapes follow only from the data (OpenCV 4.6 cannot infer them without
+        // a forward pass, e.g. a Gemm fed by a reshaped input): nothing to check here, and
+        // forward() reports what it cannot run.
+        m_impl->activationBytes[shape] = 0;
+        return uint64_t{0};
+    }
+    constexpr uint64_t kAbsurd = 1ull << 46;  // far past any budget, and no overflow below it
+    uint64_t total = 0, largest = 0;
+    size_t largestLayer = 0;
+    for (size_t i = 0; i < outs.size(); ++i) {
+        uint64_t layer = 0;
+        for (const auto& s : outs[i]) {
+            uint64_t n = sizeof(float);
+            for (int d : s) {
+                if (d < 0) return fail(m_label + ": layer '" + m_impl->net.getLayer(ids[i])->name + "' gets a negative dimension");
+                n = std::min<uint64_t>(n * static_cast<uint64_t>(d), kAbsurd);
+            }
+            layer = std::min(layer + n, kAbsurd);
+        }
+        if (layer > largest) largest = layer, largestLayer = i;
+        total = std::min(total + layer, kAbsurd);
+    }
+    if (total > activationBudget()) {
+        const auto layer = m_impl->net.getLayer(ids[largestLayer]);
+        return fail(m_label + ": the graph's intermediate tensors need " + mib(total) + " for an input of " + shapeText(shape) +
+                    " (layer '" + layer->name + "' (" + layer->type + ") alone " + mib(largest) + "), over the " +
+                    mib(activationBudget()) + " this program allows for one forward pass");
+    }
+    m_impl->activationBytes[shape] = total;
+    return total;
+}
 
 OpenCvOnnxModel::OpenCvOnnxModel(std::string label, ModelInfo info, std::shared_ptr<Impl> impl)
     : m_label(std::move(label)), m_info(std::move(info)), m_impl(std::move(impl)) {}
@@ -382,8 +451,25 @@ Result<std::shared_ptr<const Model>> OpenCvOnnxModel::withWeights(const StateDic
 }
 
 Result<at::Tensor> OpenCvOnnxModel::run(const at::Tensor& x) const {
-    const int64_t batch = m_impl->batch;
-    if (batch > 0 && x.dim() > 0 && x.size(0) != batch) {
+    if (x.dim() == 0) return fail(m_label + ": the input has no batch dimension");
+    std::vector<int64_t> one(x.sizes().begin(), x.sizes().end());
+    int64_t batch = m_impl->batch;
+    one[0] = batch > 0 ? batch : 1;
+    auto bytes = activationBytes(one);  // refuses a graph too big for one image (or its fixed batch)
+    if (!bytes) return bytes.error();
+    // A dynamic batch runs in chunks whose tensors fit the budget.
+    if (batch == 0 && *bytes > 0 && static_cast<uint64_t>(x.size(0)) * *bytes > activationBudget())
+        batch = static_cast<int64_t>(std::max<uint64_t>(1, activationBudget() / *bytes));
+    if (batch > 0 && x.size(0) > batch && m_impl->batch == 0) {
+        std::vector<at::Tensor> outs;
+        for (int64_t s = 0; s < x.size(0); s += batch) {
+            auto y = runBatch(x.narrow(0, s, std::min(batch, x.size(0) - s)));
+            if (!y) return y.error();
+            outs.push_back(*y);
+        }
+        return at::cat(outs);
+    }
+    if (m_impl->batch > 0 && x.size(0) != batch) {
         // A graph made for a fixed batch runs in chunks of it (the last one padded).
         std::vector<at::Tensor> outs;
         for (int64_t s = 0; s < x.size(0); s += batch) {

@@ -9,6 +9,9 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <cstdint>
+#include <vector>
+
 #include <memory>
 #include <mutex>
 #include <string>
@@ -32,14 +35,23 @@ public:
     std::string describe() const override { return m_label + " (OpenCV DNN)"; }
 
     /// The graph on `x`, errors as values. A graph whose input has a fixed batch runs in
-    /// chunks of it.
+    /// chunks of it; another in chunks whose intermediate tensors fit activationBudget().
+    /// A graph that needs more than the budget for one image is refused (naming its largest
+    /// layer) before OpenCV allocates anything.
     Result<at::Tensor> run(const at::Tensor& x) const;
+
+    /// Bytes of intermediate tensors one forward may need (an upper bound: every layer's
+    /// outputs, as OpenCV reports their shapes, without reuse). 4 GiB unless set; the fuzz
+    /// targets set less to stay inside their 2 GB limit. Process-wide; any thread.
+    static uint64_t activationBudget();
+    static void setActivationBudget(uint64_t bytes);
 
     struct Impl;
     OpenCvOnnxModel(std::string label, ModelInfo info, std::shared_ptr<Impl> impl);
 
 private:
     Result<at::Tensor> runBatch(const at::Tensor& x) const;
+    Result<uint64_t> activationBytes(const std::vector<int64_t>& shape) const;
 
     std::string m_label;
     ModelInfo m_info;

@@ -5,6 +5,7 @@
 // tensors are read. The same bytes also open as both files of a pair (NAME.encoder.onnx +
 // NAME.decoder.onnx), so the pair's checks see them too.
 #include "fuzzsupport.h"
+#include "model/opencvonnxmodel.h"
 #include "model/onnxmodel.h"
 
 #include <ATen/ATen.h>
@@ -37,6 +38,8 @@ void openOne(const std::string& path, const std::string& mention) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace pareto;
     fuzz::initOnce();
+    // Inside the 2 GB a run may use, with ASan's own overhead on top.
+    OpenCvOnnxModel::setActivationBudget(256ull << 20);
     fuzz::clearTempDir();
     openOne(fuzz::writeTempFile("input.onnx", data, size), "input.onnx");
     fuzz::writeTempFile("pair.encoder.onnx", data, size);

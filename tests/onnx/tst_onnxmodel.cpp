@@ -9,6 +9,7 @@
 
 #include "model/modelloader.h"
 #include "model/onnxmodel.h"
+#include "model/opencvonnxmodel.h"
 #include "quant/modelquantizer.h"
 
 #include <ATen/ATen.h>
@@ -246,6 +247,52 @@ private Q_SLOTS:
         qInfo("%s", qPrintable(message));
         QVERIFY2(!message.contains('\n'), qPrintable(message));
         for (const auto& m : mentions) QVERIFY2(message.contains(m), qPrintable(message + " lacks " + m));
+    }
+
+    // tests/data/onnx/wide-pad.onnx (found by fuzz_onnx): x [N, 1, 4, 4], a Pad that widens it
+    // to 6,815,748 columns, AveragePool and Resize: about 300 MiB of tensors per image.
+    void activationBudget() {
+        const uint64_t saved = OpenCvOnnxModel::activationBudget();
+        QTemporaryDir dir;
+        const QString path = dir.filePath("wide-pad.onnx");
+        QVERIFY(QFile::copy(test::testData("onnx/wide-pad.onnx"), path));
+        // Under a budget smaller than one image, opening (which runs a probe) is refused, in one
+        // line naming the file, the largest layer and the budget, before anything is allocated.
+        OpenCvOnnxModel::setActivationBudget(64ull << 20);
+        auto refused = loadModel(path.toStdString());
+        OpenCvOnnxModel::setActivationBudget(saved);
+        QVERIFY(!refused);
+        const QString message = QString::fromStdString(refused.error().message);
+        qInfo("%s", qPrintable(message));
+        QVERIFY2(!message.contains('\n'), qPrintable(message));
+        for (const char* m : {"wide-pad.onnx", "intermediate tensors need", "(Padding)", "64 MiB"})
+            QVERIFY2(message.contains(QLatin1String(m)), qPrintable(message + " lacks " + m));
+
+        // (Its output is not the input's shape, so under the default budget it is refused for that.)
+        auto wrongShape = loadModel(path.toStdString());
+        QVERIFY(!wrongShape);
+        QVERIFY2(wrongShape.error().message.find("returns its input's shape") != std::string::npos, wrongShape.error().message.c_str());
+    }
+
+    // A budget that holds a few images but not the batch: it runs in chunks, with the same numbers.
+    void activationBudgetChunks() {
+        const uint64_t saved = OpenCvOnnxModel::activationBudget();
+        auto loaded = loadModel(fixture("ae28.onnx").toStdString());
+        QVERIFY2(loaded, loaded ? "" : loaded.error().message.c_str());
+        const at::Tensor x = at::rand({64, 1, 28, 28}, at::TensorOptions().dtype(at::kFloat));
+        const at::Tensor whole = loaded->model->reconstruct(x);
+        OpenCvOnnxModel::setActivationBudget(1ull << 20);
+        at::Tensor chunked;
+        QString error;
+        try {
+            chunked = loaded->model->reconstruct(x);
+        } catch (const std::exception& e) {
+            error = QString::fromUtf8(e.what());
+        }
+        OpenCvOnnxModel::setActivationBudget(saved);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(chunked.sizes(), whole.sizes());
+        QVERIFY(at::allclose(chunked, whole, 0.0, 1e-6));
     }
 
     void pairNeedsBothFiles() {
