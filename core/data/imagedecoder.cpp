@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <csetjmp>
+#include <cctype>
 #include <cstring>
 #include <vector>
 
@@ -68,6 +69,32 @@ struct PngHandles {
     png_infop info = nullptr;
     ~PngHandles() { png_destroy_read_struct(&png, info ? &info : nullptr, nullptr); }
 };
+
+// Every chunk's declared length against the bytes the file has left, before libpng sees it:
+// libpng allocates an ancillary chunk's declared length (an iTXt claiming 1.9 GB in a
+// 120-byte file) before it reads the data and finds the file too short.
+Status checkPngChunks(const std::string& path, std::FILE* file) {
+    if (std::fseek(file, 0, SEEK_END) != 0) return fail(path + ": cannot read image (" + std::strerror(errno) + ")");
+    const long end = std::ftell(file);
+    if (end < 0) return fail(path + ": cannot read image (" + std::strerror(errno) + ")");
+    const uint64_t size = static_cast<uint64_t>(end);
+    uint64_t pos = 8;  // after the signature
+    while (pos + 8 <= size) {
+        unsigned char head[8];
+        if (std::fseek(file, static_cast<long>(pos), SEEK_SET) != 0 || std::fread(head, 1, 8, file) != 8)
+            return fail(path + ": cannot read image (" + std::strerror(errno) + ")");
+        const uint64_t length = (uint64_t(head[0]) << 24) | (uint64_t(head[1]) << 16) | (uint64_t(head[2]) << 8) | head[3];
+        std::string type;
+        for (int i = 4; i < 8; ++i) type += std::isalpha(head[i]) ? static_cast<char>(head[i]) : '?';
+        if (length > 0x7fffffffu || pos + 12 + length > size)
+            return fail(path + ": PNG chunk '" + type + "' at byte " + std::to_string(pos) + " declares " + std::to_string(length) +
+                        " bytes, past the end of the file (" + std::to_string(size) + " bytes): truncated or corrupt PNG");
+        if (type == "IEND") break;
+        pos += 12 + length;
+    }
+    std::rewind(file);
+    return Status::success();
+}
 
 // Everything between setjmp and the last libpng call lives in this one frame, with no C++
 // object created after the setjmp: a longjmp back here skips no destructor.
@@ -223,7 +250,7 @@ Status decode(const std::string& path, ImageHeader& header, PlanarImage* out, No
     std::vector<unsigned char> buffer;
     if (got == sizeof magic && std::memcmp(magic, kPngSignature, sizeof magic) == 0) {
         std::vector<png_bytep> rows;
-        std::rewind(file.f);  // libpng checks the signature itself
+        if (Status s = checkPngChunks(path, file.f); !s) return s;  // rewinds: libpng checks the signature itself
         if (Status s = decodePng(path, file.f, header, out, notes, buffer, rows); !s) return s;
     } else if (got >= 3 && magic[0] == 0xff && magic[1] == 0xd8 && magic[2] == 0xff) {
         if (std::fseek(file.f, 0, SEEK_END) != 0) return fail(path + ": cannot read image (" + std::strerror(errno) + ")");

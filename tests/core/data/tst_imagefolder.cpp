@@ -127,6 +127,10 @@ void TestImageFolder::reportsUnreadableImage_data() {
     QTest::newRow("empty file") << QByteArray() << "not a PNG or JPEG image";
     QTest::newRow("PNG signature, then nothing") << QByteArray("\x89PNG\r\n\x1a\n", 8) << "cannot decode PNG (file ended early (truncated PNG))";
     QTest::newRow("JPEG start, then nothing") << QByteArray("\xff\xd8\xff\xe0", 4) << "cannot decode JPEG (";
+    // Found by fuzz_image: libpng allocated the declared 1.9 GB before reading the chunk.
+    QTest::newRow("PNG chunk longer than the file") << QByteArray::fromBase64(
+        "iVBORw0KGgoAAAANSUhEUgAAAAMAAAADCAYAAABWKLW/AAAANHNSR0IIHQEnANj/AdlyP6QUZ1/vSfaOIwG/xUGdnZ2dnZ2dne8t4QcBb/G7Bu50P7v6iNJbvgxAZUwSSXJPYDhpVFh0AAAAAElFTkSuQmCC")
+        << "PNG chunk 'iTXt' at byte 97 declares 1917804600 bytes, past the end of the file (117 bytes)";
 }
 
 void TestImageFolder::reportsUnreadableImage() {
