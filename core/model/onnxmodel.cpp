@@ -531,6 +531,10 @@ Result<std::shared_ptr<const OnnxModel>> OnnxModel::open(const std::string& path
             if (!node) node = firstFailingNode(part, partDims, value, &reason);
             return fail(cannotRun(part, node, reason));
         }
+        const int64_t probeBatch = std::max<int64_t>(part.staticBatch, 1);
+        if (y->dim() == 0 || y->size(0) != probeBatch)
+            return fail(part.path + ": output '" + part.output + "' is " + shapeText(y->sizes().vec()) + " for a batch of " +
+                        std::to_string(probeBatch) + " input" + (probeBatch == 1 ? "" : "s") + "; a model returns one output per input");
         // A dynamic batch that only runs one image at a time (a shape folded to a constant).
         if (part.staticBatch == 0) {
             auto two = probe(**net, 2, partDims, value);

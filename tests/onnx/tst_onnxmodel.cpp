@@ -274,6 +274,19 @@ private Q_SLOTS:
         QVERIFY2(wrongShape.error().message.find("returns its input's shape") != std::string::npos, wrongShape.error().message.c_str());
     }
 
+    // tests/data/onnx/batch-pad.onnx (found by fuzz_onnx): a Pad on the batch axis makes one
+    // image into 262,145 outputs of the right shape; refused for the batch, not run on.
+    void refusesAnotherOutputBatch() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("batch-pad.onnx");
+        QVERIFY(QFile::copy(test::testData("onnx/batch-pad.onnx"), path));
+        auto refused = loadModel(path.toStdString());
+        QVERIFY(!refused);
+        const QString message = QString::fromStdString(refused.error().message);
+        QVERIFY2(message.startsWith(path + ": output 'y' is 262145x1x4x4 for a batch of 1 input; a model returns one output per input"),
+                 qPrintable(message));
+    }
+
     // A budget that holds a few images but not the batch: it runs in chunks, with the same numbers.
     void activationBudgetChunks() {
         const uint64_t saved = OpenCvOnnxModel::activationBudget();
