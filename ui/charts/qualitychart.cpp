@@ -29,11 +29,10 @@ QString tickLabel(double v) { return QString::number(v, 'g', 6); }
 
 // Labels at 1-2-5 x 10^k inside [lo, hi] (lo > 0), placed at their log10; 1..9 x 10^k
 // when the range is too narrow for two of those, and the ends when even that is too few.
+// Every category change relayouts the chart: when the ticks and range are what the axis
+// already shows (a sweep row inside the current range), nothing is touched.
 void setLogTicks(QCategoryAxis* axis, double lo, double hi) {
-    for (const QString& l : axis->categoriesLabels()) axis->remove(l);
     const double a = std::log10(lo), b = std::log10(hi);
-    axis->setStartValue(a);
-    axis->setRange(a, b);
     const auto ticks = [&](std::initializer_list<double> mantissas) {
         QVector<double> out;
         for (int k = static_cast<int>(std::floor(a)) - 1; k <= static_cast<int>(std::ceil(b)); ++k)
@@ -47,12 +46,20 @@ void setLogTicks(QCategoryAxis* axis, double lo, double hi) {
     if (t.size() < 2) t = ticks({1, 2, 3, 4, 5, 6, 7, 8, 9});
     if (t.size() < 2) t = {lo * 1.0001, hi / 1.0001};
     QStringList used;
+    QVector<double> at;
     for (double v : t) {
         const QString l = tickLabel(v);
         if (used.contains(l)) continue;  // labels must be unique
         used << l;
-        axis->append(l, std::log10(v));
+        at << std::log10(v);
     }
+    bool same = axis->categoriesLabels() == used && axis->startValue() == a && axis->min() == a && axis->max() == b;
+    for (int i = 0; same && i < used.size(); ++i) same = axis->endValue(used[i]) == at[i];
+    if (same) return;
+    for (const QString& l : axis->categoriesLabels()) axis->remove(l);
+    axis->setStartValue(a);
+    axis->setRange(a, b);
+    for (int i = 0; i < used.size(); ++i) axis->append(used[i], at[i]);
 }
 
 const QColor kFrontColor(0, 121, 107);
@@ -297,12 +304,9 @@ QVector<QPair<QString, QColor>> QualityChart::legendEntries() const {
 }
 
 void QualityChart::rebuild() {
-    for (QScatterSeries* s : m_methodSeries) s->clear();
-    m_worse->clear();
-    m_front->clear();
-    m_current->clear();
-    m_pinned->clear();
-    m_frontLine->clear();
+    // Points are gathered first and each series replaced once: appending point by point
+    // makes the chart update its items once per point.
+    QList<QPointF> methodPoints[4], worsePoints, frontPoints, currentPoints, pinnedPoints;
 
     // Visible configurations, one point per distinct weights (the baseline stands for its twins).
     m_points.clear();
@@ -355,13 +359,13 @@ void QualityChart::rebuild() {
         if (!extend(c)) continue;
         const QPointF pt = plotPoint(c);
         const int method = std::clamp(static_cast<int>(c.config.latent.method), 0, 3);
-        (p.worse ? m_worse : m_methodSeries[method])->append(pt);
+        (p.worse ? worsePoints : methodPoints[method]) << pt;
         if (p.front) {
-            m_front->append(pt);
+            frontPoints << pt;
             frontLine << pt;
         }
         const bool isPinned = p.keys.contains(m_pinnedKey) && !m_pinnedKey.isEmpty();
-        if (isPinned) m_pinned->append(pt);
+        if (isPinned) pinnedPoints << pt;
         if (p.keys.contains(currentKey)) continue;  // drawn once, as the current one, below
         const Estimate& e = c.metric(m_metric);
         const QColor color = p.worse ? kWorseColor : p.front ? kFrontColor : kMethodColors[method];
@@ -380,7 +384,7 @@ void QualityChart::rebuild() {
     if (m_currentItem && extend(*m_currentItem)) {
         const Estimate& e = m_currentItem->metric(m_metric);
         const QPointF pt = plotPoint(*m_currentItem);
-        m_current->append(pt);
+        currentPoints << pt;
         const Point* p = pointFor(m_currentItem->key);
         QString name = p ? p->names.join(QStringLiteral(" = ")) : m_currentItem->label;
         if (p && p->keys.contains(m_pinnedKey) && !m_pinnedKey.isEmpty()) name = tr("A: %1").arg(name);
@@ -389,7 +393,15 @@ void QualityChart::rebuild() {
     // Labels are placed in this order: the current one first, then A, then the front by size.
     std::sort(labelled.begin(), labelled.end(), [](const ErrorBarsItem::Bar& a, const ErrorBarsItem::Bar& b) { return a.value.x() < b.value.x(); });
     std::sort(frontLine.begin(), frontLine.end(), [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); });
-    m_frontLine->append(frontLine);
+    const auto replace = [](QXYSeries* series, const QList<QPointF>& points) {
+        if (series->points() != points) series->replace(points);
+    };
+    for (int i = 0; i < m_methodSeries.size() && i < 4; ++i) replace(m_methodSeries[i], methodPoints[i]);
+    replace(m_worse, worsePoints);
+    replace(m_front, frontPoints);
+    replace(m_current, currentPoints);
+    replace(m_pinned, pinnedPoints);
+    replace(m_frontLine, QList<QPointF>(frontLine.begin(), frontLine.end()));
     m_bars->setBars(currentBar + pinnedBar + labelled + plain);
 
     if (xmax <= 0) {
@@ -411,7 +423,8 @@ void QualityChart::rebuild() {
             m_yLinear->setTickAnchor(std::ceil((ymin - pad) / step) * step);
         }
     }
-    m_chart->setTitle(tr("%1 vs stored size · n = %2 · bars: 95 % CI").arg(metricTitle(m_metric)).arg(m_n));
+    const QString title = tr("%1 vs stored size · n = %2 · bars: 95 % CI").arg(metricTitle(m_metric)).arg(m_n);
+    if (m_chart->title() != title) m_chart->setTitle(title);
 }
 
 }  // namespace pareto::ui
