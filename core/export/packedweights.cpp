@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "export/packedweights.h"
+#include "common/shapetext.h"
 #include "common/jsontext.h"
 
 #include "io/safetensors.h"
@@ -66,11 +67,6 @@ std::vector<int64_t> shapeOf(const nlohmann::json& j) {
     return s;
 }
 
-std::string shapeText(const std::vector<int64_t>& s) {
-    std::string out = "[";
-    for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-    return out + "]";
-}
 
 Result<int64_t> headerBytesOf(const std::string& path, int64_t* fileBytes) {
     std::ifstream in(path, std::ios::binary | std::ios::ate);
@@ -224,7 +220,7 @@ Result<PackedWeights> readPackedWeights(const std::string& path) {
             if (schemeText == "raw" || schemeText == "fp32") {
                 auto t = take(stored.at("values").get<std::string>(), name);
                 if (!t) return t.error();
-                if (t->sizes().vec() != shape) return fail(path + ": tensor '" + name + "' has shape " + shapeText(t->sizes().vec()) + ", metadata says " + shapeText(shape));
+                if (t->sizes().vec() != shape) return fail(path + ": tensor '" + name + "' has shape " + shapeList(t->sizes().vec()) + ", metadata says " + shapeList(shape));
                 if (schemeText == "fp32" && t->scalar_type() != at::kFloat) return fail(path + ": tensor '" + name + "' is described as fp32 but stored as " + c10::toString(t->scalar_type()));
                 out.dequantized.set(name, *t);
                 const int64_t bytes = static_cast<int64_t>(t->nbytes());
@@ -247,13 +243,13 @@ Result<PackedWeights> readPackedWeights(const std::string& path) {
                 if (!t) return t.error();
                 const c10::ScalarType want = scheme->kind == QuantKind::Float16 ? at::kHalf : scheme->kind == QuantKind::BFloat16 ? at::kBFloat16 : at::kFloat;
                 if (t->scalar_type() != want || t->sizes().vec() != shape)
-                    return fail(path + ": tensor '" + name + "' stored as " + c10::toString(t->scalar_type()) + " " + shapeText(t->sizes().vec()) +
-                                ", metadata says " + schemeText + " " + shapeText(shape));
+                    return fail(path + ": tensor '" + name + "' stored as " + c10::toString(t->scalar_type()) + " " + shapeList(t->sizes().vec()) +
+                                ", metadata says " + schemeText + " " + shapeList(shape));
                 q.packed.assign(static_cast<const uint8_t*>(t->data_ptr()), static_cast<const uint8_t*>(t->data_ptr()) + t->nbytes());
             } else {
                 if (d.at("rows").get<int64_t>() != q.layout.rows || d.at("row_length").get<int64_t>() != q.layout.rowLength ||
                     d.at("block_size").get<int64_t>() != q.layout.blockSize)
-                    return fail(path + ": tensor '" + name + "': metadata layout disagrees with scheme " + schemeText + " on shape " + shapeText(shape));
+                    return fail(path + ": tensor '" + name + "': metadata layout disagrees with scheme " + schemeText + " on shape " + shapeList(shape));
                 auto packed = take(stored.at("packed").get<std::string>(), name);
                 if (!packed) return packed.error();
                 if (packed->scalar_type() != at::kByte || packed->dim() != 1) return fail(path + ": tensor '" + name + "': packed codes must be a 1-D U8 tensor");
@@ -277,7 +273,7 @@ Result<PackedWeights> readPackedWeights(const std::string& path) {
                 }
             }
             if (!hasConsistentStorage(q))
-                return fail(path + ": tensor '" + name + "': stored buffer sizes do not match " + schemeText + " on shape " + shapeText(shape));
+                return fail(path + ": tensor '" + name + "': stored buffer sizes do not match " + schemeText + " on shape " + shapeList(shape));
             at::Tensor deq = dequantize(q, KernelPath::Reference);
             if (!deq.defined()) return fail(path + ": tensor '" + name + "': cannot dequantize");
             if (!at::isfinite(deq).all().item<bool>()) return fail(path + ": tensor '" + name + "' dequantizes to non-finite values");

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "model/onnxmodel.h"
+#include "common/shapetext.h"
 
 #include "model/opencvonnxmodel.h"
 
@@ -43,11 +44,6 @@ struct OnnxModel::Graphs {
 
 namespace {
 
-std::string shapeText(const std::vector<int64_t>& s) {
-    std::string out;
-    for (size_t i = 0; i < s.size(); ++i) out += (i ? "x" : "") + std::to_string(s[i]);
-    return out;
-}
 
 std::string fileName(const std::string& path) {
     const size_t slash = path.find_last_of('/');
@@ -491,9 +487,9 @@ Result<std::shared_ptr<const OnnxModel>> OnnxModel::open(const std::string& path
         if (given.size() != 3) return fail("--input-shape must be C,H,W with positive values");
         for (size_t i = 0; i < 3; ++i)
             if (dims[i] > 0 && dims[i] != given[i])
-                return fail(first.path + ": --input-shape " + shapeText(given) + " disagrees with the graph's input " + shapeText(dims));
+                return fail(first.path + ": --input-shape " + shapeDims(given) + " disagrees with the graph's input " + shapeDims(dims));
         dims = given;
-        how = "input shape " + shapeText(dims) + " as given (--input-shape)";
+        how = "input shape " + shapeDims(dims) + " as given (--input-shape)";
     } else if (dynamic) {
         if (!options.dataShape || options.dataShape->size() != 3)
             return fail(first.path + ": input '" + first.input + "' has dynamic image dimensions; give the shape with --input-shape C,H,W");
@@ -501,9 +497,9 @@ Result<std::shared_ptr<const OnnxModel>> OnnxModel::open(const std::string& path
             if (dims[i] > 0 && dims[i] != (*options.dataShape)[i])
                 return fail(first.path + ": input '" + first.input + "' has dynamic image dimensions; give the shape with --input-shape C,H,W");
         dims = *options.dataShape;
-        how = "input shape " + shapeText(dims) + ": the data's own (the graph's image dimensions are dynamic)";
+        how = "input shape " + shapeDims(dims) + ": the data's own (the graph's image dimensions are dynamic)";
     } else {
-        how = "input shape " + shapeText(dims) + " from the graph";
+        how = "input shape " + shapeDims(dims) + " from the graph";
     }
     info.inputShape = dims;
     if (pair) {
@@ -533,7 +529,7 @@ Result<std::shared_ptr<const OnnxModel>> OnnxModel::open(const std::string& path
         }
         const int64_t probeBatch = std::max<int64_t>(part.staticBatch, 1);
         if (y->dim() == 0 || y->size(0) != probeBatch)
-            return fail(part.path + ": output '" + part.output + "' is " + shapeText(y->sizes().vec()) + " for a batch of " +
+            return fail(part.path + ": output '" + part.output + "' is " + shapeDims(y->sizes().vec()) + " for a batch of " +
                         std::to_string(probeBatch) + " input" + (probeBatch == 1 ? "" : "s") + "; a model returns one output per input");
         // A dynamic batch that only runs one image at a time (a shape folded to a constant).
         if (part.staticBatch == 0) {
@@ -554,11 +550,11 @@ Result<std::shared_ptr<const OnnxModel>> OnnxModel::open(const std::string& path
         out.erase(out.begin());
         if (pair && pi == 0) {
             if (out.size() != 1 && out.size() != 3)
-                return fail(part.path + ": output '" + part.output + "' is " + shapeText(y->sizes().vec()) +
+                return fail(part.path + ": output '" + part.output + "' is " + shapeDims(y->sizes().vec()) +
                             "; an encoder returns mu as [N, L] or [N, C, h, w]");
             latentShape = out;
         } else if (out != dims) {
-            return fail(part.path + ": output '" + part.output + "' is " + shapeText(out) + " per image for a " + shapeText(dims) +
+            return fail(part.path + ": output '" + part.output + "' is " + shapeDims(out) + " per image for a " + shapeDims(dims) +
                         " input; an autoencoder returns its input's shape");
         }
         nets.push_back(*net);
@@ -604,7 +600,7 @@ Result<std::shared_ptr<const Model>> OnnxModel::withWeights(const StateDict& wei
         const at::Tensor* w = weights.find(t.name);
         if (!w) return fail("weights for " + describe() + " lack tensor '" + t.name + "'");
         if (w->sizes() != t.tensor.sizes())
-            return fail("tensor '" + t.name + "' has shape " + shapeText(w->sizes().vec()) + ", the model's is " + shapeText(t.tensor.sizes().vec()));
+            return fail("tensor '" + t.name + "' has shape " + shapeDims(w->sizes().vec()) + ", the model's is " + shapeDims(t.tensor.sizes().vec()));
         t.tensor = w->scalar_type() == at::kFloat ? *w : w->to(at::kFloat);
         const Graphs::Source& s = m_graphs->sources[i];
         values[s.part][s.graphName] = t.tensor;
@@ -727,7 +723,7 @@ std::string OnnxModel::noOnnxReason() const { return {}; }
 std::string OnnxModel::describe() const {
     std::string files;
     for (const auto& p : m_graphs->parts) files += (files.empty() ? "" : " + ") + p.file;
-    return "onnx " + files + " (" + shapeText(m_info.inputShape) + ")";
+    return "onnx " + files + " (" + shapeDims(m_info.inputShape) + ")";
 }
 
 std::vector<std::string> OnnxModel::graphFiles() const {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "model/opencvonnxmodel.h"
+#include "common/shapetext.h"
 
 #include <ATen/ATen.h>
 #include <onnx/onnx_pb.h>
@@ -353,11 +354,6 @@ namespace {
 
 std::atomic<uint64_t> g_activationBudget{4ull << 30};
 
-std::string shapeText(const std::vector<int64_t>& s) {
-    std::string t = "[";
-    for (size_t i = 0; i < s.size(); ++i) t += (i ? ", " : "") + std::to_string(s[i]);
-    return t + "]";
-}
 
 std::string mib(uint64_t bytes) { return std::to_string((bytes + (1u << 20) - 1) >> 20) + " MiB"; }
 
@@ -407,7 +403,7 @@ Result<uint64_t> OpenCvOnnxModel::activationBytes(const std::vector<int64_t>& sh
     }
     if (total > activationBudget()) {
         const auto layer = m_impl->net.getLayer(ids[largestLayer]);
-        return fail(m_label + ": the graph's intermediate tensors need " + mib(total) + " for an input of " + shapeText(shape) +
+        return fail(m_label + ": the graph's intermediate tensors need " + mib(total) + " for an input of " + shapeList(shape) +
                     " (layer '" + layer->name + "' (" + layer->type + ") alone " + mib(largest) + "), over the " +
                     mib(activationBudget()) + " this program allows for one forward pass");
     }

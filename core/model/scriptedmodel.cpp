@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "model/scriptedmodel.h"
+#include "common/shapetext.h"
 
 #include <ATen/ATen.h>
 #include <ATen/core/grad_mode.h>
@@ -19,11 +20,6 @@ std::string firstLine(const std::string& text) {
     return s;
 }
 
-std::string shapeText(const std::vector<int64_t>& s) {
-    std::string out;
-    for (size_t i = 0; i < s.size(); ++i) out += (i ? "x" : "") + std::to_string(s[i]);
-    return out;
-}
 
 at::Tensor firstTensor(const c10::IValue& v, bool* wasTuple = nullptr) {
     if (wasTuple) *wasTuple = false;
@@ -154,8 +150,8 @@ Probe probe(torch::jit::Module& module, bool vae, const std::vector<int64_t>& sh
             }
             const at::Tensor y = firstTensor(module.get_method("decode")({mu}));
             if (!y.defined() || y.sizes() != x.sizes()) {
-                p.error = "decode(encode(x)) returns " + (y.defined() ? shapeText(y.sizes().vec()) : std::string("nothing")) + " for a " +
-                          shapeText(x.sizes().vec()) + " input";
+                p.error = "decode(encode(x)) returns " + (y.defined() ? shapeDims(y.sizes().vec()) : std::string("nothing")) + " for a " +
+                          shapeDims(x.sizes().vec()) + " input";
                 return p;
             }
             p.latentShape = mu.sizes().vec();
@@ -163,8 +159,8 @@ Probe probe(torch::jit::Module& module, bool vae, const std::vector<int64_t>& sh
         } else {
             const at::Tensor y = firstTensor(module.forward({x}));
             if (!y.defined() || y.sizes() != x.sizes()) {
-                p.error = "forward(x) returns " + (y.defined() ? shapeText(y.sizes().vec()) : std::string("nothing")) + " for a " +
-                          shapeText(x.sizes().vec()) + " input";
+                p.error = "forward(x) returns " + (y.defined() ? shapeDims(y.sizes().vec()) : std::string("nothing")) + " for a " +
+                          shapeDims(x.sizes().vec()) + " input";
                 return p;
             }
         }
@@ -219,16 +215,16 @@ Result<std::shared_ptr<ScriptedModel>> ScriptedModel::create(std::shared_ptr<tor
         if (!validShape(*options.inputShape)) return fail("--input-shape must be C,H,W with positive values");
         chosen = probe(*module, vae, *options.inputShape, options.inputRange);
         if (!chosen.ran)
-            return fail("TorchScript module does not run on the given input shape " + shapeText(*options.inputShape) + ": " + chosen.error);
+            return fail("TorchScript module does not run on the given input shape " + shapeDims(*options.inputShape) + ": " + chosen.error);
         shape = *options.inputShape;
-        note = "input shape " + shapeText(shape) + " as given (--input-shape)";
+        note = "input shape " + shapeDims(shape) + " as given (--input-shape)";
     } else {
         Probe onData;
         if (options.dataShape && validShape(*options.dataShape)) onData = probe(*module, vae, *options.dataShape, options.inputRange);
         if (onData.ran) {
             chosen = onData;
             shape = *options.dataShape;
-            note = "input shape " + shapeText(shape) + ": the data's own, so the images are not converted";
+            note = "input shape " + shapeDims(shape) + ": the data's own, so the images are not converted";
         } else {
             std::vector<std::vector<int64_t>> running;
             std::vector<Probe> results;
@@ -243,21 +239,21 @@ Result<std::shared_ptr<ScriptedModel>> ScriptedModel::create(std::shared_ptr<tor
                 }
             }
             std::string tried;
-            for (const auto& s : probeShapes()) tried += (tried.empty() ? "" : ", ") + shapeText(s);
+            for (const auto& s : probeShapes()) tried += (tried.empty() ? "" : ", ") + shapeDims(s);
             if (running.empty())
                 return fail("TorchScript module runs on none of the input shapes tried (" +
-                            (options.dataShape ? "the data's " + shapeText(*options.dataShape) + ", then " : std::string()) + tried +
+                            (options.dataShape ? "the data's " + shapeDims(*options.dataShape) + ", then " : std::string()) + tried +
                             "): " + (onData.error.empty() ? errors : onData.error) + "; give the shape with --input-shape C,H,W");
             if (running.size() > 1) {
                 std::string names;
-                for (const auto& s : running) names += (names.empty() ? "" : ", ") + shapeText(s);
+                for (const auto& s : running) names += (names.empty() ? "" : ", ") + shapeDims(s);
                 return fail("TorchScript module runs on several input shapes (" + names +
                             "); say which one it was made for with --input-shape C,H,W");
             }
             chosen = results.front();
             shape = running.front();
-            note = "input shape " + shapeText(shape) + ": the only one of the probed shapes the model runs on" +
-                   (options.dataShape ? " (not on the data's " + shapeText(*options.dataShape) + ")" : std::string());
+            note = "input shape " + shapeDims(shape) + ": the only one of the probed shapes the model runs on" +
+                   (options.dataShape ? " (not on the data's " + shapeDims(*options.dataShape) + ")" : std::string());
         }
     }
     info.inputShape = shape;
@@ -278,8 +274,8 @@ Result<std::shared_ptr<const Model>> ScriptedModel::withWeights(const StateDict&
             const at::Tensor* w = weights.find(t.name);
             if (!w) return fail("weights for " + describe() + " lack tensor '" + t.name + "'");
             if (w->sizes() != t.tensor.sizes())
-                return fail("tensor '" + t.name + "' has shape " + shapeText(w->sizes().vec()) + ", the model's is " +
-                            shapeText(t.tensor.sizes().vec()));
+                return fail("tensor '" + t.name + "' has shape " + shapeDims(w->sizes().vec()) + ", the model's is " +
+                            shapeDims(t.tensor.sizes().vec()));
             auto [owner, leaf] = ownerOf(*clone, t.name);
             owner.setattr(leaf, w->scalar_type() == t.tensor.scalar_type() ? *w : w->to(t.tensor.scalar_type()));
         }
@@ -348,7 +344,7 @@ std::string ScriptedModel::describe() const {
     std::string cls = m_className;
     const std::string prefix = "__torch__.";
     if (cls.rfind(prefix, 0) == 0) cls = cls.substr(prefix.size());
-    return "torchscript " + cls + " (" + shapeText(m_info.inputShape) + ")";
+    return "torchscript " + cls + " (" + shapeDims(m_info.inputShape) + ")";
 }
 
 }  // namespace pareto

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "model/tinyvae.h"
+#include "common/shapetext.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -17,13 +18,7 @@ constexpr int kDecoderConvs[] = {2, 4, 6};  // Sequential indices of the ConvTra
 constexpr double kGroupNormEps = 1e-5;
 constexpr const char* kClassPrefix = "__torch__.pareto_package.";
 
-std::string shapeText(at::IntArrayRef s) {
-    std::ostringstream o;
-    o << '[';
-    for (size_t i = 0; i < s.size(); ++i) o << (i ? ", " : "") << s[i];
-    o << ']';
-    return o.str();
-}
+std::string shapeText(at::IntArrayRef s) { return shapeList(s.vec()); }
 
 std::string shapeText(const std::vector<int64_t>& s) { return shapeText(at::IntArrayRef(s)); }
 

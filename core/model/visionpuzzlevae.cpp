@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "model/visionpuzzlevae.h"
+#include "common/shapetext.h"
 
 #include "model/nearestcode.h"
 
@@ -39,13 +40,6 @@ const Layer kDecoder[] = {{Layer::Conv, 0, -1, 128, 1},  {Layer::Norm, 1, 128, 1
                           {Layer::Norm, 4, 64, 64, 0},   {Layer::ConvT, 6, 64, 32, 4},  {Layer::Norm, 7, 32, 32, 0},
                           {Layer::ConvT, 9, 32, 3, 4}};
 
-std::string shapeText(const std::vector<int64_t>& s) {
-    std::ostringstream o;
-    o << '[';
-    for (size_t i = 0; i < s.size(); ++i) o << (i ? ", " : "") << s[i];
-    o << ']';
-    return o.str();
-}
 
 bool endsWith(const std::string& s, const std::string& suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -136,7 +130,7 @@ Result<VisionPuzzleVaeConfig> VisionPuzzleVae::configOf(const TensorShapes& shap
         if (name == kCodebook) cb = &shape;
     if (!cb) return fail(std::string("not a VisionPuzzleVAE state dict: missing tensor '") + kCodebook + "'");
     if (cb->size() != 2 || (*cb)[0] < 1 || (*cb)[1] < 1)
-        return fail(std::string("VisionPuzzleVAE: '") + kCodebook + "' has shape " + shapeText(*cb) + ", expected [codes, L]");
+        return fail(std::string("VisionPuzzleVAE: '") + kCodebook + "' has shape " + shapeList(*cb) + ", expected [codes, L]");
     Config c;
     c.numCodes = (*cb)[0];
     c.latentDim = (*cb)[1];
@@ -147,7 +141,7 @@ Result<VisionPuzzleVaeConfig> VisionPuzzleVae::configOf(const TensorShapes& shap
         for (const auto& s : shapes)
             if (s.first == name) found = &s.second;
         if (!found) return fail(what + " is missing tensor '" + name + "'");
-        if (*found != shape) return fail("tensor '" + name + "' has shape " + shapeText(*found) + ", expected " + shapeText(shape) + " for " + what);
+        if (*found != shape) return fail("tensor '" + name + "' has shape " + shapeList(*found) + ", expected " + shapeList(shape) + " for " + what);
     }
     for (const auto& s : shapes) {
         if (endsWith(s.first, ".num_batches_tracked")) continue;  // an integer step counter, not computed with

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "train/trainer.h"
+#include "common/shapetext.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -23,11 +24,6 @@ at::Tensor teacherTargetFor(const Model* teacher, const at::Tensor& x) {
     return teacher->reconstruct(x).to(at::kFloat).detach();
 }
 
-std::string shapeText(const std::vector<int64_t>& s) {
-    std::string out;
-    for (size_t i = 0; i < s.size(); ++i) out += (i ? "x" : "") + std::to_string(s[i]);
-    return out;
-}
 
 // An independent copy of `weights` without autograd state.
 StateDict detached(const StateDict& weights) {
@@ -47,7 +43,7 @@ Result<TrainResult> trainModel(const std::shared_ptr<const Model>& start, const 
     if (config.epochs < 1 || config.batchSize < 1) return fail("epochs and batch size must be positive");
     const ModelInfo info = start->info();
     if (train.shape() != info.inputShape || val.shape() != info.inputShape)
-        return fail("training: the images are " + shapeText(train.shape()) + ", the model takes " + shapeText(info.inputShape) +
+        return fail("training: the images are " + shapeDims(train.shape()) + ", the model takes " + shapeDims(info.inputShape) +
                     "; load the data in the model's input shape");
     if (teacher) {
         if (teacher->info().inputShape != info.inputShape) return fail("the teacher's input shape does not match the training images");
