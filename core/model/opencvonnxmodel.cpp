@@ -394,7 +394,8 @@ Result<uint64_t> OpenCvOnnxModel::activationBytes(const std::vector<int64_t>& sh
             uint64_t n = sizeof(float);
             for (int d : s) {
                 if (d < 0) return fail(m_label + ": layer '" + m_impl->net.getLayer(ids[i])->name + "' gets a negative dimension");
-                n = std::min<uint64_t>(n * static_cast<uint64_t>(d), kAbsurd);
+                const auto dim = static_cast<uint64_t>(d);
+                n = dim != 0 && n > kAbsurd / dim ? kAbsurd : n * dim;
             }
             layer = std::min(layer + n, kAbsurd);
         }
