@@ -330,6 +330,52 @@ bool foldShapeArithmetic(onnx::ModelProto& m) {
 }
 
 // The batch the graph's input is fixed to (a graph exported without a dynamic batch), or 0.
+// OpenCV 4.6 divides by a convolution's group, strides and dilations and reads strides,
+// pads and dilations by the kernel's rank without checking them: group 0 or a short strides
+// list crashes its importer (SIGFPE). The window attributes of Conv, ConvTranspose and the
+// pools are checked here first; ONNX's checker does not look at values.
+Status checkWindowAttributes(const onnx::ModelProto& m, const std::string& label) {
+    static const std::set<std::string> kWindowOps{"Conv", "ConvTranspose", "MaxPool", "AveragePool", "LpPool"};
+    constexpr int64_t kMaxWindow = 1 << 16;  // past any image side we accept (16,384 px)
+    std::map<std::string, const onnx::TensorProto*> initializers;
+    for (const auto& t : m.graph().initializer()) initializers[t.name()] = &t;
+    for (int i = 0; i < m.graph().node_size(); ++i) {
+        const onnx::NodeProto& n = m.graph().node(i);
+        if (!kWindowOps.count(n.op_type())) continue;
+        const std::string node = "node '" + (n.name().empty() ? "#" + std::to_string(i) : n.name()) + "' (" + n.op_type() + ")";
+        const auto refuse = [&](const std::string& what) { return fail(label + ": " + node + ": " + what); };
+        const bool conv = n.op_type() == "Conv" || n.op_type() == "ConvTranspose";
+        int64_t spatial = 0;
+        if (conv && n.input_size() > 1)
+            if (auto it = initializers.find(n.input(1)); it != initializers.end()) {
+                if (it->second->dims_size() < 3) return refuse("its weight has rank " + std::to_string(it->second->dims_size()) + ", fewer than 3");
+                spatial = it->second->dims_size() - 2;
+            }
+        for (const auto& a : n.attribute())
+            if (a.name() == "kernel_shape" && spatial == 0) spatial = a.ints_size();
+        for (const auto& a : n.attribute()) {
+            const std::string& name = a.name();
+            if (name == "group") {
+                if (!conv) continue;
+                if (a.i() < 1 || a.i() > kMaxWindow) return refuse("group is " + std::to_string(a.i()) + "; it must be at least 1");
+                continue;
+            }
+            const bool positive = name == "kernel_shape" || name == "strides" || name == "dilations";
+            const bool nonNegative = name == "pads" || name == "output_padding";
+            if (!positive && !nonNegative) continue;
+            const int64_t want = name == "pads" ? 2 * spatial : spatial;
+            if (spatial > 0 && a.ints_size() != want)
+                return refuse(name + " has " + std::to_string(a.ints_size()) + " values for " + std::to_string(spatial) + " spatial dimension" +
+                              (spatial == 1 ? "" : "s") + " (expected " + std::to_string(want) + ")");
+            for (int64_t v : a.ints())
+                if (v < (positive ? 1 : 0) || v > kMaxWindow)
+                    return refuse(name + " holds " + std::to_string(v) + "; each must be " + (positive ? "at least 1" : "at least 0") +
+                                  " and at most " + std::to_string(kMaxWindow));
+        }
+    }
+    return Status::success();
+}
+
 int64_t staticBatch(const onnx::ModelProto& m) {
     std::set<std::string> initializers;
     for (const auto& t : m.graph().initializer()) initializers.insert(t.name());
@@ -421,6 +467,7 @@ Result<std::shared_ptr<const OpenCvOnnxModel>> OpenCvOnnxModel::load(const std::
     std::call_once(quiet, [] { cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT); });
     onnx::ModelProto m;
     if (!m.ParseFromString(folded)) return fail(label + ": not an ONNX model (protobuf does not parse)");
+    if (Status s = checkWindowAttributes(m, label); !s) return s.error();
     bool changed = foldShapeArithmetic(m);
     changed = transposeGemmWeights(m) || changed;
     if (kInstanceNormGetsBatchNormEpsilon) changed = cancelInstanceNormEpsilon(m) || changed;

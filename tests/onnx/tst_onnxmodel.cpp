@@ -287,6 +287,28 @@ private Q_SLOTS:
                  qPrintable(message));
     }
 
+    // tests/data/onnx/conv-*.onnx: one Conv whose window attributes OpenCV 4.6 would divide by
+    // or index with unchecked (group 0 was fuzz_onnx's SIGFPE inside readNetFromONNX).
+    void refusesBadWindowAttributes_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("group 0") << "conv-group-zero.onnx" << "node '/c/Conv' (Conv): group is 0; it must be at least 1";
+        QTest::newRow("one stride for two dimensions")
+            << "conv-short-strides.onnx" << "node '/c/Conv' (Conv): strides has 1 values for 2 spatial dimensions (expected 2)";
+        QTest::newRow("stride 0") << "conv-zero-stride.onnx" << "node '/c/Conv' (Conv): strides holds 0; each must be at least 1";
+    }
+    void refusesBadWindowAttributes() {
+        QFETCH(QString, file);
+        QFETCH(QString, reason);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(file);
+        QVERIFY(QFile::copy(test::testData("onnx/" + file), path));
+        auto refused = loadModel(path.toStdString());
+        QVERIFY(!refused);
+        const QString message = QString::fromStdString(refused.error().message);
+        QVERIFY2(message.startsWith(path + ": ") && message.contains(reason) && !message.contains('\n'), qPrintable(message));
+    }
+
     // A budget that holds a few images but not the batch: it runs in chunks, with the same numbers.
     void activationBudgetChunks() {
         const uint64_t saved = OpenCvOnnxModel::activationBudget();
