@@ -376,6 +376,53 @@ Status checkWindowAttributes(const onnx::ModelProto& m, const std::string& label
     return Status::success();
 }
 
+// OpenCV 4.6 copies product(dims) elements out of a tensor's data without comparing that with
+// the bytes the tensor holds (a heap over-read, found by fuzz_onnx): every initializer and
+// Constant value must hold exactly what its dims and data type say.
+Status checkTensorData(const onnx::ModelProto& m, const std::string& label) {
+    const auto check = [&](const onnx::TensorProto& t, const std::string& what) -> Status {
+        const auto refuse = [&](const std::string& why) { return fail(label + ": " + what + " '" + t.name() + "': " + why); };
+        uint64_t n = 1;
+        for (int64_t d : t.dims()) {
+            if (d < 0) return refuse("a negative dimension");
+            n = d != 0 && n > (uint64_t(1) << 40) / uint64_t(d) ? (uint64_t(1) << 40) : n * uint64_t(d);
+        }
+        size_t element = 0;
+        int typed = -1;  // elements in the typed field that holds this data type
+        switch (t.data_type()) {
+            case onnx::TensorProto::FLOAT: element = 4, typed = t.float_data_size(); break;
+            case onnx::TensorProto::DOUBLE: element = 8, typed = t.double_data_size(); break;
+            case onnx::TensorProto::INT64: element = 8, typed = t.int64_data_size(); break;
+            case onnx::TensorProto::UINT64: element = 8, typed = t.uint64_data_size(); break;
+            case onnx::TensorProto::UINT32: element = 4, typed = t.uint64_data_size(); break;
+            case onnx::TensorProto::INT32: element = 4, typed = t.int32_data_size(); break;
+            case onnx::TensorProto::INT16:
+            case onnx::TensorProto::UINT16:
+            case onnx::TensorProto::FLOAT16:
+            case onnx::TensorProto::BFLOAT16: element = 2, typed = t.int32_data_size(); break;
+            case onnx::TensorProto::INT8:
+            case onnx::TensorProto::UINT8:
+            case onnx::TensorProto::BOOL: element = 1, typed = t.int32_data_size(); break;
+            default: return refuse("data type " + std::to_string(t.data_type()) + " is not one OpenCV DNN reads");
+        }
+        if (t.data_location() == onnx::TensorProto::EXTERNAL) return refuse("its data is in an external file");
+        if (t.has_raw_data()) {
+            if (t.raw_data().size() != n * element)
+                return refuse("dims say " + std::to_string(n * element) + " bytes, it holds " + std::to_string(t.raw_data().size()));
+        } else if (static_cast<uint64_t>(typed) != n) {
+            return refuse("dims say " + std::to_string(n) + " values, it holds " + std::to_string(typed));
+        }
+        return Status::success();
+    };
+    for (const auto& t : m.graph().initializer())
+        if (Status s = check(t, "initializer"); !s) return s;
+    for (const auto& n : m.graph().node())
+        for (const auto& a : n.attribute())
+            if (a.has_t())
+                if (Status s = check(a.t(), "node '" + n.name() + "' (" + n.op_type() + ") tensor"); !s) return s;
+    return Status::success();
+}
+
 int64_t staticBatch(const onnx::ModelProto& m) {
     std::set<std::string> initializers;
     for (const auto& t : m.graph().initializer()) initializers.insert(t.name());
@@ -467,6 +514,7 @@ Result<std::shared_ptr<const OpenCvOnnxModel>> OpenCvOnnxModel::load(const std::
     std::call_once(quiet, [] { cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT); });
     onnx::ModelProto m;
     if (!m.ParseFromString(folded)) return fail(label + ": not an ONNX model (protobuf does not parse)");
+    if (Status s = checkTensorData(m, label); !s) return s.error();
     if (Status s = checkWindowAttributes(m, label); !s) return s.error();
     bool changed = foldShapeArithmetic(m);
     changed = transposeGemmWeights(m) || changed;

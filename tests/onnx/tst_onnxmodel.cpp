@@ -288,16 +288,19 @@ private Q_SLOTS:
     }
 
     // tests/data/onnx/conv-*.onnx: one Conv whose window attributes OpenCV 4.6 would divide by
-    // or index with unchecked (group 0 was fuzz_onnx's SIGFPE inside readNetFromONNX).
-    void refusesBadWindowAttributes_data() {
+    // or index with unchecked (group 0 was fuzz_onnx's SIGFPE inside readNetFromONNX), and a
+    // tensor holding fewer bytes than its dims say (a heap over-read in its importer).
+    void refusesWhatOpenCvWouldMisread_data() {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("reason");
         QTest::newRow("group 0") << "conv-group-zero.onnx" << "node '/c/Conv' (Conv): group is 0; it must be at least 1";
         QTest::newRow("one stride for two dimensions")
             << "conv-short-strides.onnx" << "node '/c/Conv' (Conv): strides has 1 values for 2 spatial dimensions (expected 2)";
         QTest::newRow("stride 0") << "conv-zero-stride.onnx" << "node '/c/Conv' (Conv): strides holds 0; each must be at least 1";
+        // fuzz_onnx: OpenCV copied 57 bytes out of the 36 an INT8 initializer holds.
+        QTest::newRow("initializer shorter than its dims") << "int8-weight-short.onnx" << "initializer 'c.weight': dims say 57 bytes, it holds 36";
     }
-    void refusesBadWindowAttributes() {
+    void refusesWhatOpenCvWouldMisread() {
         QFETCH(QString, file);
         QFETCH(QString, reason);
         QTemporaryDir dir;
