@@ -329,7 +329,17 @@ bool foldShapeArithmetic(onnx::ModelProto& m) {
     return true;
 }
 
-// The batch the graph's input is fixed to (a graph exported without a dynamic batch), or 0.
+// The product of `dims` times `start`, stopping at `cap` instead of wrapping around.
+template <class Dims>
+uint64_t cappedProduct(const Dims& dims, uint64_t start, uint64_t cap) {
+    uint64_t n = start;
+    for (auto d : dims) {
+        const auto dim = static_cast<uint64_t>(d);
+        n = dim != 0 && n > cap / dim ? cap : n * dim;
+    }
+    return n;
+}
+
 // OpenCV 4.6 divides by a convolution's group, strides and dilations and reads strides,
 // pads and dilations by the kernel's rank without checking them: group 0 or a short strides
 // list crashes its importer (SIGFPE). The window attributes of Conv, ConvTranspose and the
@@ -382,11 +392,9 @@ Status checkWindowAttributes(const onnx::ModelProto& m, const std::string& label
 Status checkTensorData(const onnx::ModelProto& m, const std::string& label) {
     const auto check = [&](const onnx::TensorProto& t, const std::string& what) -> Status {
         const auto refuse = [&](const std::string& why) { return fail(label + ": " + what + " '" + t.name() + "': " + why); };
-        uint64_t n = 1;
-        for (int64_t d : t.dims()) {
+        for (int64_t d : t.dims())
             if (d < 0) return refuse("a negative dimension");
-            n = d != 0 && n > (uint64_t(1) << 40) / uint64_t(d) ? (uint64_t(1) << 40) : n * uint64_t(d);
-        }
+        const uint64_t n = cappedProduct(t.dims(), 1, uint64_t(1) << 40);
         size_t element = 0;
         int typed = -1;  // elements in the typed field that holds this data type
         switch (t.data_type()) {
@@ -423,6 +431,7 @@ Status checkTensorData(const onnx::ModelProto& m, const std::string& label) {
     return Status::success();
 }
 
+// The batch the graph's input is fixed to (a graph exported without a dynamic batch), or 0.
 int64_t staticBatch(const onnx::ModelProto& m) {
     std::set<std::string> initializers;
     for (const auto& t : m.graph().initializer()) initializers.insert(t.name());
@@ -446,7 +455,6 @@ struct OpenCvOnnxModel::Impl {
 namespace {
 
 std::atomic<uint64_t> g_activationBudget{4ull << 30};
-
 
 std::string mib(uint64_t bytes) { return std::to_string((bytes + (1u << 20) - 1) >> 20) + " MiB"; }
 
@@ -484,13 +492,9 @@ Result<uint64_t> OpenCvOnnxModel::activationBytes(const std::vector<int64_t>& sh
     for (size_t i = 0; i < outs.size(); ++i) {
         uint64_t layer = 0;
         for (const auto& s : outs[i]) {
-            uint64_t n = sizeof(float);
-            for (int d : s) {
+            for (int d : s)
                 if (d < 0) return fail(m_label + ": layer '" + m_impl->net.getLayer(ids[i])->name + "' gets a negative dimension");
-                const auto dim = static_cast<uint64_t>(d);
-                n = dim != 0 && n > kAbsurd / dim ? kAbsurd : n * dim;
-            }
-            layer = std::min(layer + n, kAbsurd);
+            layer = std::min(layer + cappedProduct(s, sizeof(float), kAbsurd), kAbsurd);
         }
         if (layer > largest) largest = layer, largestLayer = i;
         total = std::min(total + layer, kAbsurd);
