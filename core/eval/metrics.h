@@ -37,6 +37,23 @@ double psnrFromMse(double mse);
 /// (undefined for the standard window; we do not silently switch definitions).
 PerImageMetrics computeMetrics(const at::Tensor& pred, const at::Tensor& target);
 
+/// @brief The target side of a batch's metrics, prepared once by prepareTargetMoments and
+/// shared by every model measured on that batch (a sweep measures ten or more copies on the
+/// same images): the float64 target and, per SSIM window, its Gaussian-filtered mean and
+/// second moment, which are two of the five filtered maps SSIM needs. Read-only once built.
+struct TargetMoments {
+    at::Tensor target;             ///< float64 [N, C, H, W], contiguous
+    std::vector<double> mean;      ///< [N, C, H - 10, W - 10]: filtered target (empty when too small for SSIM)
+    std::vector<double> square;    ///< the same for the squared target
+};
+
+/// Prepares `target` ([N, C, H, W], any float dtype) for computeMetrics(pred, moments).
+TargetMoments prepareTargetMoments(const at::Tensor& target);
+
+/// computeMetrics against prepared moments: the same numbers, bit for bit (the same filter
+/// taps in the same order), with the target's share of the work already done.
+PerImageMetrics computeMetrics(const at::Tensor& pred, const TargetMoments& target);
+
 /// Per-image SSIM [N] float64. Fast path: the Gaussian window applied as two 'valid' 1-D
 /// passes in one fused float64 kernel per channel plane (AVX2+FMA where the CPU has it).
 /// NaN per image when H or W < kSsimWindow. Throws c10::Error on a shape mismatch.

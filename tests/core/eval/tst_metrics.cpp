@@ -242,6 +242,18 @@ void TestMetrics::fastPathMatchesReference() {
         QCOMPARE(metrics.ssim[i], f[i]);
         QVERIFY(ref[i] <= 1 + 1e-12 && ref[i] >= -1 - 1e-12);
     }
+    // The prepared target (what a sweep shares between its copies) gives the same bits.
+    const auto prepared = computeMetrics(p, prepareTargetMoments(t));
+    QCOMPARE(prepared.size(), metrics.size());
+    for (size_t i = 0; i < metrics.size(); ++i) {
+        QVERIFY2(prepared.ssim[i] == metrics.ssim[i] && prepared.mse[i] == metrics.mse[i] && prepared.psnr[i] == metrics.psnr[i],
+                 qPrintable(QStringLiteral("image %1: ssim %2 vs %3, mse %4 vs %5")
+                                .arg(i)
+                                .arg(prepared.ssim[i], 0, 'g', 17)
+                                .arg(metrics.ssim[i], 0, 'g', 17)
+                                .arg(prepared.mse[i], 0, 'g', 17)
+                                .arg(metrics.mse[i], 0, 'g', 17)));
+    }
 }
 
 void TestMetrics::matchesPyTorchFixture_data() {
