@@ -41,6 +41,8 @@ private:
     int m_changes;
     QString m_outPath;
     QVector<double> m_latencies;
+    QVector<double> m_uiCpu;  // UI thread CPU ms from each change to its painted preview
+    double m_cpuAtChange = 0;
     QElapsedTimer m_clock;
     quint64 m_waitingFor = 0;
     int m_value = 0;

@@ -23,6 +23,7 @@ ControlsPanel::ControlsPanel(QWidget* parent)
       m_bits(new LabeledSlider(this)),
       m_schemeTitle(new QLabel(this)),
       m_schemeText(new QLabel(this)),
+      m_schemeCode(new QLabel(this)),
       m_granularity(new QComboBox(this)),
       m_groupSize(new QComboBox(this)),
       m_range(new QComboBox(this)),
@@ -39,7 +40,13 @@ ControlsPanel::ControlsPanel(QWidget* parent)
     big.setBold(true);
     m_schemeTitle->setFont(big);
     m_schemeText->setWordWrap(true);
-    m_schemeText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    for (QLabel* l : {m_schemeText, m_schemeCode}) {
+        l->setTextFormat(Qt::PlainText);
+        l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    }
+    QPalette grey = m_schemeCode->palette();
+    grey.setColor(QPalette::WindowText, QColor(0x55, 0x55, 0x55));
+    m_schemeCode->setPalette(grey);
     QStringList ticks;
     for (const auto& s : bitWidthStops()) ticks << s.tick;
     m_bits->setLabels(ticks);
@@ -48,6 +55,7 @@ ControlsPanel::ControlsPanel(QWidget* parent)
     wl->addWidget(m_schemeTitle);
     wl->addWidget(m_bits);
     wl->addWidget(m_schemeText);
+    wl->addWidget(m_schemeCode);
 
     auto* form = new QFormLayout;
     m_granularity->addItem(tr("per output channel"), static_cast<int>(Granularity::PerChannel));
@@ -153,8 +161,8 @@ void ControlsPanel::refreshLabels() {
     updateEnabled();
     const QuantScheme s = scheme();
     m_schemeTitle->setText(bitWidthStops().at(m_bits->slider()->value()).label);
-    m_schemeText->setText(QStringLiteral("%1<br><span style='color:#555'>%2 <code>%3</code></span>")
-                              .arg(describeScheme(s).toHtmlEscaped(), tr("scheme"), QString::fromStdString(s.toString()).toHtmlEscaped()));
+    m_schemeText->setText(describeScheme(s));
+    m_schemeCode->setText(tr("scheme %1").arg(QString::fromStdString(s.toString())));
 }
 
 void ControlsPanel::updateEnabled() {

@@ -54,6 +54,7 @@ private:
     LabeledSlider* m_bits;
     QLabel* m_schemeTitle;
     QLabel* m_schemeText;
+    QLabel* m_schemeCode;  // "scheme int4-g64", grey: plain labels, no rich-text layout per slider step
     QComboBox* m_granularity;
     QComboBox* m_groupSize;
     QComboBox* m_range;

@@ -143,6 +143,9 @@ void WarningsPanel::add(Severity severity, const QString& source, const QString&
 }
 
 void WarningsPanel::setLive(const QString& source, const QVector<LiveFinding>& findings) {
+    const auto shown = m_liveShown.constFind(source);
+    if (shown != m_liveShown.constEnd() ? *shown == findings : findings.isEmpty()) return;
+    m_liveShown.insert(source, findings);
     int at = -1;  // groups keep the place they first appeared at
     for (int i = m_live->topLevelItemCount() - 1; i >= 0; --i) {
         if (m_live->topLevelItem(i)->data(kSource, kLiveRole).toString() != source) continue;

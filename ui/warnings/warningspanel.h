@@ -3,6 +3,7 @@
 
 #include <QDateTime>
 #include <QStringList>
+#include <QHash>
 #include <QVector>
 #include <QWidget>
 
@@ -20,6 +21,7 @@ enum class Severity { Info, Warning, Error };
 struct LiveFinding {
     Severity severity = Severity::Info;
     QString message;
+    bool operator==(const LiveFinding& o) const { return severity == o.severity && message == o.message; }
 };
 
 /// @brief The list of non-fatal findings and load errors: an untrained-looking model, a
@@ -54,6 +56,7 @@ private:
 
     QTreeWidget* m_tree;
     QTreeWidget* m_live;
+    QHash<QString, QVector<LiveFinding>> m_liveShown;  // per source: an unchanged group is not rebuilt per slider step
     QLabel* m_liveTitle;
     QPushButton* m_clear;
     int m_errors = 0;
