@@ -4,10 +4,12 @@
 #include "io/errortext.h"
 #include "io/pickle.h"
 
+#include "io/mappedfile.h"
 #include "io/ziparchive.h"
 
 #include <ATen/ATen.h>
 
+#include <cstring>
 #include <memory>
 #include <utility>
 
@@ -25,8 +27,11 @@ Result<ZipArchive> openZip(const std::string& path, uint64_t maxInflated) {
 }
 
 // The storage `data/<key>` as a 1-D tensor of `numel` elements (budget and CRC-32 checked
-// by the archive before a byte is used).
-Result<at::Tensor> loadStorage(ZipArchive& zip, const std::string& key, c10::ScalarType dtype, int64_t numel) {
+// by the archive before a byte is used). A stored record whose bytes are aligned for its dtype
+// is a view of `mapped` (torch.save aligns records to 64 bytes), which then stays mapped while
+// the tensor lives; a deflated or unaligned one is read into memory.
+Result<at::Tensor> loadStorage(ZipArchive& zip, const std::shared_ptr<MappedFile>& mapped, const std::string& key,
+                               c10::ScalarType dtype, int64_t numel) {
     const std::string name = "data/" + key;
     const ZipArchive::Entry* entry = zip.find(name);
     if (!entry) return fail("storage record '" + name + "' is missing from the archive");
@@ -37,6 +42,17 @@ Result<at::Tensor> loadStorage(ZipArchive& zip, const std::string& key, c10::Sca
         return fail("storage '" + key + "' claims " + std::to_string(numel) + " " + c10::toString(dtype) +
                     " elements but its record has only " + std::to_string(entry->size) + " bytes");
     if (Status s = zip.checkBudget(*entry); !s) return s.error();
+    if (mapped && dtype != c10::ScalarType::Bool && numel > 0) {
+        auto at = zip.storedBytes(*entry, mapped->data(), mapped->size());
+        if (!at) return at.error();
+        if (*at && reinterpret_cast<uintptr_t>(*at) % itemSize == 0)
+            return at::from_blob(const_cast<uint8_t*>(*at), {numel}, [mapped](void*) {}, at::TensorOptions().dtype(dtype));
+        if (*at) {  // stored but unaligned: copied out of the mapping (its CRC is already checked)
+            at::Tensor t = at::empty({numel}, at::TensorOptions().dtype(dtype));
+            std::memcpy(t.data_ptr(), *at, static_cast<size_t>(bytes));
+            return t;
+        }
+    }
     at::Tensor raw = at::empty({static_cast<int64_t>(entry->size)}, at::kByte);
     if (Status s = zip.readInto(*entry, raw.data_ptr()); !s) return s.error();
     if (numel == 0) return at::empty({0}, at::TensorOptions().dtype(dtype));
@@ -128,12 +144,16 @@ Result<Checkpoint> loadTorchZip(const std::string& path, uint64_t maxInflatedByt
         auto pickle = readPickleRecord(zip, "data.pkl");
         if (!pickle) return fail(path + ": " + pickle.error().message);
 
+        // Mapped after the archive's directory was checked against the file's size; storedBytes
+        // checks the mapping is as long. Without a mapping every record is read.
+        std::shared_ptr<MappedFile> mapped;
+        if (auto m = MappedFile::open(path); m && m->size() == zip.fileSize()) mapped = std::make_shared<MappedFile>(std::move(*m));
         PickleReader::Limits limits;
         limits.maxTensorBytes = zip.budget().total;
         limits.tensorBudgetText = zip.budget().describeTotal(zip.fileSize());
         PickleReader reader(pickle->data(), pickle->size(),
-                            [&zip](const std::string& key, c10::ScalarType dtype, int64_t numel) {
-                                return loadStorage(zip, key, dtype, numel);
+                            [&zip, &mapped](const std::string& key, c10::ScalarType dtype, int64_t numel) {
+                                return loadStorage(zip, mapped, key, dtype, numel);
                             },
                             limits);
         auto top = reader.load();

@@ -333,15 +333,37 @@ Status ZipArchive::readInto(const Entry& e, void* dst) {
             return fail(what + ": inflates to " + std::to_string(produced) + " bytes, not its declared " + std::to_string(e.size));
     }
     m_inflated += e.size;
+    return checkCrc(e, static_cast<const unsigned char*>(dst));
+}
+
+Status ZipArchive::checkCrc(const Entry& e, const unsigned char* bytes) const {
     uLong crc = crc32_z(0L, Z_NULL, 0);
-    const auto* p = static_cast<const unsigned char*>(dst);
-    crc = crc32_z(crc, p, size_t(e.size));
+    crc = crc32_z(crc, bytes, size_t(e.size));
     if (uint32_t(crc) != e.crc32) {
         char buf[96];
         std::snprintf(buf, sizeof buf, ": CRC-32 is %08x, the archive records %08x (corrupt data)", unsigned(crc), unsigned(e.crc32));
-        return fail(what + buf);
+        return fail("record '" + printableName(e.name) + "'" + buf);
     }
     return Status::success();
+}
+
+Result<const uint8_t*> ZipArchive::storedBytes(const Entry& e, const uint8_t* mapped, uint64_t mappedSize) {
+    if (e.method != 0) return static_cast<const uint8_t*>(nullptr);
+    if (Status s = checkBudget(e); !s) return s.error();
+    // The file changed size since the archive was opened: its records are not where the
+    // directory says.
+    if (!mapped || mappedSize != m_fileSize)
+        return fail("record '" + printableName(e.name) + "': the file changed while it was read (" + std::to_string(mappedSize) +
+                    " bytes, " + std::to_string(m_fileSize) + " when opened)");
+    auto start = dataOffset(e);
+    if (!start) return start.error();
+    if (e.size != e.compressedSize || e.size > m_fileSize - *start)
+        return fail("record '" + printableName(e.name) + "' is stored but declares " + std::to_string(e.size) + " bytes in " +
+                    std::to_string(e.compressedSize) + " (corrupt zip archive)");
+    const uint8_t* p = mapped + *start;
+    if (Status s = checkCrc(e, p); !s) return s.error();
+    m_inflated += e.size;
+    return p;
 }
 
 Result<std::string> ZipArchive::read(const Entry& e) {

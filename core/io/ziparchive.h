@@ -31,8 +31,9 @@ struct InflateBudget {
 /// "6.45 GB", "256 MiB"-style sizes for messages.
 std::string byteSizeText(uint64_t bytes);
 
-/// @brief The records of a zip archive, read on demand with pread (no mapping that a
-/// later truncation of the file could turn into a crash).
+/// @brief The records of a zip archive, read on demand with pread, or (stored records,
+/// storedBytes) found inside a mapping of the file made by the caller once the archive's
+/// directory has been checked against the file's size.
 ///
 /// Supports stored and deflated records and ZIP64 sizes and offsets. Names are given
 /// relative to the archive's top folder ("data.pkl" for "archive/data.pkl"), as
@@ -76,11 +77,18 @@ public:
     Result<std::string> read(const std::string& relative);
     /// Reads record `e` into `dst`, which holds exactly e.size bytes.
     Status readInto(const Entry& e, void* dst);
+    /// A stored (not deflated) record's bytes inside `mapped`, a mapping of this archive's
+    /// file: where they are, checked against the file's size (the mapping must be as long
+    /// as the file was when opened), the budget and the CRC-32, as readInto checks them, but
+    /// nothing is copied. Null for a deflated record (the caller reads it instead).
+    Result<const uint8_t*> storedBytes(const Entry& e, const uint8_t* mapped, uint64_t mappedSize);
 
 private:
     ZipArchive() = default;
     Status readRaw(uint64_t offset, void* dst, uint64_t bytes) const;
     Result<uint64_t> dataOffset(const Entry& e) const;
+    /// The CRC-32 of `bytes` (e.size of them) against the directory's; errors name the record.
+    Status checkCrc(const Entry& e, const unsigned char* bytes) const;
 
     std::string m_path;
     int m_fd = -1;

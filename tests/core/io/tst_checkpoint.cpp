@@ -11,6 +11,7 @@
 #include <torch/csrc/jit/api/module.h>
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -58,6 +59,7 @@ private Q_SLOTS:
     void detectsFormat();
     void scriptModuleRuns();
     void keepsFloat16AndDropsIntegers();
+    void torchSaveStoragesAreMappedNotCopied();
 
 private:
     QString file(const QString& name) const { return m_dir.filePath(name); }
@@ -173,6 +175,44 @@ void TstCheckpoint::keepsFloat16AndDropsIntegers() {
     QCOMPARE(shapeOf(w), (QList<qint64>{8, 6}));
     QCOMPARE(w[0][1].item<float>(), 8.f);
     QCOMPARE(views->weights.get("proj.bias")[0].item<float>(), 5.f);
+}
+
+// A torch.save storage (stored, 64-byte aligned by PyTorch) is a view of a private mapping of
+// the file: its address lies in a mapping of that file (/proc/self/maps), it outlives the
+// checkpoint object, and changing it in place never changes the file.
+void TstCheckpoint::torchSaveStoragesAreMappedNotCopied() {
+    const QString path = file("tinyvae.pt");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray before = f.readAll();
+    f.close();
+    at::Tensor w;
+    std::string name;
+    {
+        auto ckpt = loadCheckpoint(path.toStdString());
+        QVERIFY2(ckpt.ok(), ckpt.ok() ? "" : ckpt.error().message.c_str());
+        name = ckpt->weights.entries().front().name;
+        w = ckpt->weights.entries().front().tensor;
+    }
+    const auto address = reinterpret_cast<quintptr>(w.data_ptr());
+    QFile maps(QStringLiteral("/proc/self/maps"));
+    QVERIFY(maps.open(QIODevice::ReadOnly | QIODevice::Text));
+    const QString canonical = QFileInfo(path).canonicalFilePath();
+    bool inMapping = false;
+    for (const QByteArray& line : maps.readAll().split('\n')) {
+        if (!line.trimmed().endsWith(canonical.toUtf8())) continue;
+        const QList<QByteArray> range = line.split(' ').front().split('-');
+        const quintptr lo = range[0].toULongLong(nullptr, 16), hi = range[1].toULongLong(nullptr, 16);
+        inMapping = inMapping || (address >= lo && address < hi);
+    }
+    QVERIFY2(inMapping, "the tensor's bytes are not inside a mapping of the file");
+    const at::Tensor original = w.clone();
+    w.add_(1.0);
+    auto again = loadCheckpoint(path.toStdString());
+    QVERIFY(again.ok());
+    QVERIFY(at::equal(again->weights.get(name), original));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), before);
 }
 
 QTEST_GUILESS_MAIN(TstCheckpoint)
