@@ -78,11 +78,28 @@ std::string externalLocation(const onnx::TensorProto& t) {
     return {};
 }
 
+// More values than any tensor in a model file we open holds (2^40: 4 TiB of float32).
+constexpr int64_t kMaxTensorValues = int64_t(1) << 40;
+
+// A shape for a one-line message: a fuzzed file may declare hundreds of dimensions.
+std::string shortShape(const std::vector<int64_t>& dims) {
+    constexpr size_t kShown = 6;
+    if (dims.size() <= kShown) return shapeList(dims);
+    const std::string head = shapeList(std::vector<int64_t>(dims.begin(), dims.begin() + kShown));
+    return head.substr(0, head.size() - 1) + ", … (" + std::to_string(dims.size()) + " dimensions)]";
+}
+
 // A float tensor's values as float32 (float, float16, double; raw or typed storage).
 Result<at::Tensor> floatValues(const onnx::TensorProto& t) {
     std::vector<int64_t> dims(t.dims().begin(), t.dims().end());
+    // Dims come from the file: a negative one, or a product past any file's size (which
+    // overflowed int64 in a fuzzed model), is refused before it sizes anything.
     int64_t n = 1;
-    for (int64_t d : dims) n *= d;
+    for (int64_t d : dims) {
+        if (d < 0) return fail("its shape has a negative dimension (" + std::to_string(d) + ")");
+        if (__builtin_mul_overflow(n, d, &n) || n > kMaxTensorValues)
+            return fail("its shape " + shortShape(dims) + " holds more values than a model file can");
+    }
     const std::string& raw = t.raw_data();
     const auto fromRaw = [&](at::ScalarType type, int64_t bytes) -> Result<at::Tensor> {
         if (static_cast<int64_t>(raw.size()) != n * bytes) return fail("its " + std::to_string(raw.size()) + " bytes do not fit its shape");

@@ -299,6 +299,9 @@ private Q_SLOTS:
         QTest::newRow("stride 0") << "conv-zero-stride.onnx" << "node '/c/Conv' (Conv): strides holds 0; each must be at least 1";
         // fuzz_onnx: OpenCV copied 57 bytes out of the 36 an INT8 initializer holds.
         QTest::newRow("initializer shorter than its dims") << "int8-weight-short.onnx" << "initializer 'c.weight': dims say 57 bytes, it holds 36";
+        // fuzz_onnx: 556 dims whose product overflowed int64 before anything was sized.
+        QTest::newRow("dims whose product overflows")
+            << "initializer-dims-overflow.onnx" << "tensor 'f.weight': its shape [16, 16, 36, 52, 7883, 10952, … (556 dimensions)] holds more values";
     }
     void refusesWhatOpenCvWouldMisread() {
         QFETCH(QString, file);
