@@ -36,10 +36,10 @@ MetricsPanel::MetricsPanel(QWidget* parent)
     m_title->setFont(f);
     for (QLabel* l : {m_title, m_size, m_n, m_compare}) {
         l->setWordWrap(true);
-        l->setTextFormat(Qt::PlainText);
         l->setTextInteractionFlags(Qt::TextSelectableByMouse);
     }
-    m_compare->setTextFormat(Qt::RichText);
+    for (QLabel* l : {m_title, m_size, m_n}) l->setTextFormat(Qt::PlainText);
+    m_compare->setTextFormat(Qt::RichText);  // bold and line breaks; changes only when A does
     m_progress->setRange(0, 1000);
     m_progress->setMaximumHeight(8);
     m_progress->setTextVisible(false);
@@ -98,7 +98,7 @@ QString MetricsPanel::mseText() const { return m_mseText; }
 
 QString MetricsPanel::text() const {
     QString table;
-    if (m_table->isVisibleTo(const_cast<MetricsPanel*>(this)))
+    if (!m_table->isHidden())
         for (const Row& r : m_rows)
             table += r.name->text() + QLatin1Char('\t') + r.value->text() + QLatin1Char('\t') + r.delta->text() + QLatin1Char('\n');
     return m_title->text() + QLatin1Char('\n') + m_size->text() + QLatin1Char('\n') + m_n->text() + QLatin1Char('\n') + table +
@@ -140,7 +140,8 @@ void MetricsPanel::refresh() {
         // The rows stay (the panel does not jump); their figures say they are coming.
         for (Row& r : m_rows) {
             r.value->setText(QStringLiteral("…"));
-            r.delta->setText(QString());
+            r.delta->setText(tr("Δ vs FP32 …"));
+            r.delta->setPalette(m_deltaPalette);
         }
     } else {
         m_complete = m->complete;
