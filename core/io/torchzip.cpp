@@ -145,9 +145,9 @@ Result<Checkpoint> loadTorchZip(const std::string& path, uint64_t maxInflatedByt
         if (!pickle) return fail(path + ": " + pickle.error().message);
 
         // Mapped after the archive's directory was checked against the file's size; storedBytes
-        // checks the mapping is as long. Without a mapping every record is read.
+        // refuses a mapping of another length. Without a mapping every record is read.
         std::shared_ptr<MappedFile> mapped;
-        if (auto m = MappedFile::open(path); m && m->size() == zip.fileSize()) mapped = std::make_shared<MappedFile>(std::move(*m));
+        if (auto m = MappedFile::open(path)) mapped = std::make_shared<MappedFile>(std::move(*m));
         PickleReader::Limits limits;
         limits.maxTensorBytes = zip.budget().total;
         limits.tensorBudgetText = zip.budget().describeTotal(zip.fileSize());

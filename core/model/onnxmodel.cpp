@@ -92,8 +92,10 @@ std::string shortShape(const std::vector<int64_t>& dims) {
 // A float tensor's values as float32 (float, float16, double; raw or typed storage).
 Result<at::Tensor> floatValues(const onnx::TensorProto& t) {
     std::vector<int64_t> dims(t.dims().begin(), t.dims().end());
-    // Dims come from the file: a negative one, or a product past any file's size (which
-    // overflowed int64 in a fuzzed model), is refused before it sizes anything.
+    // Dims come from the file: a negative one, or a running product past any file's size
+    // (which overflowed int64 in a fuzzed model), is refused before it sizes anything. Not
+    // cappedProduct: a zero after an absurd prefix would make the count 0, and LibTorch's
+    // at::empty(dims) still overflows on that prefix.
     int64_t n = 1;
     for (int64_t d : dims) {
         if (d < 0) return fail("its shape has a negative dimension (" + std::to_string(d) + ")");

@@ -329,17 +329,6 @@ bool foldShapeArithmetic(onnx::ModelProto& m) {
     return true;
 }
 
-// The product of `dims` times `start`, stopping at `cap` instead of wrapping around.
-template <class Dims>
-uint64_t cappedProduct(const Dims& dims, uint64_t start, uint64_t cap) {
-    uint64_t n = start;
-    for (auto d : dims) {
-        const auto dim = static_cast<uint64_t>(d);
-        n = dim != 0 && n > cap / dim ? cap : n * dim;
-    }
-    return n;
-}
-
 // OpenCV 4.6 divides by a convolution's group, strides and dilations and reads strides,
 // pads and dilations by the kernel's rank without checking them: group 0 or a short strides
 // list crashes its importer (SIGFPE). The window attributes of Conv, ConvTranspose and the

@@ -143,9 +143,15 @@ void WarningsPanel::add(Severity severity, const QString& source, const QString&
 }
 
 void WarningsPanel::setLive(const QString& source, const QVector<LiveFinding>& findings) {
-    const auto shown = m_liveShown.constFind(source);
-    if (shown != m_liveShown.constEnd() ? *shown == findings : findings.isEmpty()) return;
-    m_liveShown.insert(source, findings);
+    // The same findings as listed (the configuration changed, its findings did not): the
+    // group is left as it is rather than rebuilt on every slider step.
+    QVector<LiveFinding> shown;
+    for (int i = 0; i < m_live->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem* item = m_live->topLevelItem(i);
+        if (item->data(kSource, kLiveRole).toString() == source)
+            shown.push_back({static_cast<Severity>(item->data(kMessage, kSeverityRole).toInt()), item->data(kMessage, Qt::UserRole).toString()});
+    }
+    if (shown == findings) return;
     int at = -1;  // groups keep the place they first appeared at
     for (int i = m_live->topLevelItemCount() - 1; i >= 0; --i) {
         if (m_live->topLevelItem(i)->data(kSource, kLiveRole).toString() != source) continue;

@@ -3,7 +3,6 @@
 
 #include <QDateTime>
 #include <QStringList>
-#include <QHash>
 #include <QVector>
 #include <QWidget>
 
@@ -56,7 +55,6 @@ private:
 
     QTreeWidget* m_tree;
     QTreeWidget* m_live;
-    QHash<QString, QVector<LiveFinding>> m_liveShown;  // per source: an unchanged group is not rebuilt per slider step
     QLabel* m_liveTitle;
     QPushButton* m_clear;
     int m_errors = 0;
