@@ -46,7 +46,35 @@ PreviewCache::Fixed PreviewCache::fixedFor(const PreviewRequest& r) {
     return m_fixed;
 }
 
-Result<PreviewRender> renderPreview(const PreviewRequest& r, PreviewCache& cache) {
+namespace {
+
+// Errors, metrics and the colour scale of the reconstructions `out` holds (the first R of
+// the fixed images); A's for all K (fixed, so known from the start).
+void measure(PreviewRender& out, const PreviewRequest& r) {
+    const int64_t k = out.reconstructions.size(0);
+    const at::Tensor x = out.fixed.images.narrow(0, 0, k);
+    out.mse = perImageMse(out.reconstructions, x);
+    out.psnr = psnrOf(out.mse);
+    out.errors = (out.reconstructions - (r.errorVsBaseline ? out.fixed.fp32.narrow(0, 0, k) : x)).abs().mean(1);
+    if (out.fixed.pinned.defined() && !out.pinnedErrors.defined()) {
+        const at::Tensor& all = out.fixed.images;
+        out.pinnedErrors = (out.fixed.pinned - (r.errorVsBaseline ? out.fixed.fp32 : all)).abs().mean(1);
+        out.pinnedMse = perImageMse(out.fixed.pinned, all);
+        out.pinnedPsnr = psnrOf(out.pinnedMse);
+    }
+    float scale = r.lockedScale;
+    if (!(scale > 0.0f)) {
+        scale = out.errors.max().item<float>();
+        if (out.pinnedErrors.defined()) scale = std::max(scale, out.pinnedErrors.max().item<float>());
+    }
+    out.scale = std::max(scale, 1e-6f);
+    const at::Tensor maxError = out.errors.amax({1, 2}).to(at::kDouble).contiguous();
+    out.maxError.assign(maxError.data_ptr<double>(), maxError.data_ptr<double>() + maxError.numel());
+}
+
+}  // namespace
+
+Result<PreviewRender> renderPreview(const PreviewRequest& r, PreviewCache& cache, const PreviewFirstImage& first) {
     if (!r.base || !r.original || !r.data) return fail("preview: no model or data");
     PreviewRender out;
     auto compressed = compressModel(*r.base, r.plan);
@@ -57,24 +85,18 @@ Result<PreviewRender> renderPreview(const PreviewRequest& r, PreviewCache& cache
         if (out.fixed.indices.empty()) return out;
         at::NoGradGuard noGrad;
         const at::Tensor& x = out.fixed.images;
-        out.reconstructions = out.compressed.model->reconstruct(x).to(at::kFloat);
-        out.mse = perImageMse(out.reconstructions, x);
-        out.psnr = psnrOf(out.mse);
-        const at::Tensor& ref = r.errorVsBaseline ? out.fixed.fp32 : x;
-        out.errors = (out.reconstructions - ref).abs().mean(1);
-        if (out.fixed.pinned.defined()) {
-            out.pinnedErrors = (out.fixed.pinned - ref).abs().mean(1);
-            out.pinnedMse = perImageMse(out.fixed.pinned, x);
-            out.pinnedPsnr = psnrOf(out.pinnedMse);
+        const Model& model = *out.compressed.model;
+        const int64_t k = x.size(0);
+        if (first && k > 1) {
+            out.reconstructions = model.reconstruct(x.narrow(0, 0, 1)).to(at::kFloat);
+            measure(out, r);
+            if (!first(out)) return out;
+            const at::Tensor rest = model.reconstruct(x.narrow(0, 1, k - 1)).to(at::kFloat);
+            out.reconstructions = at::cat({out.reconstructions, rest});
+        } else {
+            out.reconstructions = model.reconstruct(x).to(at::kFloat);
         }
-        float scale = r.lockedScale;
-        if (!(scale > 0.0f)) {
-            scale = out.errors.max().item<float>();
-            if (out.pinnedErrors.defined()) scale = std::max(scale, out.pinnedErrors.max().item<float>());
-        }
-        out.scale = std::max(scale, 1e-6f);
-        const at::Tensor maxError = out.errors.amax({1, 2}).to(at::kDouble).contiguous();
-        out.maxError.assign(maxError.data_ptr<double>(), maxError.data_ptr<double>() + maxError.numel());
+        measure(out, r);
     } catch (const std::exception& e) {
         std::string msg = e.what();
         return fail(r.base->describe() + ": " + msg.substr(0, msg.find('\n')));

@@ -13,6 +13,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -58,15 +59,24 @@ private:
 struct PreviewRender {
     CompressedModel compressed;   ///< its model (a separate copy), sizes and warnings
     PreviewCache::Fixed fixed;    ///< images, FP32 and A reconstructions (shared with the cache)
-    at::Tensor reconstructions;   ///< [K, C, H, W] of the compressed model, in [0, 1]
-    at::Tensor errors;            ///< [K, H, W] |error| averaged over channels
+    at::Tensor reconstructions;   ///< [R, C, H, W] of the compressed model, in [0, 1]: R = K, or 1 in a first-image render
+    at::Tensor errors;            ///< [R, H, W] |error| averaged over channels
     at::Tensor pinnedErrors;      ///< [K, H, W] for A, or undefined
-    std::vector<double> mse, psnr, pinnedMse, pinnedPsnr, maxError;
-    float scale = 1.0f;           ///< the top of the colour scale every heat map shares
+    std::vector<double> mse, psnr, pinnedMse, pinnedPsnr, maxError;  ///< mse, psnr, maxError: R values; A's: K
+    float scale = 1.0f;           ///< the top of the colour scale every heat map shares (of the R images and A's K)
+
+    /// Images reconstructed so far: fixed.indices.size() when the render is complete.
+    int64_t rendered() const { return reconstructions.defined() ? reconstructions.size(0) : 0; }
 };
 
-/// Compresses `request.base` by the plan and reconstructs the images. Errors as compressModel
-/// or the model's own (named).
-Result<PreviewRender> renderPreview(const PreviewRequest& request, PreviewCache& cache);
+/// Called with the first image's render before the others are reconstructed, so a slow
+/// model's first picture can be shown at once; returns whether to go on with the rest (false:
+/// the render is no longer wanted, and renderPreview returns that first-image render).
+using PreviewFirstImage = std::function<bool(const PreviewRender& first)>;
+
+/// Compresses `request.base` by the plan and reconstructs the images. With `first` and more
+/// than one image, the first is reconstructed alone and handed to it, then the rest as one
+/// batch. Errors as compressModel or the model's own (named).
+Result<PreviewRender> renderPreview(const PreviewRequest& request, PreviewCache& cache, const PreviewFirstImage& first = {});
 
 }  // namespace pareto

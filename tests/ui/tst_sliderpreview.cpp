@@ -10,6 +10,7 @@
 #include "common/uiformat.h"
 #include "controls/bitwidthstops.h"
 #include "controls/controlspanel.h"
+#include "jobs/previewjob.h"
 #include "mainwindow.h"
 #include "metrics/metricspanel.h"
 #include "reconstruction/reconstructiongrid.h"
@@ -37,6 +38,7 @@ private Q_SLOTS:
     void int8ToInt2();
     void returningToAMeasuredConfigIsInstant();
     void metricsStreamWithRunningCi();
+    void firstImageAloneFirst();
 };
 
 void TestSliderPreview::stopsMapToSchemes_data() {
@@ -176,6 +178,51 @@ void TestSliderPreview::metricsStreamWithRunningCi() {
     // The panel said so while it streamed, and the CI narrowed as n grew.
     const ui::EvaluatedConfig* done = w.controller()->currentMetrics();
     QVERIFY(done->mse.hi - done->mse.lo > 0);
+}
+
+void TestSliderPreview::firstImageAloneFirst() {
+    // Large images (224 x 224) paint their first image before the others; forced here on the
+    // 64 x 64 demo. The grid shows the first, the rest "…" with the updating badge, then all
+    // of them; the first keeps its pixels, and only the complete preview counts as settled.
+    ui::MainWindow w;
+    w.show();
+    QVERIFY(test::openDemo(w, 64));
+    auto* job = w.controller()->findChild<ui::PreviewJob*>();
+    QVERIFY(job);
+    job->setFirstImageAloneFrom(0);
+    QVector<bool> paints;
+    QVector<ui::PreviewResult> shown;
+    ui::ReconstructionGrid* grid = w.reconstructionPanel()->grid();
+    connect(grid, &ui::ReconstructionGrid::painted, this, [&](quint64 g, bool complete) {
+        if (g == w.controller()->generation()) paints << complete;
+    });
+    connect(w.controller(), &ui::StudioController::previewChanged, this, [&] {
+        if (const ui::PreviewResult* p = w.controller()->preview()) shown << *p;
+    });
+    w.controlsPanel()->bitWidthSlider()->setValue(7);  // INT4
+    QVERIFY(test::waitSettled(w));
+    QCOMPARE(shown.size(), 2);
+    const ui::PreviewResult& first = shown[0];
+    const ui::PreviewResult& all = shown[1];
+    QVERIFY(first.partial);
+    QVERIFY(!all.partial);
+    QCOMPARE(first.samples.size(), all.samples.size());
+    QVERIFY(first.samples.size() > 1);
+    QVERIFY(!first.samples[0].pending && !first.samples[0].compressed.isNull());
+    for (int i = 1; i < first.samples.size(); ++i) {
+        QVERIFY(first.samples[i].pending);
+        QVERIFY(first.samples[i].compressed.isNull());
+        QVERIFY(!first.samples[i].original.isNull());  // the fixed columns are there at once
+    }
+    for (const auto& s : all.samples) QVERIFY(!s.pending && !s.compressed.isNull());
+    QVERIFY(first.samples[0].compressed == all.samples[0].compressed);
+    QCOMPARE(first.samples[0].compressedMse, all.samples[0].compressedMse);
+    QCOMPARE(first.bytes, all.bytes);
+    QVERIFY(first.errorScale <= all.errorScale);
+    QVERIFY(!paints.isEmpty());
+    QCOMPARE(paints.last(), true);
+    QVERIFY(paints.contains(false) || paints.size() == 1);  // the partial may be painted over before a frame
+    QVERIFY(!grid->isStale());
 }
 
 QTEST_MAIN(TestSliderPreview)

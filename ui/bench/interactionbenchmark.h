@@ -15,7 +15,8 @@ class MainWindow;
 ///
 /// Phase 1 moves the bit-width slider `changes` times (a walk over every stop, as a drag
 /// would) and times each change from the slider's new value to the grid having painted the
-/// preview of that value (ReconstructionGrid::painted). Phase 2 runs the default sweep and
+/// preview of that value (ReconstructionGrid::painted), and to its first image painted (the
+/// same unless the preview shows a slow model's first image alone first). Phase 2 runs the default sweep and
 /// measures the event loop's longest stall with a 5 ms heartbeat timer. Results go to stdout
 /// and, as JSON, to `outPath` (if set). UI thread; finished() when done.
 class InteractionBenchmark : public QObject {
@@ -32,7 +33,7 @@ Q_SIGNALS:
 
 private:
     void nextChange();
-    void onPainted(quint64 generation);
+    void onPainted(quint64 generation, bool complete);
     void startSweep();
     void heartbeat();
     void finish();
@@ -41,6 +42,8 @@ private:
     int m_changes;
     QString m_outPath;
     QVector<double> m_latencies;
+    QVector<double> m_firstLatencies;  // to the first image painted
+    int m_partialPaints = 0;
     QVector<double> m_uiCpu;  // UI thread CPU ms from each change to its painted preview
     double m_cpuAtChange = 0;
     QElapsedTimer m_clock;

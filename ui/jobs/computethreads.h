@@ -9,7 +9,8 @@ namespace pareto::ui {
 /// session. Affects only the calling thread; a no-op where OpenMP is not LibTorch's backend.
 void useOneComputeThread();
 
-/// @brief For sweeps and the latent x bits grid: the calling worker thread measures on every
+/// @brief For sweeps, the latent x bits grid and the held-out metrics of the slider's
+/// configuration: the calling worker thread measures on every
 /// compute thread (core runs batches concurrently, each single-threaded), at a lower
 /// scheduling priority that the threads core starts inherit, so the UI thread and the
 /// preview job still get a core the moment they need one.

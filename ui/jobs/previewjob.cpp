@@ -11,6 +11,7 @@
 
 #include <QElapsedTimer>
 
+#include <atomic>
 #include <cstring>
 #include <exception>
 #include <mutex>
@@ -74,6 +75,7 @@ PreviewJob::PreviewJob(QObject* parent)
     : QObject(parent),
       m_cache(std::make_shared<PreviewCache>()),
       m_pictures(std::make_shared<Pictures>()),
+      m_latest(std::make_shared<std::atomic<quint64>>(0)),
       m_worker(
           this, nullptr,
           [this](const std::shared_ptr<Outcome>& out) {
@@ -81,14 +83,22 @@ PreviewJob::PreviewJob(QObject* parent)
               if (out->ok) Q_EMIT ready(out->result);
               else Q_EMIT failed(out->result.generation, out->result.key, out->error);
           },
-          tr("A preview"), Supersede::Queue) {}
+          tr("A preview"), Supersede::Queue,
+          [this](const std::shared_ptr<Outcome>& first) {
+              if (first && first->ok) Q_EMIT ready(first->result);
+          }) {}
 
 PreviewJob::~PreviewJob() = default;
 
 void PreviewJob::request(const PreviewRequest& req) {
     const std::shared_ptr<PreviewCache> cache = m_cache;
     const std::shared_ptr<Pictures> pictures = m_pictures;
-    m_worker.start([req, cache, pictures](const ProgressSink&) {
+    const std::shared_ptr<std::atomic<quint64>> latest = m_latest;
+    latest->store(req.generation);
+    const std::vector<int64_t> shape = req.session->data->shape();
+    const int64_t pixels = shape.size() == 3 ? shape[1] * shape[2] : 0;
+    const bool firstAlone = req.indices.size() > 1 && pixels >= m_firstImageAloneFrom;
+    m_worker.start([req, cache, pictures, latest, firstAlone](const ProgressSink&, const BackgroundWorker<Outcome>::Post& post) {
         QElapsedTimer clock;
         clock.start();
         auto out = std::make_shared<Outcome>();
@@ -110,54 +120,39 @@ void PreviewJob::request(const PreviewRequest& req) {
             core.errorVsBaseline = req.reference == ErrorReference::Baseline;
             core.lockedScale = req.lockedScale;
             core.pinned = req.pinned;
-            auto render = renderPreview(core, *cache);
+            const auto setSize = [&r](const pareto::PreviewRender& render) {
+                const SizeReport& size = render.compressed.quantized.size;
+                r.model = render.compressed.model;
+                r.params = size.params;
+                r.bytes = size.bytes;
+                r.fp32Bytes = size.fp32Bytes;
+                r.ratio = size.ratio;
+                r.bitsPerParam = size.effectiveBitsPerParam;
+            };
+            // Large images show the first alone first; a newer request waiting ends this one
+            // there (its result would be dropped unseen).
+            pareto::PreviewFirstImage first;
+            if (firstAlone) {
+                first = [&](const pareto::PreviewRender& render) {
+                    setSize(render);
+                    auto partial = std::make_shared<Outcome>();
+                    partial->result = r;
+                    PreviewResult& p = partial->result;
+                    fillSamples(p, render, *req.session, *pictures);
+                    p.computeMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
+                    partial->ok = true;
+                    post(partial);
+                    return latest->load() == req.generation;
+                };
+            }
+            auto render = renderPreview(core, *cache, first);
             if (!render) {
                 out->error = QString::fromStdString(render.error().message);
                 return out;
             }
-            const SizeReport& size = render->compressed.quantized.size;
-            r.model = render->compressed.model;
-            r.params = size.params;
-            r.bytes = size.bytes;
-            r.fp32Bytes = size.fp32Bytes;
-            r.ratio = size.ratio;
-            r.bitsPerParam = size.effectiveBitsPerParam;
+            setSize(*render);
             for (const auto& w : render->compressed.quantized.warnings) r.warnings << QString::fromStdString(w);
-
-            const auto& f = render->fixed;
-            std::lock_guard<std::mutex> lock(pictures->mutex);
-            if (pictures->generation != f.generation) {
-                pictures->generation = f.generation;
-                pictures->originals = imagesOf(f.images);
-                pictures->fp32 = imagesOf(f.fp32);
-                pictures->pinned = imagesOf(f.pinned);
-            }
-            r.errorScale = render->scale;
-            const Dataset& data = *req.session->data;
-            const auto& fp32 = req.session->fp32->perImage;
-            for (size_t i = 0; i < f.indices.size(); ++i) {
-                const auto k = static_cast<int64_t>(i);
-                const int64_t index = f.indices[i];
-                PreviewSample s;
-                s.index = static_cast<int>(index);
-                s.id = static_cast<size_t>(index) < data.ids.size() ? QString::fromStdString(data.ids[size_t(index)]) : QString();
-                s.original = pictures->originals.value(int(k));
-                s.baseline = pictures->fp32.value(int(k));
-                s.compressed = toImage(render->reconstructions[k]);
-                s.error = toHeatmap(render->errors[k], render->scale);
-                s.baselineMse = fp32.mse[size_t(index)];
-                s.baselinePsnr = fp32.psnr[size_t(index)];
-                s.compressedMse = render->mse[i];
-                s.compressedPsnr = render->psnr[i];
-                s.maxError = render->maxError[i];
-                if (render->pinnedErrors.defined()) {
-                    s.pinned = pictures->pinned.value(int(k));
-                    s.pinnedError = toHeatmap(render->pinnedErrors[k], render->scale);
-                    s.pinnedMse = render->pinnedMse[i];
-                    s.pinnedPsnr = render->pinnedPsnr[i];
-                }
-                r.samples.push_back(std::move(s));
-            }
+            fillSamples(r, *render, *req.session, *pictures);
             out->ok = true;
         } catch (const std::exception& e) {
             out->error = QStringLiteral("preview of %1 failed: %2").arg(r.key, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0));
@@ -165,6 +160,49 @@ void PreviewJob::request(const PreviewRequest& req) {
         r.computeMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
         return out;
     });
+}
+
+void PreviewJob::fillSamples(PreviewResult& r, const pareto::PreviewRender& render, const SessionData& session, Pictures& pictures) {
+    const auto& f = render.fixed;
+    std::lock_guard<std::mutex> lock(pictures.mutex);
+    if (pictures.generation != f.generation) {
+        pictures.generation = f.generation;
+        pictures.originals = imagesOf(f.images);
+        pictures.fp32 = imagesOf(f.fp32);
+        pictures.pinned = imagesOf(f.pinned);
+    }
+    r.errorScale = render.scale;
+    const int64_t rendered = render.rendered();
+    r.partial = rendered < static_cast<int64_t>(f.indices.size());
+    r.samples.clear();
+    const Dataset& data = *session.data;
+    const auto& fp32 = session.fp32->perImage;
+    for (size_t i = 0; i < f.indices.size(); ++i) {
+        const auto k = static_cast<int64_t>(i);
+        const int64_t index = f.indices[i];
+        PreviewSample s;
+        s.index = static_cast<int>(index);
+        s.id = static_cast<size_t>(index) < data.ids.size() ? QString::fromStdString(data.ids[size_t(index)]) : QString();
+        s.original = pictures.originals.value(int(k));
+        s.baseline = pictures.fp32.value(int(k));
+        s.baselineMse = fp32.mse[size_t(index)];
+        s.baselinePsnr = fp32.psnr[size_t(index)];
+        s.pending = k >= rendered;
+        if (!s.pending) {
+            s.compressed = toImage(render.reconstructions[k]);
+            s.error = toHeatmap(render.errors[k], render.scale);
+            s.compressedMse = render.mse[i];
+            s.compressedPsnr = render.psnr[i];
+            s.maxError = render.maxError[i];
+        }
+        if (render.pinnedErrors.defined()) {
+            s.pinned = pictures.pinned.value(int(k));
+            s.pinnedError = toHeatmap(render.pinnedErrors[k], render.scale);
+            s.pinnedMse = render.pinnedMse[i];
+            s.pinnedPsnr = render.pinnedPsnr[i];
+        }
+        r.samples.push_back(std::move(s));
+    }
 }
 
 }  // namespace pareto::ui

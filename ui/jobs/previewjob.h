@@ -8,10 +8,12 @@
 
 #include <QObject>
 
+#include <atomic>
 #include <memory>
 
 namespace pareto {
 class PreviewCache;
+struct PreviewRender;
 }
 
 namespace pareto::ui {
@@ -35,7 +37,11 @@ struct PreviewRequest {
 /// Lives on the UI thread. Latest request wins (Supersede::Queue): a request arriving while
 /// one renders waits, replacing any waiting one, and the render it superseded is dropped
 /// unseen. The pictures of what does not change with the configuration (the originals, the
-/// FP32 and A reconstructions) are kept between requests.
+/// FP32 and A reconstructions) are kept between requests. Images of 128 x 128 pixels or more
+/// (224 x 224 models: ~25 ms an image here, eight take longer than a frame times ten) show
+/// their first image alone first: `ready` comes twice, with PreviewResult::partial set the
+/// first time. By image size, not by measured time, so what a user (or a test) sees does not
+/// depend on how busy the machine is.
 class PreviewJob : public QObject {
     Q_OBJECT
 public:
@@ -43,6 +49,8 @@ public:
     ~PreviewJob() override;
 
     void request(const PreviewRequest& request);
+    /// Images of at least `pixels` (height x width) show their first alone first (tests: 0, always).
+    void setFirstImageAloneFrom(qint64 pixels) { m_firstImageAloneFrom = pixels; }
     bool busy() const { return m_worker.isRunning(); }
 
 Q_SIGNALS:
@@ -52,8 +60,13 @@ Q_SIGNALS:
 private:
     struct Outcome;
     struct Pictures;
+    /// The pictures and numbers of `render`: its first `rendered()` images, the rest pending.
+    static void fillSamples(PreviewResult& r, const pareto::PreviewRender& render, const SessionData& session, Pictures& pictures);
+
     std::shared_ptr<PreviewCache> m_cache;  ///< core's cache of the fixed tensors, worker side
     std::shared_ptr<Pictures> m_pictures;   ///< their pictures, worker side
+    std::shared_ptr<std::atomic<quint64>> m_latest;  ///< the newest request's generation
+    qint64 m_firstImageAloneFrom = 128 * 128;
     BackgroundWorker<Outcome> m_worker;
 };
 

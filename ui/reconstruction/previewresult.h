@@ -33,6 +33,7 @@ struct PreviewSample {
     double compressedMse = 0, compressedPsnr = 0;  ///< compressed vs original
     double pinnedMse = 0, pinnedPsnr = 0;
     double maxError = 0;  ///< largest |error| of this image (compressed)
+    bool pending = false; ///< compressed image, error map and their numbers not rendered yet
 };
 
 /// @brief A preview: the compressed model, its size, and the sample images.
@@ -44,6 +45,7 @@ struct PreviewResult {
     QString pinnedLabel;                 ///< empty without A
     ErrorReference reference = ErrorReference::Original;
     QVector<PreviewSample> samples;
+    bool partial = false;                ///< some samples pending: the first image came alone first
     float errorScale = 1.0f;             ///< |error| mapped to the top of the colour scale, shared by every heat map
     // the compressed model, kept for the full metrics and for pinning
     std::shared_ptr<const Model> model;

@@ -50,7 +50,7 @@ void ReconstructionGrid::setPreview(const PreviewResult& preview) {
     const bool reshape = !m_preview || m_preview->samples.size() != preview.samples.size() ||
                          m_preview->pinnedLabel.isEmpty() != preview.pinnedLabel.isEmpty();
     m_preview = preview;
-    m_stale = false;
+    m_stale = preview.partial;  // the other images are still rendering
     m_message.clear();
     if (reshape) {
         relayout();
@@ -238,7 +238,10 @@ void ReconstructionGrid::paintEvent(QPaintEvent* event) {
             // smoothing: pixels stay sharp) and centred, so non-square inputs keep their aspect.
             // Images larger than the cell (224x224 models) are shrunk smoothly: nearest-neighbour
             // would drop whole rows and columns; the zoom dialog shows them at full resolution.
-            if (!images[c]->isNull()) {
+            if (s.pending && (c == 2 || c == 3)) {
+                p.setPen(dim);
+                p.drawText(cell, Qt::AlignCenter, QStringLiteral("…"));
+            } else if (!images[c]->isNull()) {
                 const QRect target = fitRect(cell, images[c]->size());
                 p.setRenderHint(QPainter::SmoothPixmapTransform, target.width() < images[c]->width());
                 p.drawImage(target, *images[c]);
@@ -253,11 +256,16 @@ void ReconstructionGrid::paintEvent(QPaintEvent* event) {
         // Compact numbers: a caption fits its image at any size the grid picks (minimumCell()).
         caption(cellAt(1), 0, QStringLiteral("MSE %1").arg(formatCompact(s.baselineMse)), text);
         caption(cellAt(1), 1, QStringLiteral("%1 dB").arg(s.baselinePsnr, 0, 'f', 2), text);
-        caption(cellAt(2), 0, QStringLiteral("MSE %1").arg(formatCompact(s.compressedMse)), text);
-        caption(cellAt(2), 1, QStringLiteral("%1 dB").arg(s.compressedPsnr, 0, 'f', 2), text);
-        const double d = s.compressedMse - s.baselineMse;
-        caption(cellAt(3), 0, QStringLiteral("Δ %1%2").arg(d > 0 ? QStringLiteral("+") : QString(), formatCompact(d)), text);
-        caption(cellAt(3), 1, QStringLiteral("max %1").arg(formatCompact(s.maxError)), dim);
+        if (s.pending) {
+            caption(cellAt(2), 0, QStringLiteral("MSE …"), dim);
+            caption(cellAt(3), 0, QStringLiteral("Δ …"), dim);
+        } else {
+            caption(cellAt(2), 0, QStringLiteral("MSE %1").arg(formatCompact(s.compressedMse)), text);
+            caption(cellAt(2), 1, QStringLiteral("%1 dB").arg(s.compressedPsnr, 0, 'f', 2), text);
+            const double d = s.compressedMse - s.baselineMse;
+            caption(cellAt(3), 0, QStringLiteral("Δ %1%2").arg(d > 0 ? QStringLiteral("+") : QString(), formatCompact(d)), text);
+            caption(cellAt(3), 1, QStringLiteral("max %1").arg(formatCompact(s.maxError)), dim);
+        }
         if (cols == 6) {
             caption(cellAt(4), 0, QStringLiteral("MSE %1").arg(formatCompact(s.pinnedMse)), text);
             caption(cellAt(4), 1, QStringLiteral("%1 dB").arg(s.pinnedPsnr, 0, 'f', 2), text);
@@ -270,7 +278,7 @@ void ReconstructionGrid::paintEvent(QPaintEvent* event) {
         p.setPen(QColor(120, 90, 0));
         p.drawText(badge, Qt::AlignCenter, tr("updating…"));
     }
-    Q_EMIT painted(r.generation);
+    Q_EMIT painted(r.generation, !r.partial);
 }
 
 }  // namespace pareto::ui

@@ -24,6 +24,7 @@ public:
     void clear(const QString& message);
     /// Marks what is shown as belonging to earlier settings while a new preview is made.
     void setStale(bool stale);
+    bool isStale() const { return m_stale; }
     /// Image size in pixels; 0 (the default): as large as the space allows with every sample
     /// in view. Never below what the captions need.
     void setCellSize(int pixels);
@@ -45,8 +46,9 @@ public:
 
 Q_SIGNALS:
     void sampleClicked(int index);
-    /// The preview of `generation` has been painted (the interaction benchmark's stop watch).
-    void painted(quint64 generation);
+    /// The preview of `generation` has been painted, all of it (`complete`) or its first image
+    /// with the others pending (the interaction benchmark's stop watch).
+    void painted(quint64 generation, bool complete);
 
 protected:
     void paintEvent(QPaintEvent* event) override;

@@ -77,7 +77,7 @@ void ZoomDialog::fitViewsTo(const QSize& image) {
 void ZoomDialog::updatePreview(const PreviewResult& preview) {
     if (m_index < 0) return;
     for (const auto& s : preview.samples)
-        if (s.index == m_index) return fill(preview, s);
+        if (s.index == m_index && !s.pending) return fill(preview, s);  // pending: the complete preview follows
 }
 
 void ZoomDialog::fill(const PreviewResult& p, const PreviewSample& s) {

@@ -53,8 +53,9 @@ ReportWriter::ReportWriter(const StudioController& c, Metric metric) : m_metric(
     m_meanImage = store->meanImage();
     for (const auto& e : m_all)
         if (e.baseline) m_fp32 = e;
-    if (const PreviewResult* p = c.preview()) m_preview = *p;
-    else if (const PreviewResult* last = c.lastPreview(); last && last->key == m_current.key) m_preview = *last;
+    // A preview still rendering its other images is not reported: the last complete one of this configuration is.
+    if (const PreviewResult* p = c.preview(); p && !p->partial) m_preview = *p;
+    else if (const PreviewResult* last = c.lastPreview(); last && !last->partial && last->key == m_current.key) m_preview = *last;
     if (const PinnedConfig* a = c.pinned()) m_pinned = a->record;
     if (const Comparison* cmp = c.comparison()) m_comparison = *cmp;
     m_ready = true;

@@ -386,6 +386,10 @@ void StudioController::onPreview(const PreviewResult& result) {
     if (!m_session || result.sessionId != m_session->id || result.generation != m_generation) return;  // stale
     m_preview = result;
     m_previewError.clear();
+    if (result.partial) {  // the first image alone: shown now, everything else waits for the rest
+        Q_EMIT previewChanged();
+        return;
+    }
     for (const auto& w : result.warnings) Q_EMIT finding(Severity::Warning, result.config.label(), w);
     Q_EMIT previewChanged();
     const QString key = result.key;
