@@ -2,6 +2,7 @@
 #include "bench/interactionbenchmark.h"
 
 #include "charts/chartspanel.h"
+#include "charts/latentgridpanel.h"
 #include "controls/controlspanel.h"
 #include "mainwindow.h"
 #include "reconstruction/reconstructionpanel.h"
@@ -12,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLineEdit>
 #include <QSaveFile>
 #include <QSlider>
 #include <QThread>
@@ -68,7 +70,8 @@ void InteractionBenchmark::heartbeat() {
     const double gap = static_cast<double>(now - m_lastBeat - kHeartbeatMs);
     m_lastBeat = now;
     ++m_beats;
-    if (m_sweeping) m_longestStall = std::max(m_longestStall, gap);
+    if (m_gridRunning) m_longestStallDuringGrid = std::max(m_longestStallDuringGrid, gap);
+    else if (m_sweeping) m_longestStall = std::max(m_longestStall, gap);
     else m_longestStallDuringChanges = std::max(m_longestStallDuringChanges, gap);
 }
 
@@ -113,12 +116,51 @@ void InteractionBenchmark::startSweep() {
         m_sweepRows = rows;
         m_sweepSeconds = static_cast<double>(m_sweepClock.nsecsElapsed()) / 1e9;
         m_sweeping = false;
-        finish();
+        startGrid();
     });
     m_sweeping = true;
     m_sweepClock.start();
     if (!c->runSweep(m_window->chartsPanel()->sweepGrid())) {
         m_sweeping = false;
+        startGrid();
+    }
+}
+
+void InteractionBenchmark::startGrid() {
+    LatentGridPanel* grid = m_window->latentGridPanel();
+    // The PCA rows need the statistics of mu, measured once after the model opened.
+    if (!grid->pcaBox()->isEnabled() && m_window->controller()->session()) {
+        if (!m_gridClock.isValid()) m_gridClock.start();
+        if (m_gridClock.elapsed() < 120000) {
+            QTimer::singleShot(50, this, &InteractionBenchmark::startGrid);
+            return;
+        }
+    }
+    LatentGridJob* job = grid->job();
+    const auto done = [this] {
+        m_gridSeconds = static_cast<double>(m_gridClock.nsecsElapsed()) / 1e9;
+        m_gridRunning = false;
+        finish();
+    };
+    connect(job, &LatentGridJob::finished, this, [this, done](const LatentGridResult& r) {
+        m_gridPoints = static_cast<int>(r.measured().size());
+        done();
+    });
+    connect(job, &LatentGridJob::failed, this, [this, done](const QString& message) {
+        m_gridNote = message;
+        done();
+    });
+    connect(job, &LatentGridJob::cancelled, this, [this, done] {
+        m_gridNote = QStringLiteral("cancelled");
+        done();
+    });
+    // The rows issue 19's target names: PCA k = 4, 8, 12 beside the trained models.
+    if (grid->pcaBox()->isEnabled()) grid->pcaBox()->setText(QStringLiteral("4,8,12"));
+    m_gridRunning = true;
+    m_gridClock.start();
+    if (!grid->run()) {
+        m_gridRunning = false;
+        m_gridNote = QStringLiteral("the grid could not start (no quantizable session)");
         finish();
     }
 }
@@ -140,6 +182,11 @@ void InteractionBenchmark::finish() {
     o[QStringLiteral("sweep_seconds")] = m_sweepSeconds;
     o[QStringLiteral("longest_event_loop_stall_ms_during_sweep")] = m_longestStall;
     o[QStringLiteral("longest_event_loop_stall_ms_during_slider_changes")] = m_longestStallDuringChanges;
+    o[QStringLiteral("grid_points")] = m_gridPoints;
+    o[QStringLiteral("grid_seconds")] = m_gridSeconds;
+    o[QStringLiteral("grid_rows")] = m_window->latentGridPanel()->pcaBox()->text();
+    if (!m_gridNote.isEmpty()) o[QStringLiteral("grid_note")] = m_gridNote;
+    o[QStringLiteral("longest_event_loop_stall_ms_during_grid")] = m_longestStallDuringGrid;
     o[QStringLiteral("heartbeat_interval_ms")] = kHeartbeatMs;
     o[QStringLiteral("ideal_thread_count")] = QThread::idealThreadCount();
     QJsonArray all;
@@ -155,6 +202,9 @@ void InteractionBenchmark::finish() {
                 percentile(m_uiCpu, 0.95));
     std::printf("sweep of %d configurations in %.1f s: longest event-loop stall %.1f ms (heartbeat %d ms)\n", m_sweepRows,
                 m_sweepSeconds, m_longestStall, kHeartbeatMs);
+    std::printf("latent x bits grid of %d points (PCA k = %s and the trained models) in %.1f s: longest event-loop stall %.1f ms%s%s\n",
+                m_gridPoints, qPrintable(m_window->latentGridPanel()->pcaBox()->text()), m_gridSeconds, m_longestStallDuringGrid,
+                m_gridNote.isEmpty() ? "" : ": ", qPrintable(m_gridNote));
     std::fflush(stdout);
     int code = 0;
     if (!m_outPath.isEmpty()) {

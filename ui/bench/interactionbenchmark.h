@@ -16,9 +16,11 @@ class MainWindow;
 /// Phase 1 moves the bit-width slider `changes` times (a walk over every stop, as a drag
 /// would) and times each change from the slider's new value to the grid having painted the
 /// preview of that value (ReconstructionGrid::painted), and to its first image painted (the
-/// same unless the preview shows a slow model's first image alone first). Phase 2 runs the default sweep and
-/// measures the event loop's longest stall with a 5 ms heartbeat timer. Results go to stdout
-/// and, as JSON, to `outPath` (if set). UI thread; finished() when done.
+/// same unless the preview shows a slow model's first image alone first). Phase 2 runs the
+/// default sweep, phase 3 the latent x bits grid (PCA k = 4, 8, 12 and the trained models),
+/// each measuring the event loop's longest stall with a 5 ms
+/// heartbeat timer. Results go to stdout and, as JSON, to `outPath` (if set). UI thread;
+/// finished() when done.
 class InteractionBenchmark : public QObject {
     Q_OBJECT
 public:
@@ -35,6 +37,7 @@ private:
     void nextChange();
     void onPainted(quint64 generation, bool complete);
     void startSweep();
+    void startGrid();
     void heartbeat();
     void finish();
 
@@ -57,6 +60,12 @@ private:
     double m_longestStallDuringChanges = 0;
     int m_beats = 0;
     bool m_sweeping = false;
+    bool m_gridRunning = false;
+    double m_longestStallDuringGrid = 0;
+    QElapsedTimer m_gridClock;
+    double m_gridSeconds = 0;
+    int m_gridPoints = 0;
+    QString m_gridNote;  // why the grid did not run
     QElapsedTimer m_sweepClock;
     double m_sweepSeconds = 0;
     int m_sweepRows = 0;
