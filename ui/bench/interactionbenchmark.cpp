@@ -72,7 +72,7 @@ void InteractionBenchmark::heartbeat() {
     ++m_beats;
     if (m_gridRunning) m_longestStallDuringGrid = std::max(m_longestStallDuringGrid, gap);
     else if (m_sweeping) m_longestStall = std::max(m_longestStall, gap);
-    else m_longestStallDuringChanges = std::max(m_longestStallDuringChanges, gap);
+    else if (m_sliderPhase) m_longestStallDuringChanges = std::max(m_longestStallDuringChanges, gap);
 }
 
 void InteractionBenchmark::nextChange() {
@@ -118,6 +118,7 @@ void InteractionBenchmark::startSweep() {
         m_sweeping = false;
         startGrid();
     });
+    m_sliderPhase = false;
     m_sweeping = true;
     m_sweepClock.start();
     if (!c->runSweep(m_window->chartsPanel()->sweepGrid())) {

@@ -16,11 +16,10 @@ class MainWindow;
 /// Phase 1 moves the bit-width slider `changes` times (a walk over every stop, as a drag
 /// would) and times each change from the slider's new value to the grid having painted the
 /// preview of that value (ReconstructionGrid::painted), and to its first image painted (the
-/// same unless the preview shows a slow model's first image alone first). Phase 2 runs the
-/// default sweep, phase 3 the latent x bits grid (PCA k = 4, 8, 12 and the trained models),
-/// each measuring the event loop's longest stall with a 5 ms
-/// heartbeat timer. Results go to stdout and, as JSON, to `outPath` (if set). UI thread;
-/// finished() when done.
+/// same unless images of 128 x 128 pixels or more paint their first alone first). Phase 2
+/// runs the default sweep, phase 3 the latent x bits grid (PCA k = 4, 8, 12 and the trained
+/// models), each measuring the event loop's longest stall with a 5 ms heartbeat timer.
+/// Results go to stdout and, as JSON, to `outPath` (if set). UI thread; finished() when done.
 class InteractionBenchmark : public QObject {
     Q_OBJECT
 public:
@@ -59,6 +58,7 @@ private:
     double m_longestStall = 0;
     double m_longestStallDuringChanges = 0;
     int m_beats = 0;
+    bool m_sliderPhase = true;
     bool m_sweeping = false;
     bool m_gridRunning = false;
     double m_longestStallDuringGrid = 0;

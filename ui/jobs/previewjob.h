@@ -38,7 +38,7 @@ struct PreviewRequest {
 /// one renders waits, replacing any waiting one, and the render it superseded is dropped
 /// unseen. The pictures of what does not change with the configuration (the originals, the
 /// FP32 and A reconstructions) are kept between requests. Images of 128 x 128 pixels or more
-/// (224 x 224 models: ~25 ms an image here, eight take longer than a frame times ten) show
+/// (224 x 224 models: 15-25 ms an image on two cores, so eight take over 100 ms) show
 /// their first image alone first: `ready` comes twice, with PreviewResult::partial set the
 /// first time. By image size, not by measured time, so what a user (or a test) sees does not
 /// depend on how busy the machine is.
