@@ -4,6 +4,7 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
+#include <vector>
 
 namespace pareto {
 namespace {
@@ -74,7 +75,7 @@ void measure(PreviewRender& out, const PreviewRequest& r) {
 
 }  // namespace
 
-Result<PreviewRender> renderPreview(const PreviewRequest& r, PreviewCache& cache, const PreviewFirstImage& first) {
+Result<PreviewRender> renderPreview(const PreviewRequest& r, PreviewCache& cache, const PreviewProgress& progress) {
     if (!r.base || !r.original || !r.data) return fail("preview: no model or data");
     PreviewRender out;
     auto compressed = compressModel(*r.base, r.plan);
@@ -87,12 +88,19 @@ Result<PreviewRender> renderPreview(const PreviewRequest& r, PreviewCache& cache
         const at::Tensor& x = out.fixed.images;
         const Model& model = *out.compressed.model;
         const int64_t k = x.size(0);
-        if (first && k > 1) {
+        if (progress.firstImage && k > 1) {
+            // One image at a time: the first is shown at once, and a newer request waits at
+            // most one image (a large model's batch of eight is no faster per image here).
             out.reconstructions = model.reconstruct(x.narrow(0, 0, 1)).to(at::kFloat);
             measure(out, r);
-            if (!first(out)) return out;
-            const at::Tensor rest = model.reconstruct(x.narrow(0, 1, k - 1)).to(at::kFloat);
-            out.reconstructions = at::cat({out.reconstructions, rest});
+            progress.firstImage(out);
+            std::vector<at::Tensor> made{out.reconstructions};
+            for (int64_t i = 1; i < k; ++i) {
+                if (progress.stillWanted && !progress.stillWanted()) break;
+                made.push_back(model.reconstruct(x.narrow(0, i, 1)).to(at::kFloat));
+            }
+            if (made.size() == 1) return out;
+            out.reconstructions = at::cat(made);
         } else {
             out.reconstructions = model.reconstruct(x).to(at::kFloat);
         }

@@ -69,14 +69,20 @@ struct PreviewRender {
     int64_t rendered() const { return reconstructions.defined() ? reconstructions.size(0) : 0; }
 };
 
-/// Called with the first image's render before the others are reconstructed, so a slow
-/// model's first picture can be shown at once; returns whether to go on with the rest (false:
-/// the render is no longer wanted, and renderPreview returns that first-image render).
-using PreviewFirstImage = std::function<bool(const PreviewRender& first)>;
+/// @brief How a preview of several images is shown as it is made (both optional).
+struct PreviewProgress {
+    /// Called with the first image's render before the others are reconstructed, so a large
+    /// model's first picture can be shown at once.
+    std::function<void(const PreviewRender& first)> firstImage;
+    /// Asked before each further image; false: the render is no longer wanted and stops there
+    /// (what renderPreview returns then holds the images made so far, rendered() < K).
+    std::function<bool()> stillWanted;
+};
 
-/// Compresses `request.base` by the plan and reconstructs the images. With `first` and more
-/// than one image, the first is reconstructed alone and handed to it, then the rest as one
-/// batch. Errors as compressModel or the model's own (named).
-Result<PreviewRender> renderPreview(const PreviewRequest& request, PreviewCache& cache, const PreviewFirstImage& first = {});
+/// Compresses `request.base` by the plan and reconstructs the images, as one batch; with
+/// `progress.firstImage` and more than one image, one image at a time (the first handed over
+/// at once), so a render no longer wanted stops within an image. Errors as compressModel or
+/// the model's own (named).
+Result<PreviewRender> renderPreview(const PreviewRequest& request, PreviewCache& cache, const PreviewProgress& progress = {});
 
 }  // namespace pareto

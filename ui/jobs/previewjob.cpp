@@ -130,10 +130,10 @@ void PreviewJob::request(const PreviewRequest& req) {
                 r.bitsPerParam = size.effectiveBitsPerParam;
             };
             // Large images show the first alone first; a newer request waiting ends this one
-            // there (its result would be dropped unseen).
-            pareto::PreviewFirstImage first;
+            // within an image (its result would be dropped unseen).
+            pareto::PreviewProgress progress;
             if (firstAlone) {
-                first = [&](const pareto::PreviewRender& render) {
+                progress.firstImage = [&](const pareto::PreviewRender& render) {
                     setSize(render);
                     auto partial = std::make_shared<Outcome>();
                     partial->result = r;
@@ -142,10 +142,10 @@ void PreviewJob::request(const PreviewRequest& req) {
                     p.computeMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
                     partial->ok = true;
                     post(partial);
-                    return latest->load() == req.generation;
                 };
+                progress.stillWanted = [&] { return latest->load() == req.generation; };
             }
-            auto render = renderPreview(core, *cache, first);
+            auto render = renderPreview(core, *cache, progress);
             if (!render) {
                 out->error = QString::fromStdString(render.error().message);
                 return out;

@@ -39,7 +39,8 @@ class TestPreviewRenderer : public QObject {
 private Q_SLOTS:
     void firstImageThenTheRest_data();
     void firstImageThenTheRest();
-    void stopsAfterTheFirstWhenNoLongerWanted();
+    void stopsWhenNoLongerWanted_data();
+    void stopsWhenNoLongerWanted();
     void oneImageIsNotSplit();
 };
 
@@ -72,24 +73,26 @@ void TestPreviewRenderer::firstImageThenTheRest() {
     std::vector<double> firstMse;
     float firstScale = 0;
     at::Tensor firstError;
-    auto split = renderPreview(r, splitCache, [&](const PreviewRender& first) {
+    bool shapesOk = false;
+    PreviewProgress progress;
+    progress.firstImage = [&](const PreviewRender& first) {
         ++calls;
         firstRendered = first.rendered();
         firstMse = first.mse;
         firstScale = first.scale;
         firstError = first.errors.clone();
         // A is fixed: all of its images are there from the start.
-        if (pinned) {
-            if (first.pinnedMse.size() != 5 || first.pinnedErrors.size(0) != 5) return false;
-        }
-        return first.fixed.images.size(0) == 5 && first.maxError.size() == 1 && first.psnr.size() == 1;
-    });
+        shapesOk = first.fixed.images.size(0) == 5 && first.maxError.size() == 1 && first.psnr.size() == 1 &&
+                   (!pinned || (first.pinnedMse.size() == 5 && first.pinnedErrors.size(0) == 5));
+    };
+    auto split = renderPreview(r, splitCache, progress);
     QVERIFY2(split.ok(), split.ok() ? "" : split.error().message.c_str());
     QCOMPARE(calls, 1);
+    QVERIFY(shapesOk);
     QCOMPARE(firstRendered, int64_t(1));
     QCOMPARE(split->rendered(), int64_t(5));
     QCOMPARE(whole->rendered(), int64_t(5));
-    // The same pictures and numbers as one batch (a batch of one may sum in another order).
+    // The same pictures and numbers as one batch (batches of one may sum in another order).
     QVERIFY(at::allclose(split->reconstructions, whole->reconstructions, 1e-5, 1e-6));
     QVERIFY(at::allclose(split->errors, whole->errors, 1e-5, 1e-6));
     QCOMPARE(split->mse.size(), size_t(5));
@@ -107,21 +110,38 @@ void TestPreviewRenderer::firstImageThenTheRest() {
     if (pinned) QCOMPARE(split->pinnedMse, whole->pinnedMse);
 }
 
-void TestPreviewRenderer::stopsAfterTheFirstWhenNoLongerWanted() {
+void TestPreviewRenderer::stopsWhenNoLongerWanted_data() {
+    QTest::addColumn<int>("wantedFor");  // further images still wanted
+    QTest::addColumn<int>("rendered");
+    QTest::newRow("after the first") << 0 << 1;
+    QTest::newRow("after the third") << 2 << 3;
+    QTest::newRow("all wanted") << 99 << 5;
+}
+
+void TestPreviewRenderer::stopsWhenNoLongerWanted() {
+    QFETCH(int, wantedFor);
+    QFETCH(int, rendered);
     auto model = std::make_shared<const TinyVae>(TinyVae::randomInit({3, 16}, 7));
     PreviewCache cache;
-    auto r = renderPreview(requestFor(model, noiseImages(4), 4), cache, [](const PreviewRender&) { return false; });
+    int asked = 0;
+    PreviewProgress progress;
+    progress.firstImage = [](const PreviewRender&) {};
+    progress.stillWanted = [&] { return asked++ < wantedFor; };
+    auto r = renderPreview(requestFor(model, noiseImages(6), 5), cache, progress);
     QVERIFY(r.ok());
-    QCOMPARE(r->rendered(), int64_t(1));
-    QCOMPARE(r->mse.size(), size_t(1));
-    QCOMPARE(r->fixed.images.size(0), int64_t(4));
+    QCOMPARE(r->rendered(), int64_t(rendered));
+    QCOMPARE(r->mse.size(), size_t(rendered));
+    QCOMPARE(r->errors.size(0), int64_t(rendered));
+    QCOMPARE(r->fixed.images.size(0), int64_t(5));
 }
 
 void TestPreviewRenderer::oneImageIsNotSplit() {
     auto model = std::make_shared<const TinyVae>(TinyVae::randomInit({3, 16}, 7));
     PreviewCache cache;
     int calls = 0;
-    auto r = renderPreview(requestFor(model, noiseImages(3), 1), cache, [&](const PreviewRender&) { return ++calls, true; });
+    PreviewProgress progress;
+    progress.firstImage = [&](const PreviewRender&) { ++calls; };
+    auto r = renderPreview(requestFor(model, noiseImages(3), 1), cache, progress);
     QVERIFY(r.ok());
     QCOMPARE(calls, 0);
     QCOMPARE(r->rendered(), int64_t(1));
