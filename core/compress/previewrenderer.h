@@ -59,7 +59,7 @@ private:
 struct PreviewRender {
     CompressedModel compressed;   ///< its model (a separate copy), sizes and warnings
     PreviewCache::Fixed fixed;    ///< images, FP32 and A reconstructions (shared with the cache)
-    at::Tensor reconstructions;   ///< [R, C, H, W] of the compressed model, in [0, 1]: R = K, or 1 in a first-image render
+    at::Tensor reconstructions;   ///< [R, C, H, W] of the compressed model, in [0, 1]: R = K, or fewer (first image, stopped render)
     at::Tensor errors;            ///< [R, H, W] |error| averaged over channels
     at::Tensor pinnedErrors;      ///< [K, H, W] for A, or undefined
     std::vector<double> mse, psnr, pinnedMse, pinnedPsnr, maxError;  ///< mse, psnr, maxError: R values; A's: K
